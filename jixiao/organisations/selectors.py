@@ -1,0 +1,96 @@
+"""Who may see which organisation's business data (domain.md §1).
+
+Every read of business data starts here: `unit_scope_q` turns a person's memberships into one filter
+that other apps apply through a relation ("owner__" for projects), so the rule lives in one place.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from jixiao.organisations.models import (
+    BUDGET_UNIT_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+
+UNIT_ROLES = {Role.FILLER, Role.UNIT_LEADER}
+DISTRICT_WIDE_ROLES = {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
+_NOTHING = Q(pk__in=[])
+
+
+def memberships_of(user) -> list[Membership]:
+    """The person's memberships with their organisations, loaded once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_jixiao_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user._jixiao_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in memberships_of(user) if m.organisation.is_active}
+
+
+def _any(conditions: list[Q]) -> Q:
+    return reduce(or_, conditions) if conditions else _NOTHING
+
+
+def unit_scope_q(user, via: str = "") -> Q:
+    """Filter for the budget units whose data the person may see, reached through the `via` relation."""
+    memberships = [m for m in memberships_of(user) if m.organisation.is_active]
+    roles = {m.role for m in memberships}
+    unit_kinds = Q(**{f"{via}kind__in": BUDGET_UNIT_KINDS})
+
+    if roles & DISTRICT_WIDE_ROLES:
+        reach = Q()
+    else:
+        paths = [m.organisation.path for m in memberships if m.role in UNIT_ROLES]
+        section_ids = [m.organisation_id for m in memberships if m.role == Role.COUNTERPART_STAFF]
+        if section_ids:
+            paths += list(
+                Organisation.objects.filter(counterpart_section_id__in=section_ids).values_list("path", flat=True)
+            )
+        if not paths:
+            return _NOTHING
+        reach = _any([Q(**{f"{via}path__startswith": path}) for path in paths])
+
+    # A classified unit is shown only to its own people (or those of a classified unit above it).
+    own_classified = [
+        m.organisation.path for m in memberships if m.role in UNIT_ROLES and m.organisation.is_classified
+    ]
+    classified_ok = Q(**{f"{via}is_classified": False}) | _any(
+        [Q(**{f"{via}path__startswith": path}) for path in own_classified]
+    )
+    return unit_kinds & reach & classified_ok
+
+
+def organisation_list(*, user) -> QuerySet[Organisation]:
+    """Budget units the person may see."""
+    return Organisation.objects.filter(unit_scope_q(user))
+
+
+def organisation_get(*, user, pk) -> Organisation:
+    """One visible unit, or Http404 — an outsider never learns whether the id exists."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(organisation_list(user=user), pk=pk)
+
+
+def agency_ids_of(user) -> list[int]:
+    return [
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.role == Role.AGENCY_STAFF and m.organisation.kind == OrganisationKind.AGENCY
+    ]
+
+
+def primary_organisation(user) -> Organisation | None:
+    """The organisation a person mainly works for, shown in the header and on the home page."""
+    memberships = memberships_of(user)
+    return memberships[0].organisation if memberships else None

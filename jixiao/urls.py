@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from jixiao.core import views as core_views
+
+admin.site.site_header = "预算绩效运行监控系统 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "机构、人员与监控周期"
+
+urlpatterns = [
+    path("accounts/login/", login_not_required(core_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("admin/", admin.site.urls),
+    path("projects/", include("jixiao.projects.urls")),
+    path("cycles/", include("jixiao.monitoring.urls")),
+    path("organisations/", include("jixiao.organisations.urls")),
+    path("audit/", include("jixiao.audit.urls")),
+    path("", include("jixiao.dashboards.urls")),
+]
