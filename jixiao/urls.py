@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from jixiao.core import views as core_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", login_not_required(core_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("projects/", include("jixiao.projects.urls")),
     path("cycles/", include("jixiao.monitoring.urls")),

@@ -2,6 +2,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+ACTION_LABELS = {
+    "organisation.create": _("新增机构"),
+    "organisation.change": _("修改机构"),
+    "membership.grant": _("授予岗位"),
+    "membership.revoke": _("撤销岗位"),
+    "user.create": _("新增用户"),
+    "user.change": _("修改用户"),
+    "cycle.open": _("开启监控周期"),
+    "cycle.change": _("修改监控周期"),
+    "target_version.create": _("批复绩效目标"),
+}
+
 
 class AuditRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -19,7 +31,11 @@ class AuditRecord(models.Model):
 
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=80, blank=True)
     organisation = models.ForeignKey(
@@ -46,6 +62,7 @@ class AuditRecord(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-occurred_at", "-id"]
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
@@ -58,3 +75,7 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit records are never deleted.")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

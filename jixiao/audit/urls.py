@@ -1,5 +1,9 @@
 from django.urls import path
 
+from jixiao.audit import views
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_index, name="audit_list"),
+]

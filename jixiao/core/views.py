@@ -36,6 +36,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
+    extra_context = {"crumbs": [(_("修改密码"), None)]}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,5 +1,7 @@
 from django.urls import path
 
-app_name = "dashboards"
+from jixiao.dashboards import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,7 +83,9 @@ class MonitoringCycle(models.Model):
     over_target_note_pct = models.DecimalField(_("大幅超前提示（%）"), **_pp("120"))
     output_spend_mismatch_pp = models.DecimalField(_("投入产出不匹配（百分点）"), **_pp("50"))
     output_ratio_cap_pct = models.DecimalField(_("产出完成率上限（%）"), **_pp("150"))
-    disposition_working_days = models.PositiveSmallIntegerField(_("红色预警处置答复时限（工作日）"), default=10)
+    disposition_working_days = models.PositiveSmallIntegerField(
+        _("红色预警处置答复时限（工作日）"), default=10
+    )
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -92,10 +95,14 @@ class MonitoringCycle(models.Model):
         ordering = ["-year", "kind", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year"], condition=models.Q(kind="annual"), name="cycle_one_annual_per_year"
+                fields=["year"],
+                condition=models.Q(kind="annual"),
+                name="cycle_one_annual_per_year",
+                violation_error_message=_("该年度的年度监控周期已经存在。"),
             ),
             models.CheckConstraint(
-                condition=models.Q(period_end_month__gte=1, period_end_month__lte=12), name="cycle_month_range"
+                condition=models.Q(period_end_month__gte=1, period_end_month__lte=12),
+                name="cycle_month_range",
             ),
         ]
 
@@ -120,14 +127,173 @@ class MonitoringCycle(models.Model):
             errors["organisation"] = _("自行开展的监控须指定单位。")
         if self.kind == CycleKind.ANNUAL and self.organisation_id:
             errors["organisation"] = _("年度监控由区财政局组织，不指定单位。")
-        if self.exec_lag_yellow_pp is not None and self.exec_lag_red_pp is not None:
-            if self.exec_lag_yellow_pp >= self.exec_lag_red_pp:
-                errors["exec_lag_yellow_pp"] = _("黄色阈值须小于红色阈值。")
-        if self.indicator_lag_yellow_pp is not None and self.indicator_lag_red_pp is not None:
-            if self.indicator_lag_yellow_pp >= self.indicator_lag_red_pp:
-                errors["indicator_lag_yellow_pp"] = _("黄色阈值须小于红色阈值。")
+        for yellow, red in (
+            ("exec_lag_yellow_pp", "exec_lag_red_pp"),
+            ("indicator_lag_yellow_pp", "indicator_lag_red_pp"),
+        ):
+            yellow_value, red_value = getattr(self, yellow), getattr(self, red)
+            if yellow_value is not None and red_value is not None and yellow_value >= red_value:
+                errors[yellow] = _("黄色阈值须小于红色阈值。")
         dates = [getattr(self, field) for field, _md, _label in DUE_DATE_STEPS]
-        if all(dates) and any(later < earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+        if all(dates) and any(later < earlier for earlier, later in pairwise(dates)):
             errors["due_unit_to_bureau"] = _("各环节截止日期须按先后顺序排列。")
         if errors:
             raise ValidationError(errors)
+
+
+class Likelihood(models.TextChoices):
+    CERTAIN = "certain", _("确定能")
+    POSSIBLE = "possible", _("有可能")
+    IMPOSSIBLE = "impossible", _("完全不可能")
+
+
+class SelfAssessment(models.TextChoices):
+    MET = "met", _("达成目标")
+    PARTLY_MET = "partly_met", _("部分达成目标并具有一定效果")
+    NOT_MET = "not_met", _("未达成目标且效果较差")
+
+
+class WarningLevel(models.TextChoices):
+    GREEN = "green", _("绿色")
+    BLUE = "blue", _("蓝色")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+
+
+DEVIATION_FIELDS = [
+    ("deviation_funding", _("经费保障")),
+    ("deviation_rules", _("制度保障")),
+    ("deviation_staffing", _("人员保障")),
+    ("deviation_facilities", _("硬件条件保障")),
+    ("deviation_other", _("其他")),
+]
+
+
+class DeviationAnalysis(models.Model):
+    """The five-part deviation analysis and corrective measures a warned item must carry (warnings.md)."""
+
+    deviation_funding = models.TextField(_("偏差原因·经费保障"), blank=True)
+    deviation_rules = models.TextField(_("偏差原因·制度保障"), blank=True)
+    deviation_staffing = models.TextField(_("偏差原因·人员保障"), blank=True)
+    deviation_facilities = models.TextField(_("偏差原因·硬件条件保障"), blank=True)
+    deviation_other = models.TextField(_("偏差原因·其他"), blank=True)
+    corrective_measures = models.TextField(_("纠偏措施"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_deviation_analysis(self) -> bool:
+        return any(getattr(self, name).strip() for name, _label in DEVIATION_FIELDS)
+
+    @property
+    def has_corrective_measures(self) -> bool:
+        return bool(self.corrective_measures.strip())
+
+
+NARRATIVE_FIELDS = [
+    ("narrative_rules", _("制度建设及执行情况")),
+    ("narrative_outputs", _("阶段性产出完成情况")),
+    ("narrative_benefits", _("效益实现程度及趋势")),
+    ("narrative_conditions", _("实施条件与目标调整需求")),
+    ("narrative_funds", _("资金管理情况")),
+    ("narrative_deviation", _("偏离原因及应对措施")),
+    ("narrative_innovation", _("创新做法与可推广经验")),
+]
+
+
+class AnalysisReport(DeviationAnalysis):
+    """附件1: one project's monitoring analysis table in one cycle.
+
+    `revision` increases on every save; a save carrying an older revision (a stale tab) is refused.
+    """
+
+    cycle = models.ForeignKey(MonitoringCycle, on_delete=models.PROTECT, related_name="reports")
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="reports")
+    target_version = models.ForeignKey(
+        "projects.TargetVersion", verbose_name=_("绩效目标版本"), on_delete=models.PROTECT, related_name="reports"
+    )
+    projected_fiscal = models.DecimalField(
+        _("全年预计执行数·财政拨款"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    projected_other = models.DecimalField(
+        _("全年预计执行数·其他资金"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    goal_progress = models.TextField(_("目标完成情况"), blank=True)
+    narrative_rules = models.TextField(_("制度建设及执行情况"), blank=True)
+    narrative_outputs = models.TextField(_("阶段性产出完成情况"), blank=True)
+    narrative_benefits = models.TextField(_("效益实现程度及趋势"), blank=True)
+    narrative_conditions = models.TextField(_("实施条件与目标调整需求"), blank=True)
+    narrative_funds = models.TextField(_("资金管理情况"), blank=True)
+    narrative_deviation = models.TextField(_("偏离原因及应对措施"), blank=True)
+    narrative_innovation = models.TextField(_("创新做法与可推广经验"), blank=True)
+    unit_leader_name = models.CharField(_("单位负责人"), max_length=40, blank=True)
+    finance_leader_name = models.CharField(_("财务负责人"), max_length=40, blank=True)
+    filler_name = models.CharField(_("填表人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    filled_on = models.DateField(_("填报日期"), null=True, blank=True)
+    level = models.CharField(_("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "organisations.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("监控分析表")
+        verbose_name_plural = _("监控分析表")
+        constraints = [models.UniqueConstraint(fields=["cycle", "project"], name="report_one_per_project_cycle")]
+        indexes = [models.Index(fields=["cycle", "level"])]
+
+    def __str__(self):
+        return f"{self.project} · {self.cycle.period_label}"
+
+    @property
+    def projected_total(self) -> Decimal | None:
+        if self.projected_fiscal is None and self.projected_other is None:
+            return None
+        return (self.projected_fiscal or Decimal(0)) + (self.projected_other or Decimal(0))
+
+
+class IndicatorEntry(DeviationAnalysis):
+    """One indicator's row of 附件1: what was achieved to date, what is expected, and why it deviates."""
+
+    report = models.ForeignKey(AnalysisReport, on_delete=models.CASCADE, related_name="entries")
+    indicator = models.ForeignKey("projects.Indicator", on_delete=models.PROTECT, related_name="entries")
+    actual_number = models.DecimalField(_("实际完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    actual_date = models.DateField(_("实际完成日期"), null=True, blank=True)
+    actual_text = models.TextField(_("实际完成情况"), blank=True)
+    projected_number = models.DecimalField(_("全年预计完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    projected_date = models.DateField(_("预计完成日期"), null=True, blank=True)
+    self_assessment = models.CharField(_("自评"), max_length=16, choices=SelfAssessment.choices, blank=True)
+    likelihood = models.CharField(_("完成目标可能性"), max_length=16, choices=Likelihood.choices, blank=True)
+    remark = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("指标完成情况")
+        verbose_name_plural = _("指标完成情况")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="entry_one_per_indicator")]
+
+    def __str__(self):
+        return f"{self.report_id}:{self.indicator_id}"
+
+
+class ReportWarning(models.Model):
+    """A warning computed for a report (indicator empty: a funds or consistency rule)."""
+
+    report = models.ForeignKey(AnalysisReport, on_delete=models.CASCADE, related_name="warnings")
+    indicator = models.ForeignKey(
+        "projects.Indicator", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("规则"), max_length=32)
+    level = models.CharField(_("等级"), max_length=8, choices=WarningLevel.choices)
+    message = models.CharField(_("预警信息"), max_length=300)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        indexes = [models.Index(fields=["report", "level"])]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.message}"

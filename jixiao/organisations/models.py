@@ -46,7 +46,12 @@ class Organisation(models.Model):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     kind = models.CharField(_("机构类型"), max_length=32, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     is_classified = models.BooleanField(
@@ -96,6 +101,8 @@ class Organisation(models.Model):
                 errors["parent"] = _("“%(kind)s”必须指定上级机构。") % {"kind": self.get_kind_display()}
         if self.pk and self.parent_id and self.parent.path.startswith(self.path or "\0"):
             errors["parent"] = _("上级机构不能是本机构或其下级机构（会形成循环）。")
+        if self.pk:
+            errors.update(self._kind_change_errors())
         if self.counterpart_section_id:
             if self.counterpart_section.kind != OrganisationKind.COUNTERPART_SECTION:
                 errors["counterpart_section"] = _("只能指定对口服务股室。")
@@ -103,6 +110,20 @@ class Organisation(models.Model):
                 errors["counterpart_section"] = _("只有镇和一级预算单位需要指定对口服务股室。")
         if errors:
             raise ValidationError(errors)
+
+    def _kind_change_errors(self) -> dict:
+        """A kind change must not strand the children, assigned units or staff that the old kind allowed."""
+        stored_kind = Organisation.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored_kind is None or stored_kind == self.kind:
+            return {}
+        if any(self.kind not in ALLOWED_PARENT_KINDS[kind] for kind in self.children.values_list("kind", flat=True)):
+            return {"kind": _("本机构下设的机构不能隶属于新的机构类型，请先调整下级机构。")}
+        if self.kind != OrganisationKind.COUNTERPART_SECTION and self.assigned_units.exists():
+            return {"kind": _("仍有单位由本股室对口服务，请先改派。")}
+        held_roles = set(self.memberships.values_list("role", flat=True))
+        if any(self.kind not in ROLE_ORGANISATION_KINDS[role] for role in held_roles):
+            return {"kind": _("本机构人员的岗位与新的机构类型不符，请先调整岗位。")}
+        return {}
 
     def is_within(self, other: "Organisation") -> bool:
         """True when this organisation is `other` or lies below it."""
@@ -152,7 +173,9 @@ EXCLUSIVE_ROLES = {Role.SYSADMIN, Role.AUDITOR}
 class Membership(models.Model):
     """A role a person holds in one organisation."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="memberships"
     )
@@ -169,7 +192,10 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
     def clean(self):
-        if self.organisation_id and self.organisation.kind not in ROLE_ORGANISATION_KINDS[self.role]:
+        allowed_kinds = ROLE_ORGANISATION_KINDS.get(self.role)
+        if allowed_kinds is None:
+            return  # the field's own choice validation reports the unknown role
+        if self.organisation_id and self.organisation.kind not in allowed_kinds:
             raise ValidationError(
                 {
                     "role": _("“%(role)s”不能在“%(kind)s”中担任。")
@@ -178,7 +204,9 @@ class Membership(models.Model):
             )
         if self.user_id:
             other_roles = set(
-                Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk).values_list("role", flat=True)
+                Membership.objects.filter(user_id=self.user_id)
+                .exclude(pk=self.pk)
+                .values_list("role", flat=True)
             )
             roles = other_roles | {self.role}
             if roles & EXCLUSIVE_ROLES and len(roles) > 1:

@@ -54,7 +54,9 @@ def unit_scope_q(user, via: str = "") -> Q:
         section_ids = [m.organisation_id for m in memberships if m.role == Role.COUNTERPART_STAFF]
         if section_ids:
             paths += list(
-                Organisation.objects.filter(counterpart_section_id__in=section_ids).values_list("path", flat=True)
+                Organisation.objects.filter(counterpart_section_id__in=section_ids).values_list(
+                    "path", flat=True
+                )
             )
         if not paths:
             return _NOTHING
@@ -68,6 +70,11 @@ def unit_scope_q(user, via: str = "") -> Q:
         [Q(**{f"{via}path__startswith": path}) for path in own_classified]
     )
     return unit_kinds & reach & classified_ok
+
+
+def subtree_q(units, via: str = "") -> Q:
+    """Filter for the given units and everything below them."""
+    return _any([Q(**{f"{via}path__startswith": unit.path}) for unit in units])
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:
@@ -86,7 +93,9 @@ def agency_ids_of(user) -> list[int]:
     return [
         m.organisation_id
         for m in memberships_of(user)
-        if m.role == Role.AGENCY_STAFF and m.organisation.kind == OrganisationKind.AGENCY
+        if m.role == Role.AGENCY_STAFF
+        and m.organisation.kind == OrganisationKind.AGENCY
+        and m.organisation.is_active
     ]
 
 

@@ -13,18 +13,21 @@ def organisation_save(*, organisation: Organisation, acting_user: User | None) -
     `full_clean` refuses a parent that would make a cycle before anything is written.
     """
     is_new = organisation.pk is None
+    # Paths are read from the database, never from instances that may be stale (a second tab).
     old_path = "" if is_new else Organisation.objects.select_for_update().get(pk=organisation.pk).path
+    if organisation.parent_id:
+        organisation.parent = Organisation.objects.select_for_update().get(pk=organisation.parent_id)
+    organisation.path = old_path
     organisation.full_clean()
     organisation.save()
     parent_path = organisation.parent.path if organisation.parent_id else "/"
     new_path = f"{parent_path}{organisation.pk}/"
-    if new_path != old_path:
-        Organisation.objects.filter(pk=organisation.pk).update(path=new_path)
-        if old_path:
-            Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
-                path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
-            )
-        organisation.path = new_path
+    Organisation.objects.filter(pk=organisation.pk).update(path=new_path)
+    if old_path and new_path != old_path:
+        Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
+            path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
+        )
+    organisation.path = new_path
     audit_record(
         actor=acting_user,
         action="organisation.create" if is_new else "organisation.change",
@@ -35,7 +38,9 @@ def organisation_save(*, organisation: Organisation, acting_user: User | None) -
 
 
 @transaction.atomic
-def membership_grant(*, user: User, organisation: Organisation, role: str, acting_user: User | None) -> Membership:
+def membership_grant(
+    *, user: User, organisation: Organisation, role: str, acting_user: User | None
+) -> Membership:
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()

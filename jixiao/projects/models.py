@@ -34,7 +34,9 @@ class Project(models.Model):
     responsible_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     start_date = models.DateField(_("实施开始日期"), null=True, blank=True)
     end_date = models.DateField(_("实施结束日期"), null=True, blank=True)
-    is_key_project = models.BooleanField(_("重点项目"), default=False, help_text=_("由区财政局直接组织监控。"))
+    is_key_project = models.BooleanField(
+        _("重点项目"), default=False, help_text=_("由区财政局直接组织监控。")
+    )
     initial_fiscal = models.DecimalField(_("年初预算·财政拨款"), default=ZERO, **MONEY)
     initial_other = models.DecimalField(_("年初预算·其他资金"), default=ZERO, **MONEY)
     adjusted_fiscal = models.DecimalField(_("调整后预算·财政拨款"), null=True, blank=True, **MONEY)
@@ -82,9 +84,12 @@ class Project(models.Model):
 
     @property
     def adjusted_total(self) -> Decimal | None:
+        """The adjusted budget; a part left blank in an adjustment keeps its initial amount."""
         if not self.is_adjusted:
             return None
-        return (self.adjusted_fiscal or ZERO) + (self.adjusted_other or ZERO)
+        fiscal = self.initial_fiscal if self.adjusted_fiscal is None else self.adjusted_fiscal
+        other = self.initial_other if self.adjusted_other is None else self.adjusted_other
+        return fiscal + other
 
     @property
     def budget(self) -> Decimal:
@@ -97,7 +102,9 @@ class ProjectMonth(models.Model):
     """One month of a project's money: amounts paid (from the treasury) and the spending plan (用款计划)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="months")
-    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(
+        _("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     paid_fiscal = models.DecimalField(_("支付数·财政拨款"), default=ZERO, **MONEY)
     paid_other = models.DecimalField(_("支付数·其他资金"), default=ZERO, **MONEY)
     planned = models.DecimalField(_("用款计划"), default=ZERO, **MONEY)
@@ -108,7 +115,9 @@ class ProjectMonth(models.Model):
         ordering = ["project", "month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="project_month_unique"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="project_month_range"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="project_month_range"
+            ),
         ]
 
     def __str__(self):
@@ -219,7 +228,9 @@ class Indicator(models.Model):
         verbose_name = _("绩效指标")
         verbose_name_plural = _("绩效指标")
         ordering = ["version", "position"]
-        constraints = [models.UniqueConstraint(fields=["version", "position"], name="indicator_unique_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="indicator_unique_position")
+        ]
 
     def __str__(self):
         return f"{self.name} {self.target_display}"

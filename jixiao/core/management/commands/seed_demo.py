@@ -1,0 +1,586 @@
+"""`manage.py seed_demo`: load a realistic demo district to try the system with.
+
+Everything is drawn from the catalogues in `jixiao.core.demo_data` by a seeded random generator, so the
+same arguments always give the same district. A second run recognises the district by its finance
+bureau's code, leaves the data as they are and only makes sure the demo accounts exist.
+"""
+
+import math
+import random
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, islice
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from jixiao.core import demo_data
+from jixiao.core.demo_data import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DOMAINS,
+    GENERIC_INDICATORS,
+    DemoAccount,
+    Domain,
+    IndicatorTemplate,
+    ProjectTemplate,
+)
+from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.monitoring.services import cycle_open
+from jixiao.organisations.models import (
+    BUDGET_UNIT_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from jixiao.organisations.services import membership_grant, organisation_save
+from jixiao.projects.models import (
+    CATEGORY_ORDER,
+    Indicator,
+    IndicatorCategory,
+    Project,
+    ProjectMonth,
+    ProjectType,
+    TargetVersion,
+    ValueType,
+)
+
+BUREAU_CODE = "000"
+AGENCY_CODE = "A01"
+DEFAULT_PROJECT_COUNT = 1200
+DEFAULT_SEED = 20260801
+PERIOD_END_MONTH = 8
+BATCH_SIZE = 2000
+PROGRESS_EVERY = 10_000
+DEMO_URL = "http://127.0.0.1:8000/"
+
+# Projects per budget unit, relative to the other units.
+PROJECT_WEIGHTS = {
+    OrganisationKind.TOWN: 10,
+    OrganisationKind.PRIMARY_UNIT: 10,
+    OrganisationKind.SECONDARY_UNIT: 5,
+}
+CLASSIFIED_PROJECT_WEIGHT = 2
+
+# Amounts are generated in fen so that every split adds up exactly.
+MIN_BUDGET = 50_000_00
+MAX_BUDGET = 50_000_000_00
+BUDGET_ROUNDING = 100_00
+LARGE_BUDGET = 10_000_000_00
+ALL_FISCAL_SHARE = 0.8
+FISCAL_SHARES = (0.5, 0.6, 0.7, 0.8, 0.9)
+ADJUSTED_SHARE = 0.15
+KEY_SHARE_LARGE = 0.3
+KEY_SHARE_SMALL = 0.035
+AGENCY_SHARE_KEY = 0.3
+AGENCY_SHARE_OTHER = 0.01
+FISCAL_SPECIAL_SHARE = 0.3
+MULTI_YEAR_SHARE = 0.1
+MONTH_WITHOUT_PAYMENT_SHARE = 0.2
+
+
+class ExecutionProfile(NamedTuple):
+    share: int
+    low: float
+    high: float
+
+
+TIME_PROGRESS = PERIOD_END_MONTH / 12
+UNBUDGETED = "unbudgeted"
+# Out of every hundred projects, how many pay what part of their budget by the end of the period. The
+# ranges keep clear of the thresholds of warnings.md so that each budget-execution warning occurs.
+EXECUTION_PROFILES = {
+    "on_track": ExecutionProfile(52, TIME_PROGRESS - 0.08, TIME_PROGRESS + 0.15),
+    "lagging": ExecutionProfile(18, TIME_PROGRESS - 0.185, TIME_PROGRESS - 0.115),
+    "far_behind": ExecutionProfile(17, 0.04, TIME_PROGRESS - 0.22),
+    "unpaid": ExecutionProfile(6, 0.0, 0.0),
+    "overspent": ExecutionProfile(4, 1.01, 1.12),
+    UNBUDGETED: ExecutionProfile(3, 0.0, 0.0),
+}
+
+# Every project measures a quantity, its satisfaction, one more output and one benefit; the last two
+# rotate from project to project so that every 二级 category occurs in any dozen projects.
+ROTATING_OUTPUTS = (IndicatorCategory.QUALITY, IndicatorCategory.TIMELINESS, IndicatorCategory.COST)
+ROTATING_BENEFITS = (
+    IndicatorCategory.ECONOMIC,
+    IndicatorCategory.SOCIAL,
+    IndicatorCategory.ECOLOGICAL,
+    IndicatorCategory.SUSTAINABILITY,
+)
+MIN_INDICATORS = 4
+MAX_INDICATORS = 12
+
+
+@dataclass(frozen=True)
+class PlannedOrganisation:
+    code: str
+    label: str
+    kind: str
+    parent: str | None = None
+    section: str | None = None
+    is_classified: bool = False
+    domain: str = ""
+
+
+def organisation_plan() -> list[PlannedOrganisation]:
+    """The demo district's organisations with their stable codes, parents before children."""
+    plan = [PlannedOrganisation(BUREAU_CODE, demo_data.BUREAU, OrganisationKind.FINANCE_BUREAU)]
+    section_codes = {}
+    for number, name in enumerate(demo_data.COUNTERPART_SECTIONS, start=1):
+        section_codes[name] = f"{BUREAU_CODE}{number:03d}"
+        plan.append(
+            PlannedOrganisation(section_codes[name], name, OrganisationKind.COUNTERPART_SECTION, BUREAU_CODE)
+        )
+    plan.append(
+        PlannedOrganisation(
+            f"{BUREAU_CODE}{len(section_codes) + 1:03d}",
+            demo_data.SUPERVISION_SECTION,
+            OrganisationKind.SUPERVISION_SECTION,
+            BUREAU_CODE,
+        )
+    )
+    sections = list(section_codes.values())
+    for number, name in enumerate(demo_data.TOWNS, start=1):
+        section = sections[(number - 1) % len(sections)]
+        plan.append(
+            PlannedOrganisation(f"T{number:02d}", name, OrganisationKind.TOWN, section=section, domain="town")
+        )
+    for number, unit in enumerate(demo_data.PRIMARY_UNITS, start=101):
+        code = str(number)
+        plan.append(
+            PlannedOrganisation(
+                code,
+                unit.name,
+                OrganisationKind.PRIMARY_UNIT,
+                section=section_codes[unit.section],
+                domain=unit.domain,
+            )
+        )
+        plan.extend(
+            PlannedOrganisation(
+                f"{code}{sub_number:03d}",
+                subunit.name,
+                OrganisationKind.SECONDARY_UNIT,
+                parent=code,
+                is_classified=subunit.is_classified,
+                domain=unit.domain,
+            )
+            for sub_number, subunit in enumerate(unit.subunits, start=1)
+        )
+    plan.append(PlannedOrganisation(AGENCY_CODE, demo_data.AGENCY, OrganisationKind.AGENCY))
+    return plan
+
+
+def full_name(label: str) -> str:
+    """'区教育局' → '雁江区教育局': a catalogue name's leading 区 stands for the configured district."""
+    return settings.DISTRICT_NAME + label[1:] if label.startswith("区") else label
+
+
+def yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def apportion(total: int, weights: list[int]) -> list[int]:
+    """Split a whole number in proportion to `weights`, exactly (largest remainder first)."""
+    weight_sum = sum(weights)
+    shares = [total * weight // weight_sum for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: -(total * weights[i] % weight_sum))
+    for i in by_remainder[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def spread(total: int, weights: list[float]) -> list[int]:
+    """Split an amount of fen over months in proportion to `weights`; the shares add up to `total`."""
+    if not any(weights):
+        weights = [1.0] * len(weights)
+    weight_sum = sum(weights)
+    shares = [int(total * weight / weight_sum) for weight in weights]
+    shares[weights.index(max(weights))] += total - sum(shares)
+    return shares
+
+
+def split_fiscal(total: int, fiscal_share: float) -> tuple[int, int]:
+    """(fiscal appropriation, other funds) of an amount, in whole hundreds of yuan."""
+    fiscal = round(total * fiscal_share / BUDGET_ROUNDING) * BUDGET_ROUNDING
+    return fiscal, total - fiscal
+
+
+def shuffled(rng: random.Random, items: tuple) -> list:
+    return rng.sample(items, len(items))
+
+
+def most_specific(
+    layers: tuple[tuple[IndicatorTemplate, ...], ...], category: str
+) -> list[IndicatorTemplate]:
+    """The templates of `category` in the first layer that has any."""
+    for layer in layers:
+        found = [template for template in layer if template.category == category]
+        if found:
+            return found
+    raise LookupError(f"no indicator template of category {category}")
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(demo_data.SURNAMES) + rng.choice(demo_data.GIVEN_NAMES)
+
+
+def mobile_number(rng: random.Random) -> str:
+    return rng.choice(demo_data.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+@dataclass
+class ProjectDraft:
+    """One project's unsaved rows, linked to each other once the project has its id."""
+
+    project: Project
+    version: TargetVersion
+    indicators: list[Indicator]
+    months: list[ProjectMonth]
+    tracked_by_agency: bool
+
+
+class ProjectGenerator:
+    """Draws the district's projects unit by unit; the sequence depends only on the seed and arguments."""
+
+    def __init__(self, *, year: int, rng: random.Random):
+        self.year = year
+        self.rng = rng
+        self.profiles = [name for name, profile in EXECUTION_PROFILES.items() for _ in range(profile.share)]
+        rng.shuffle(self.profiles)
+        self.sequence = 0
+
+    def drafts(self, units: list[tuple[Organisation, str]], total: int) -> Iterator[ProjectDraft]:
+        weights = [
+            CLASSIFIED_PROJECT_WEIGHT if unit.is_classified else PROJECT_WEIGHTS[unit.kind]
+            for unit, _domain in units
+        ]
+        for (unit, domain_key), count in zip(units, apportion(total, weights), strict=True):
+            domain = DOMAINS[domain_key]
+            templates = shuffled(self.rng, domain.projects)
+            for serial in range(count):
+                round_number, position = divmod(serial, len(templates))
+                yield self._draft(
+                    unit,
+                    domain,
+                    templates[position],
+                    f"{self.year}-{unit.code}-{serial + 1:03d}",
+                    round_number,
+                )
+
+    def _draft(
+        self, unit: Organisation, domain: Domain, template: ProjectTemplate, code: str, round_number: int
+    ) -> ProjectDraft:
+        """A unit running more projects than its domain has names gets later batches (第2批…) of them."""
+        rng = self.rng
+        name = template.name if round_number == 0 else f"{template.name}（第{round_number + 1}批）"
+        rotation = self.sequence
+        self.sequence += 1
+        profile = self.profiles[rotation % len(self.profiles)]
+        planned_cost = self._planned_cost()
+        fiscal_share = 1.0 if rng.random() < ALL_FISCAL_SHARE else rng.choice(FISCAL_SHARES)
+        initial = adjusted = None
+        if profile != UNBUDGETED:
+            initial = split_fiscal(planned_cost, fiscal_share)
+            if rng.random() < ADJUSTED_SHARE:
+                adjusted_total = (
+                    round(planned_cost * rng.uniform(0.7, 1.3) / BUDGET_ROUNDING) * BUDGET_ROUNDING
+                )
+                adjusted = split_fiscal(adjusted_total, fiscal_share)
+        budget_fiscal, budget_other = adjusted or initial or (0, 0)
+        is_key = rng.random() < (
+            KEY_SHARE_LARGE if budget_fiscal + budget_other >= LARGE_BUDGET else KEY_SHARE_SMALL
+        )
+        project = Project(
+            code=code,
+            name=name,
+            year=self.year,
+            owner=unit,
+            project_type=ProjectType.FISCAL_SPECIAL
+            if rng.random() < FISCAL_SPECIAL_SHARE
+            else ProjectType.DEPARTMENT_SPECIAL,
+            responsible_person=person_name(rng),
+            responsible_phone=mobile_number(rng),
+            start_date=date(self.year, rng.choice((1, 1, 1, 2, 3, 4)), 1),
+            end_date=date(self.year + 1, 6, 30)
+            if rng.random() < MULTI_YEAR_SHARE
+            else date(self.year, 12, 31),
+            is_key_project=is_key,
+            initial_fiscal=yuan(initial[0] if initial else 0),
+            initial_other=yuan(initial[1] if initial else 0),
+            adjusted_fiscal=yuan(adjusted[0]) if adjusted else None,
+            adjusted_other=yuan(adjusted[1]) if adjusted else None,
+        )
+        version = TargetVersion(
+            number=1,
+            annual_goal=f"{self.year}年，按计划实施{name}，完成年度各项任务，{domain.outcome}，"
+            "资金支付进度与项目实施进度相匹配。",
+        )
+        return ProjectDraft(
+            project=project,
+            version=version,
+            indicators=self._indicators(template, domain, planned_cost, rotation),
+            months=self._months(budget_fiscal, budget_other, profile),
+            tracked_by_agency=rng.random() < (AGENCY_SHARE_KEY if is_key else AGENCY_SHARE_OTHER),
+        )
+
+    def _planned_cost(self) -> int:
+        """5万元 to 5,000万元, log-uniform leaning towards the small end as district budgets do."""
+        exponent = math.log(MAX_BUDGET / MIN_BUDGET) * self.rng.triangular(0, 1, 0.2)
+        return round(MIN_BUDGET * math.exp(exponent) / BUDGET_ROUNDING) * BUDGET_ROUNDING
+
+    def _indicators(
+        self, project: ProjectTemplate, domain: Domain, planned_cost: int, rotation: int
+    ) -> list[Indicator]:
+        """The project's own indicators first, then its domain's; generic ones only fill empty categories."""
+        rng = self.rng
+        layers = (project.indicators, domain.indicators, GENERIC_INDICATORS)
+        required = (
+            IndicatorCategory.QUANTITY,
+            ROTATING_OUTPUTS[rotation % len(ROTATING_OUTPUTS)],
+            ROTATING_BENEFITS[rotation % len(ROTATING_BENEFITS)],
+            IndicatorCategory.BENEFICIARY_SATISFACTION,
+        )
+        chosen = [rng.choice(most_specific(layers, category)) for category in required]
+        count = rng.randint(MIN_INDICATORS, MAX_INDICATORS)
+        for template in shuffled(rng, project.indicators) + shuffled(rng, domain.indicators):
+            if len(chosen) < count and all(template.name != other.name for other in chosen):
+                chosen.append(template)
+        for template in shuffled(rng, GENERIC_INDICATORS):
+            if len(chosen) < count and all(template.category != other.category for other in chosen):
+                chosen.append(template)
+        chosen.sort(key=lambda template: CATEGORY_ORDER.index(template.category))
+        return [
+            self._indicator(position, template, planned_cost) for position, template in enumerate(chosen, 1)
+        ]
+
+    def _indicator(self, position: int, template: IndicatorTemplate, planned_cost: int) -> Indicator:
+        target_number = target_date = None
+        if template.per_budget:
+            target_number = Decimal(planned_cost).scaleb(-6).quantize(Decimal("0.01"))
+        elif template.value_type in (ValueType.NUMBER, ValueType.PERCENT):
+            target_number = Decimal(self.rng.randrange(template.low, template.high + 1, template.step))
+        elif template.value_type == ValueType.DATE:
+            target_date = date(self.year, *self.rng.choice(template.due))
+        return Indicator(
+            position=position,
+            category=template.category,
+            name=template.name,
+            unit=template.unit,
+            comparator=template.comparator,
+            value_type=template.value_type,
+            target_number=target_number,
+            target_date=target_date,
+            target_text=template.target_text,
+            progress_type=template.progress_type,
+        )
+
+    def _months(self, budget_fiscal: int, budget_other: int, profile: str) -> list[ProjectMonth]:
+        """Twelve months of spending plan; payments in the months of the period only."""
+        budget = budget_fiscal + budget_other
+        if budget == 0:
+            return []
+        rng = self.rng
+        rates = EXECUTION_PROFILES[profile]
+        paid = round(budget * rng.uniform(rates.low, rates.high))
+        # Payments pick up as the year goes on, and some months see none at all.
+        payment_weights = [
+            0.0 if rng.random() < MONTH_WITHOUT_PAYMENT_SHARE else rng.uniform(0.3, 1.0) * (0.5 + month / 12)
+            for month in range(1, PERIOD_END_MONTH + 1)
+        ]
+        payments = spread(paid, payment_weights) + [0] * (12 - PERIOD_END_MONTH)
+        planned = spread(budget, [rng.uniform(0.7, 1.3) for _ in range(12)])
+        months = []
+        for month, (payment, plan) in enumerate(zip(payments, planned, strict=True), start=1):
+            fiscal = payment * budget_fiscal // budget
+            months.append(
+                ProjectMonth(
+                    month=month,
+                    paid_fiscal=yuan(fiscal),
+                    paid_other=yuan(payment - fiscal),
+                    planned=yuan(plan),
+                )
+            )
+        return months
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+class Command(BaseCommand):
+    help = "加载演示数据：一个完整的区（机构、项目、绩效目标、月度资金）和各角色的演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=DEFAULT_PROJECT_COUNT, help="项目数（默认 1200）")
+        parser.add_argument("--year", type=int, help="预算年度（默认当年）")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机数种子；相同参数生成相同数据")
+
+    def handle(self, *args, projects, year, seed, **options):
+        if projects < 0:
+            raise CommandError("--projects 不能为负数。")
+        started = time.monotonic()
+        if Organisation.objects.filter(code=BUREAU_CODE).exists():
+            self.stdout.write(
+                f"{settings.DISTRICT_NAME}演示数据已加载（区财政局编码 {BUREAU_CODE}），不再重复生成。"
+            )
+        else:
+            self._load(
+                year=year or timezone.localdate().year,
+                total=projects,
+                rng=random.Random(seed),
+                started=started,
+            )
+        self._print_accounts(self._ensure_accounts())
+        self._print_summary()
+        self.stdout.write(
+            self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。访问 {DEMO_URL}")
+        )
+
+    @transaction.atomic
+    def _load(self, *, year: int, total: int, rng: random.Random, started: float) -> None:
+        plan = organisation_plan()
+        organisations = self._create_organisations(plan, rng)
+        self.stdout.write(f"已创建机构 {len(organisations)} 个。")
+        if not MonitoringCycle.objects.filter(year=year, kind=CycleKind.ANNUAL).exists():
+            cycle_open(year=year, acting_user=None, period_end_month=PERIOD_END_MONTH)
+        units = [(organisations[p.code], p.domain) for p in plan if p.kind in BUDGET_UNIT_KINDS]
+        drafts = ProjectGenerator(year=year, rng=rng).drafts(units, total)
+        self._write_projects(
+            drafts, agency=organisations[AGENCY_CODE], year=year, total=total, started=started
+        )
+
+    def _create_organisations(
+        self, plan: list[PlannedOrganisation], rng: random.Random
+    ) -> dict[str, Organisation]:
+        """Through `organisation_save`, which keeps the materialised paths right and audits each one."""
+        created = {}
+        for planned in plan:
+            name = full_name(planned.label)
+            organisation = Organisation(
+                code=planned.code,
+                name=name,
+                short_name=planned.label if planned.label != name else "",
+                kind=planned.kind,
+                parent=created.get(planned.parent),
+                counterpart_section=created.get(planned.section),
+                is_classified=planned.is_classified,
+            )
+            if organisation.is_budget_unit:
+                organisation.contact_person = person_name(rng)
+                organisation.contact_phone = mobile_number(rng)
+            created[planned.code] = organisation_save(organisation=organisation, acting_user=None)
+        return created
+
+    def _write_projects(
+        self, drafts: Iterator[ProjectDraft], *, agency: Organisation, year: int, total: int, started: float
+    ) -> None:
+        """Insert in batches so that memory stays flat however many projects are asked for.
+
+        `approved_at` is set afterwards: auto_now_add would stamp the seeding time on bulk inserts, while
+        the demo's goals were approved with the budget early in the year.
+        """
+        approved_at = min(timezone.make_aware(datetime(year, 2, 1, 10)), timezone.now())
+        written = 0
+        while batch := list(islice(drafts, BATCH_SIZE)):
+            Project.objects.bulk_create([draft.project for draft in batch])
+            for draft in batch:
+                draft.version.project = draft.project
+            TargetVersion.objects.bulk_create([draft.version for draft in batch])
+            for draft in batch:
+                draft.project.current_target = draft.version
+                for indicator in draft.indicators:
+                    indicator.version = draft.version
+                for month in draft.months:
+                    month.project = draft.project
+            Indicator.objects.bulk_create(chain.from_iterable(draft.indicators for draft in batch))
+            ProjectMonth.objects.bulk_create(chain.from_iterable(draft.months for draft in batch))
+            Project.agencies.through.objects.bulk_create(
+                Project.agencies.through(project_id=draft.project.pk, organisation_id=agency.pk)
+                for draft in batch
+                if draft.tracked_by_agency
+            )
+            Project.objects.bulk_update([draft.project for draft in batch], ["current_target"])
+            TargetVersion.objects.filter(pk__in=[draft.version.pk for draft in batch]).update(
+                approved_at=approved_at
+            )
+            written += len(batch)
+            if written % PROGRESS_EVERY == 0 or written == total:
+                self.stdout.write(
+                    f"已写入项目 {written:,} / {total:,} 个，用时 {time.monotonic() - started:.1f} 秒。"
+                )
+
+    def _ensure_accounts(self) -> list[tuple[DemoAccount, Organisation]]:
+        """Create missing demo accounts and roles; existing accounts keep their password."""
+        codes = {planned.label: planned.code for planned in organisation_plan()}
+        organisations = Organisation.objects.in_bulk(
+            {codes[account.organisation] for account in DEMO_ACCOUNTS}, field_name="code"
+        )
+        users = User.objects.in_bulk([account.username for account in DEMO_ACCOUNTS], field_name="username")
+        # One hash for every account: Argon2 is deliberately slow.
+        password = make_password(DEMO_PASSWORD) if len(users) < len(DEMO_ACCOUNTS) else None
+        accounts = []
+        with transaction.atomic():
+            for account in DEMO_ACCOUNTS:
+                organisation = organisations[codes[account.organisation]]
+                user = users.get(account.username)
+                if user is None:
+                    user = User.objects.create(
+                        username=account.username,
+                        full_name=account.full_name,
+                        password=password,
+                        is_staff=account.role == Role.SYSADMIN,
+                    )
+                if not Membership.objects.filter(
+                    user=user, organisation=organisation, role=account.role
+                ).exists():
+                    membership_grant(
+                        user=user, organisation=organisation, role=account.role, acting_user=None
+                    )
+                accounts.append((account, organisation))
+        return accounts
+
+    def _print_accounts(self, accounts: list[tuple[DemoAccount, Organisation]]) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        rows = [("用户名", "密码", "姓名", "机构", "角色")]
+        rows += [
+            (
+                account.username,
+                DEMO_PASSWORD,
+                account.full_name,
+                organisation.name,
+                str(Role(account.role).label),
+            )
+            for account, organisation in accounts
+        ]
+        widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]))]
+        for row in rows:
+            cells = (
+                cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths, strict=True)
+            )
+            self.stdout.write("  ".join(cells).rstrip())
+        self.stdout.write("")
+
+    def _print_summary(self) -> None:
+        counts = dict(Organisation.objects.order_by().values_list("kind").annotate(Count("id")))
+        self.stdout.write(
+            "机构："
+            + "，".join(f"{kind.label} {counts.get(kind.value, 0)}" for kind in OrganisationKind)
+            + f"（其中涉密单位 {Organisation.objects.filter(is_classified=True).count()}）"
+        )
+        self.stdout.write(
+            f"项目 {Project.objects.count():,} 个，绩效指标 {Indicator.objects.count():,} 个，"
+            f"月度资金 {ProjectMonth.objects.count():,} 条，监控周期 {MonitoringCycle.objects.count()} 个。"
+        )

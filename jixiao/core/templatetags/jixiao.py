@@ -1,0 +1,95 @@
+"""Display rules of warnings.md: money in 万元 with 2 decimals, percentages with 1, both rounded half-up."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.organisations.models import Role
+from jixiao.organisations.selectors import roles_of
+
+register = template.Library()
+
+TEN_THOUSAND = Decimal(10000)
+
+
+def _grouped(value: Decimal, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+@register.filter
+def wan(yuan) -> str:
+    """Yuan → 万元, e.g. 1234567.8 → "123.46"."""
+    if yuan is None or yuan == "":
+        return "—"
+    return _grouped(Decimal(yuan) / TEN_THOUSAND, 2)
+
+
+@register.filter
+def pct(fraction) -> str:
+    """A fraction → percent with one decimal, e.g. Decimal("0.6667") → "66.7%"."""
+    if fraction is None or fraction == "":
+        return "—"
+    if isinstance(fraction, Fraction):
+        fraction = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    return f"{_grouped(Decimal(fraction) * 100, 1)}%"
+
+
+@register.filter
+def ratio(numerator, denominator):
+    if not denominator:
+        return None
+    return Decimal(numerator or 0) / Decimal(denominator)
+
+
+@register.filter
+def days_left(due: date | None) -> int | None:
+    if due is None:
+        return None
+    return (due - timezone.localdate()).days
+
+
+@register.inclusion_tag("includes/due_badge.html")
+def due_badge(due: date | None):
+    """ "还剩 N 天" / "今日截止" / "已逾期 N 天", in the colour of its urgency."""
+    days = days_left(due)
+    return {"due": due, "days": days, "overdue": -days if days is not None and days < 0 else 0}
+
+
+BUSINESS_ROLES = {
+    Role.FILLER,
+    Role.UNIT_LEADER,
+    Role.COUNTERPART_STAFF,
+    Role.SUPERVISION_STAFF,
+    Role.BUREAU_LEADER,
+    Role.AGENCY_STAFF,
+}
+UNIT_BROWSING_ROLES = BUSINESS_ROLES - {Role.AGENCY_STAFF}
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> list[dict]:
+    """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
+    request = context["request"]
+    roles = roles_of(request.user)
+    items = [("home", "工作台", True)]
+    items.append(("projects:project_list", "项目", bool(roles & BUSINESS_ROLES)))
+    items.append(("organisations:unit_list", "单位", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
+    items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
+    items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return [
+        {"url": reverse(name), "label": label, "active": current.split(":")[0] == name.split(":")[0]}
+        for name, label, shown in items
+        if shown
+    ]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,222 @@
+import re
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from jixiao.projects.models import (
+    CATEGORY_LEVEL1,
+    Indicator,
+    IndicatorCategory,
+    IndicatorLevel1,
+    Project,
+    ProjectMonth,
+    ProjectType,
+    TargetVersion,
+)
+
+PROJECTS = 150
+YEAR = 2026
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--projects", str(PROJECTS), "--year", str(YEAR), *args, stdout=out)
+    return out.getvalue()
+
+
+def table_counts() -> dict[str, int]:
+    models = (Organisation, Project, TargetVersion, Indicator, ProjectMonth, MonitoringCycle, User, Membership)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def seeded_projects(*args: str) -> list[tuple]:
+    """Seed inside a savepoint that is rolled back, and return what was generated."""
+    with transaction.atomic():
+        seed(*args)
+        projects = list(
+            Project.objects.order_by("code").values_list(
+                "code", "name", "initial_fiscal", "initial_other", "adjusted_fiscal", "is_key_project"
+            )
+        )
+        transaction.set_rollback(True)
+    return projects
+
+
+@pytest.fixture
+def output(db) -> str:
+    return seed()
+
+
+def test_builds_the_organisation_tree_of_a_district(output):
+    counts = dict(Organisation.objects.order_by().values_list("kind").annotate(Count("id")))
+    assert counts == {
+        OrganisationKind.FINANCE_BUREAU: 1,
+        OrganisationKind.COUNTERPART_SECTION: 3,
+        OrganisationKind.SUPERVISION_SECTION: 1,
+        OrganisationKind.TOWN: 20,
+        OrganisationKind.PRIMARY_UNIT: 40,
+        OrganisationKind.SECONDARY_UNIT: 80,
+        OrganisationKind.AGENCY: 1,
+    }
+    classified = Organisation.objects.filter(is_classified=True)
+    assert classified.count() == 2
+    assert {unit.kind for unit in classified} == {OrganisationKind.SECONDARY_UNIT}
+    bureau = Organisation.objects.get(kind=OrganisationKind.FINANCE_BUREAU)
+    assert bureau.code == "000"
+    assert set(Organisation.objects.filter(parent=bureau).values_list("kind", flat=True)) == {
+        OrganisationKind.COUNTERPART_SECTION,
+        OrganisationKind.SUPERVISION_SECTION,
+    }
+
+
+def test_every_town_and_primary_unit_has_a_counterpart_section(output):
+    units = Organisation.objects.filter(kind__in=[OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT])
+    assert not units.filter(counterpart_section=None).exists()
+    assert not units.exclude(parent=None).exists()
+    for section in Organisation.objects.filter(kind=OrganisationKind.COUNTERPART_SECTION):
+        assigned = set(section.assigned_units.values_list("kind", flat=True))
+        assert assigned == {OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT}
+
+
+def test_paths_follow_the_parents(output):
+    for organisation in Organisation.objects.select_related("parent"):
+        parent_path = organisation.parent.path if organisation.parent else "/"
+        assert organisation.path == f"{parent_path}{organisation.pk}/"
+    assert not Organisation.objects.filter(kind=OrganisationKind.SECONDARY_UNIT, parent=None).exists()
+
+
+def test_names_carry_the_configured_district(db, settings):
+    settings.DISTRICT_NAME = "青川县"
+    seed()
+    assert Organisation.objects.get(code="000").name == "青川县财政局"
+    assert Organisation.objects.filter(name="青川县教育局", kind=OrganisationKind.PRIMARY_UNIT).exists()
+    assert not Organisation.objects.filter(name__contains="雁江").exists()
+
+
+def test_opens_the_annual_cycle_of_the_year(output):
+    cycle = MonitoringCycle.objects.get()
+    assert (cycle.year, cycle.kind, cycle.period_end_month) == (YEAR, CycleKind.ANNUAL, 8)
+
+
+def test_projects_spread_over_the_budget_units(output):
+    projects = Project.objects.select_related("owner")
+    assert projects.count() == PROJECTS
+    assert {project.owner.kind for project in projects} == {
+        OrganisationKind.TOWN,
+        OrganisationKind.PRIMARY_UNIT,
+        OrganisationKind.SECONDARY_UNIT,
+    }
+    assert projects.filter(owner__is_classified=True).exists()
+    for project in projects:
+        assert re.fullmatch(rf"{YEAR}-{re.escape(project.owner.code)}-\d{{3}}", project.code)
+        assert project.year == YEAR
+        assert project.responsible_person
+        assert re.fullmatch(r"1\d{10}", project.responsible_phone)
+    assert set(projects.values_list("project_type", flat=True)) == set(ProjectType.values)
+    assert projects.filter(is_key_project=True).exists()
+    assert projects.exclude(adjusted_fiscal=None).exists()
+    assert projects.filter(initial_other__gt=0).exists()
+    assert projects.filter(agencies__kind=OrganisationKind.AGENCY).exists()
+
+
+def test_every_project_has_a_current_target_with_valid_indicators(output):
+    for project in Project.objects.select_related("current_target").prefetch_related(
+        "current_target__indicators"
+    ):
+        version = project.current_target
+        assert (version.project_id, version.number) == (project.pk, 1)
+        assert version.annual_goal
+        assert version.approved_at.year == YEAR
+        indicators = list(version.indicators.all())
+        assert 4 <= len(indicators) <= 12
+        assert [indicator.position for indicator in indicators] == list(range(1, len(indicators) + 1))
+        level1 = {indicator.level1 for indicator in indicators}
+        assert IndicatorLevel1.OUTPUT in level1
+        assert level1 & {IndicatorLevel1.BENEFIT, IndicatorLevel1.SATISFACTION}
+        for indicator in indicators:
+            indicator.clean()
+
+
+def test_every_indicator_category_occurs(output):
+    categories = set(Indicator.objects.values_list("category", flat=True))
+    assert categories == set(IndicatorCategory.values) == set(CATEGORY_LEVEL1)
+
+
+def test_payments_produce_every_budget_execution_band(output):
+    paid = dict(
+        ProjectMonth.objects.order_by()
+        .values_list("project")
+        .annotate(total=Sum(F("paid_fiscal") + F("paid_other")))
+    )
+    time_progress = Decimal(8) / Decimal(12)
+    bands = set()
+    for project in Project.objects.annotate(months_count=Count("months"), planned=Sum("months__planned")):
+        budget = project.budget
+        if budget == 0:
+            bands.add("no_budget")
+            continue
+        assert project.months_count == 12
+        assert project.planned == budget
+        executed = paid[project.pk]
+        lag = time_progress - executed / budget
+        if executed == 0:
+            bands.add("zero")
+        elif executed > budget:
+            bands.add("overspent")
+        elif lag >= Decimal("0.2"):
+            bands.add("red")
+        elif lag >= Decimal("0.1"):
+            bands.add("yellow")
+        else:
+            bands.add("on_track")
+    assert bands == {"on_track", "yellow", "red", "zero", "overspent", "no_budget"}
+    later_payments = ProjectMonth.objects.filter(month__gt=8).exclude(paid_fiscal=0, paid_other=0)
+    assert not later_payments.exists()
+
+
+def test_every_demo_account_holds_its_role(output):
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert user.full_name == account.full_name
+        membership = Membership.objects.select_related("organisation").get(user=user)
+        assert membership.role == account.role
+        assert account.organisation in (membership.organisation.name, membership.organisation.short_name)
+        assert account.username in output
+        assert user.is_staff == (account.role == Role.SYSADMIN)
+    assert User.objects.get(username="leader").check_password(DEMO_PASSWORD)
+    assert len(set(User.objects.values_list("password", flat=True))) == 1
+    unit = Membership.objects.get(user__username="unit_filler").organisation
+    subunit = Membership.objects.get(user__username="sub_filler").organisation
+    assert subunit.parent == unit
+    assert Membership.objects.get(user__username="secret_filler").organisation.is_classified
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert "http://127.0.0.1:8000/" in output
+
+
+def test_a_second_run_changes_nothing(output):
+    before = table_counts()
+    second = seed()
+    assert table_counts() == before
+    assert "已加载" in second
+    assert "secret_filler" in second
+
+
+def test_a_second_run_restores_missing_demo_accounts(output):
+    User.objects.filter(username="agency").delete()
+    seed()
+    membership = Membership.objects.get(user__username="agency")
+    assert membership.organisation.kind == OrganisationKind.AGENCY
+
+
+def test_the_same_seed_gives_the_same_projects(db):
+    first = seeded_projects("--seed", "7")
+    assert seeded_projects("--seed", "7") == first
+    assert seeded_projects("--seed", "8") != first

@@ -1,0 +1,133 @@
+"""What awaits each person on the home page: one panel per kind of work the person's roles give."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from jixiao.audit.models import AuditRecord
+from jixiao.monitoring.models import MonitoringCycle
+from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, subtree_q
+from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
+
+
+@dataclass
+class Panel:
+    kind: str
+    title: str
+    organisation: Organisation | None = None
+    totals: Totals | None = None
+    rows: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def _deadlines(cycle: MonitoringCycle | None, fields: list[str]) -> list[tuple[str, object]]:
+    if cycle is None:
+        return []
+    return [(label, due) for name, label, due in cycle.due_dates() if name in fields]
+
+
+UNIT_DEADLINES = {
+    OrganisationKind.SECONDARY_UNIT: ["due_unit_to_primary"],
+    OrganisationKind.PRIMARY_UNIT: ["due_unit_to_primary", "due_unit_to_bureau", "due_rectification_report"],
+    OrganisationKind.TOWN: ["due_unit_to_bureau", "due_rectification_report", "due_rectification_complete"],
+}
+SECTION_DEADLINES = [
+    "due_unit_to_bureau",
+    "due_supervision_review",
+    "due_feedback_issue",
+    "due_rectification_report",
+]
+
+
+def _unit_rows(units, projects, month):
+    """One row per unit with the totals of its whole subtree, and the sum over all the rows."""
+    units = list(units)
+    per_owner = totals_by_unit(projects=projects.filter(subtree_q(units, via="owner__")), up_to_month=month)
+    rolled = rollup(units, per_owner)
+    return [{"unit": unit, "totals": rolled[unit.pk]} for unit in units], totals_of(per_owner)
+
+
+def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
+    month = cycle.period_end_month if cycle else 12
+    projects = project_visible(user)
+    if cycle:
+        projects = projects.filter(year=cycle.year)
+    memberships = [m for m in memberships_of(user) if m.organisation.is_active]
+    roles = {m.role for m in memberships}
+    panels: list[Panel] = []
+
+    for unit in {m.organisation for m in memberships if m.role in UNIT_ROLES}:
+        subtree = organisation_list(user=user).filter(path__startswith=unit.path).order_by("path")
+        rows, totals = _unit_rows(subtree, projects, month)
+        panels.append(
+            Panel(
+                kind="unit",
+                title=unit.name,
+                organisation=unit,
+                totals=totals,
+                rows=rows if len(rows) > 1 else [],
+                deadlines=_deadlines(cycle, UNIT_DEADLINES.get(unit.kind, [])),
+            )
+        )
+
+    for section in {m.organisation for m in memberships if m.role == Role.COUNTERPART_STAFF}:
+        assigned = organisation_list(user=user).filter(counterpart_section=section).order_by("kind", "code")
+        rows, totals = _unit_rows(assigned, projects, month)
+        panels.append(
+            Panel(
+                kind="section",
+                title=section.name,
+                organisation=section,
+                totals=totals,
+                rows=rows,
+                deadlines=_deadlines(cycle, SECTION_DEADLINES),
+            )
+        )
+
+    if roles & {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}:
+        by_unit = totals_by_unit(projects=projects, up_to_month=month)
+        units = Organisation.objects.filter(pk__in=by_unit.keys()).select_related("parent")
+        lagging = sorted(
+            ({"unit": unit, "totals": by_unit[unit.pk]} for unit in units if by_unit[unit.pk].budget),
+            key=lambda row: row["totals"].execution_rate,
+        )[:10]
+        panels.append(
+            Panel(
+                kind="district",
+                title="全区",
+                totals=totals_of(by_unit),
+                rows=lagging,
+                deadlines=_deadlines(cycle, SECTION_DEADLINES),
+                extra={"key_projects": projects.filter(is_key_project=True).count()},
+            )
+        )
+
+    if Role.AGENCY_STAFF in roles:
+        panels.append(
+            Panel(
+                kind="agency",
+                title="委托跟踪项目",
+                rows=list(projects.select_related("owner").order_by("code")[:50]),
+                extra={"count": projects.count()},
+            )
+        )
+
+    if Role.SYSADMIN in roles:
+        panels.append(
+            Panel(
+                kind="sysadmin",
+                title="系统管理",
+                rows=list(Organisation.objects.values("kind").annotate(n=Count("pk")).order_by("kind")),
+                extra={
+                    "users": User.objects.filter(is_active=True).count(),
+                    "cycles": MonitoringCycle.objects.count(),
+                    "kind_labels": dict(OrganisationKind.choices),
+                },
+            )
+        )
+
+    if Role.AUDITOR in roles:
+        panels.append(Panel(kind="auditor", title="审计日志", rows=list(AuditRecord.objects.all()[:15])))
+    return panels

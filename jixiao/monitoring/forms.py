@@ -1,0 +1,96 @@
+"""The web form of 附件1: one form for the report, one prefixed form per indicator."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.fields import LenientDateField, LenientDecimalField, WanField
+from jixiao.monitoring.models import DEVIATION_FIELDS, NARRATIVE_FIELDS, AnalysisReport, IndicatorEntry
+from jixiao.projects.models import Indicator, ValueType
+
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+def _text(label, rows=2):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class ReportForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    projected_fiscal = WanField(label=_("全年预计执行数·财政拨款（万元）"), required=False, min_value=0)
+    projected_other = WanField(label=_("全年预计执行数·其他资金（万元）"), required=False, min_value=0)
+    goal_progress = _text(_("目标完成情况"), rows=4)
+    unit_leader_name = forms.CharField(label=_("单位负责人"), required=False, max_length=40)
+    finance_leader_name = forms.CharField(label=_("财务负责人"), required=False, max_length=40)
+    filler_name = forms.CharField(label=_("填表人"), required=False, max_length=40)
+    contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=40)
+    filled_on = LenientDateField(label=_("填报日期"), required=False)
+
+    def __init__(self, *args, report: AnalysisReport | None, **kwargs):
+        initial = {"revision": report.revision if report else 0}
+        if report:
+            initial.update({name: getattr(report, name) for name in self.base_fields if name != "revision"})
+            initial.update(
+                {name: getattr(report, name) for name, _label in [*NARRATIVE_FIELDS, *DEVIATION_FIELDS]}
+            )
+            initial["corrective_measures"] = report.corrective_measures
+        super().__init__(*args, initial=initial, **kwargs)
+        for name, label in NARRATIVE_FIELDS:
+            self.fields[name] = _text(label, rows=3)
+        for name, label in DEVIATION_FIELDS:
+            self.fields[name] = _text(label)
+        self.fields["corrective_measures"] = _text(_("纠偏措施"))
+
+    def narrative_fields(self):
+        return [self[name] for name, _label in NARRATIVE_FIELDS]
+
+    def deviation_fields(self):
+        return [self[name] for name, _label in DEVIATION_FIELDS]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
+
+class EntryForm(forms.Form):
+    """One indicator's row; which fields exist depends on the indicator's value type."""
+
+    likelihood = forms.ChoiceField(
+        label=_("完成目标可能性"),
+        required=False,
+        choices=[("", "—"), *IndicatorEntry._meta.get_field("likelihood").choices],
+    )
+    corrective_measures = _text(_("纠偏措施"))
+    remark = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+    def __init__(self, *args, indicator: Indicator, entry: IndicatorEntry | None, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, prefix=f"i{indicator.pk}", **kwargs)
+        value_type = indicator.value_type
+        if value_type in (ValueType.NUMBER, ValueType.PERCENT):
+            percent = value_type == ValueType.PERCENT
+            self.fields["actual_number"] = LenientDecimalField(
+                label=_("实际完成值"), required=False, percent=percent
+            )
+            self.fields["projected_number"] = LenientDecimalField(
+                label=_("全年预计完成值"), required=False, percent=percent
+            )
+        elif value_type == ValueType.DATE:
+            self.fields["actual_date"] = LenientDateField(label=_("实际完成日期"), required=False)
+            self.fields["projected_date"] = LenientDateField(label=_("预计完成日期"), required=False)
+        else:
+            self.fields["actual_text"] = _text(_("实际完成情况"))
+            self.fields["self_assessment"] = forms.ChoiceField(
+                label=_("自评"),
+                required=False,
+                choices=[("", "—"), *IndicatorEntry._meta.get_field("self_assessment").choices],
+            )
+        for name, label in DEVIATION_FIELDS:
+            self.fields[name] = _text(label)
+        if entry is not None and not self.is_bound:
+            for name in self.fields:
+                self.initial[name] = getattr(entry, name)
+
+    def deviation_fields(self):
+        return [self[name] for name, _label in DEVIATION_FIELDS]
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)

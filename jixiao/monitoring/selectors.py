@@ -1,0 +1,73 @@
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
+from jixiao.organisations.selectors import unit_scope_q
+from jixiao.projects.selectors import project_get
+
+
+def cycle_list(*, user) -> QuerySet[MonitoringCycle]:
+    """Annual cycles are public to every signed-in person; a self-initiated one only inside its unit's scope."""
+    return MonitoringCycle.objects.filter(
+        Q(kind=CycleKind.ANNUAL) | Q(unit_scope_q(user, via="organisation__"))
+    ).select_related("organisation")
+
+
+def cycle_get(*, user, pk: int) -> MonitoringCycle:
+    return get_object_or_404(cycle_list(user=user), pk=pk)
+
+
+def cycle_current() -> MonitoringCycle | None:
+    """The open annual cycle of the latest year: the one every home page counts against."""
+    return (
+        MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL, status=CycleStatus.OPEN)
+        .order_by("-year")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReadinessProblem:
+    subject: str
+    missing: str
+
+    def __str__(self):
+        return f"{self.subject}：{self.missing}"
+
+
+def report_readiness(report: AnalysisReport) -> list[ReadinessProblem]:
+    """Every warned item that lacks a deviation analysis or corrective measures (warnings.md), all at once.
+
+    Blue notes demand nothing; an empty list means the report may be submitted.
+    """
+    warned = {w.indicator_id for w in report.warnings.all() if w.level in (WarningLevel.RED, WarningLevel.YELLOW)}
+    if not warned:
+        return []
+    entries = {e.indicator_id: e for e in report.entries.all()}
+    subjects: list[tuple[str, object]] = []
+    if None in warned:
+        subjects.append(("资金执行情况", report))
+    for indicator in report.target_version.indicators.all():
+        if indicator.pk in warned:
+            subjects.append((f"指标“{indicator.name}”", entries.get(indicator.pk)))
+    problems = []
+    for subject, item in subjects:
+        if item is None or not item.has_deviation_analysis:
+            problems.append(ReadinessProblem(subject, "缺少偏差原因分析（经费、制度、人员、硬件条件、其他至少填写一项）"))
+        if item is None or not item.has_corrective_measures:
+            problems.append(ReadinessProblem(subject, "缺少纠偏措施"))
+    return problems
+
+
+def report_for(*, user, project_pk: int, cycle: MonitoringCycle):
+    """The project (visible to the person) and its report in the cycle, or None before the first save."""
+    project = project_get(user=user, pk=project_pk)
+    report = (
+        AnalysisReport.objects.filter(project=project, cycle=cycle)
+        .select_related("target_version")
+        .prefetch_related("entries", "warnings")
+        .first()
+    )
+    return project, report

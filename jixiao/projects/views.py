@@ -1,0 +1,81 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+
+from jixiao.monitoring.selectors import cycle_current
+from jixiao.projects.forms import ProjectFilterForm
+from jixiao.projects.models import CATEGORY_ORDER
+from jixiao.projects.selectors import project_get, project_list
+
+PAGE_SIZE = 50
+
+
+def _period_month(cycle) -> int:
+    return cycle.period_end_month if cycle else 12
+
+
+def project_index(request):
+    cycle = cycle_current()
+    data = request.GET.copy()
+    if "year" not in data and cycle:
+        data["year"] = str(cycle.year)
+    form = ProjectFilterForm(data, user=request.user)
+    projects = project_list(user=request.user, filters=form.to_filters(), cycle=cycle)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "cycle": cycle,
+        "time_progress": cycle.time_progress if cycle else None,
+        "query": query.urlencode(),
+        "crumbs": [("项目", None)],
+    }
+    template = (
+        "projects/_project_table.html" if request.headers.get("HX-Request") else "projects/project_list.html"
+    )
+    return render(request, template, context)
+
+
+def _indicator_groups(version):
+    """Indicators grouped by 一级 then 二级, in the order of the national framework."""
+    groups: dict[str, dict[str, list]] = {}
+    for indicator in sorted(
+        version.indicators.all(), key=lambda i: (CATEGORY_ORDER.index(i.category), i.position)
+    ):
+        groups.setdefault(indicator.get_level1_display(), {}).setdefault(
+            indicator.get_category_display(), []
+        ).append(indicator)
+    return groups
+
+
+def project_detail(request, pk: int):
+    project = project_get(user=request.user, pk=pk)
+    cycle = cycle_current()
+    period_month = _period_month(cycle)
+    months, cumulative = [], 0
+    for month in project.months.all():
+        cumulative += month.paid_total
+        months.append({"row": month, "cumulative": cumulative, "in_period": month.month <= period_month})
+    paid_to_date = sum((m["row"].paid_total for m in months if m["in_period"]), 0)
+    paid_fiscal = sum((m["row"].paid_fiscal for m in months if m["in_period"]), 0)
+    paid_other = sum((m["row"].paid_other for m in months if m["in_period"]), 0)
+    versions = list(project.target_versions.all())
+    current = next((v for v in versions if v.pk == project.current_target_id), None)
+    context = {
+        "project": project,
+        "cycle": cycle,
+        "period_month": period_month,
+        "months": months,
+        "paid_to_date": paid_to_date,
+        "paid_fiscal": paid_fiscal,
+        "paid_other": paid_other,
+        "planned_total": sum((m["row"].planned for m in months), 0),
+        "current_version": current,
+        "indicator_groups": _indicator_groups(current) if current else {},
+        "versions": versions,
+        "report": project.reports.filter(cycle=cycle).first() if cycle else None,
+        "crumbs": [("项目", reverse("projects:project_list")), (project.name, None)],
+    }
+    return render(request, "projects/project_detail.html", context)
