@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint fmt bench migrate seed serve clean
+.PHONY: demo test lint fmt bench migrate seed clean browser
 
 $(UV):
 	$(PYTHON) -m venv var/uv
@@ -30,9 +30,14 @@ seed: migrate
 demo: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST)
 
-test: $(VENV)/.synced var/.dirs lint
+test: $(VENV)/.synced var/.dirs lint browser
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	DEBUG=1 $(PY) -m pytest
+
+# Browser tests drive Debian's Chromium with a CJK font; installed once when missing (needs root and apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
@@ -41,6 +46,18 @@ lint: $(VENV)/.synced
 fmt: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmarks run on PostgreSQL; the database is seeded with 100,000 projects on first use and kept.
+BENCH_DB ?= jixiao_bench
+BENCH_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) SECRET_KEY=bench-only-not-secret DEBUG=0
+
+bench: $(VENV)/.synced var/.dirs
+	@pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v0
+	$(BENCH_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(BENCH_ENV) $(MANAGE) bench --projects 100000
 
 clean:
 	rm -rf $(VENV) var/uv

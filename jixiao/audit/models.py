@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "cycle.open": _("开启监控周期"),
     "cycle.change": _("修改监控周期"),
     "target_version.create": _("批复绩效目标"),
+    "report.save": _("保存监控分析表"),
+    "report.export": _("导出监控分析表"),
+    "unit.export": _("导出单位全部监控分析表"),
 }
 
 

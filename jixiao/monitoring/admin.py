@@ -3,7 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring.models import MonitoringCycle, default_due_dates
+from jixiao.monitoring.models import THRESHOLD_FIELDS, MonitoringCycle, default_due_dates
+from jixiao.monitoring.recompute import cycle_recompute_warnings
 
 
 @admin.register(MonitoringCycle)
@@ -59,6 +60,13 @@ class MonitoringCycleAdmin(admin.ModelAdmin):
             target=obj,
             changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
         )
+        if change and set(form.changed_data) & set(THRESHOLD_FIELDS):
+            stats = cycle_recompute_warnings(obj)
+            self.message_user(
+                request,
+                _("预警阈值已修改，已重新计算 %(reports)d 张监控分析表的预警（共 %(warnings)d 条）。")
+                % {"reports": stats.reports, "warnings": stats.warnings},
+            )
 
     def has_delete_permission(self, request, obj=None):
         return False

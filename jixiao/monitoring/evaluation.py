@@ -10,7 +10,7 @@ from jixiao.projects.models import Indicator
 
 def indicator_figures(indicator: Indicator, entry: IndicatorEntry | None) -> rules.IndicatorFigures:
     return rules.IndicatorFigures(
-        key=indicator.pk,
+        key=indicator.id,
         name=indicator.name,
         category=indicator.category,
         comparator=indicator.comparator,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.fields import LenientDateField, LenientDecimalField, WanField
+from jixiao.core.uploads import MultipleFileField
 from jixiao.monitoring.models import DEVIATION_FIELDS, NARRATIVE_FIELDS, AnalysisReport, IndicatorEntry
 from jixiao.projects.models import Indicator, ValueType
 
@@ -94,3 +95,7 @@ class EntryForm(forms.Form):
 
     def values(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(label=_("填好的附件1工作簿（.xlsx，可多选）"))

@@ -36,6 +36,21 @@ def default_due_dates(year: int) -> dict[str, date]:
     return {field: date(year, month, day) for field, (month, day), _label in DUE_DATE_STEPS}
 
 
+THRESHOLD_FIELDS = [
+    "exec_lag_red_pp",
+    "exec_lag_yellow_pp",
+    "exec_zero_min_progress_pct",
+    "projected_low_pct",
+    "indicator_lag_red_pp",
+    "indicator_lag_yellow_pp",
+    "shortfall_red_pct",
+    "excess_red_pct",
+    "over_target_note_pct",
+    "output_spend_mismatch_pp",
+    "output_ratio_cap_pct",
+]
+
+
 def _pp(default: str):
     return {"max_digits": 6, "decimal_places": 2, "default": Decimal(default)}
 
@@ -160,6 +175,9 @@ class WarningLevel(models.TextChoices):
     RED = "red", _("红色")
 
 
+# Most severe first, for lists of warnings.
+LEVEL_RANK = {WarningLevel.RED: 0, WarningLevel.YELLOW: 1, WarningLevel.BLUE: 2, WarningLevel.GREEN: 3}
+
 DEVIATION_FIELDS = [
     ("deviation_funding", _("经费保障")),
     ("deviation_rules", _("制度保障")),
@@ -211,7 +229,10 @@ class AnalysisReport(DeviationAnalysis):
     cycle = models.ForeignKey(MonitoringCycle, on_delete=models.PROTECT, related_name="reports")
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="reports")
     target_version = models.ForeignKey(
-        "projects.TargetVersion", verbose_name=_("绩效目标版本"), on_delete=models.PROTECT, related_name="reports"
+        "projects.TargetVersion",
+        verbose_name=_("绩效目标版本"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     projected_fiscal = models.DecimalField(
         _("全年预计执行数·财政拨款"), max_digits=16, decimal_places=2, null=True, blank=True
@@ -232,7 +253,9 @@ class AnalysisReport(DeviationAnalysis):
     filler_name = models.CharField(_("填表人"), max_length=40, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     filled_on = models.DateField(_("填报日期"), null=True, blank=True)
-    level = models.CharField(_("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN)
+    level = models.CharField(
+        _("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN
+    )
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -242,7 +265,9 @@ class AnalysisReport(DeviationAnalysis):
     class Meta:
         verbose_name = _("监控分析表")
         verbose_name_plural = _("监控分析表")
-        constraints = [models.UniqueConstraint(fields=["cycle", "project"], name="report_one_per_project_cycle")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "project"], name="report_one_per_project_cycle")
+        ]
         indexes = [models.Index(fields=["cycle", "level"])]
 
     def __str__(self):
@@ -260,10 +285,14 @@ class IndicatorEntry(DeviationAnalysis):
 
     report = models.ForeignKey(AnalysisReport, on_delete=models.CASCADE, related_name="entries")
     indicator = models.ForeignKey("projects.Indicator", on_delete=models.PROTECT, related_name="entries")
-    actual_number = models.DecimalField(_("实际完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    actual_number = models.DecimalField(
+        _("实际完成值"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
     actual_date = models.DateField(_("实际完成日期"), null=True, blank=True)
     actual_text = models.TextField(_("实际完成情况"), blank=True)
-    projected_number = models.DecimalField(_("全年预计完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    projected_number = models.DecimalField(
+        _("全年预计完成值"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
     projected_date = models.DateField(_("预计完成日期"), null=True, blank=True)
     self_assessment = models.CharField(_("自评"), max_length=16, choices=SelfAssessment.choices, blank=True)
     likelihood = models.CharField(_("完成目标可能性"), max_length=16, choices=Likelihood.choices, blank=True)
@@ -272,7 +301,9 @@ class IndicatorEntry(DeviationAnalysis):
     class Meta:
         verbose_name = _("指标完成情况")
         verbose_name_plural = _("指标完成情况")
-        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="entry_one_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="entry_one_per_indicator")
+        ]
 
     def __str__(self):
         return f"{self.report_id}:{self.indicator_id}"

@@ -3,8 +3,11 @@
 No ORM, no database, no HTTP: callers (the web form, the workbook import, the batch recompute of a
 cycle) build `FundsFigures` and `IndicatorFigures` from whatever they hold and get `Warning`s back.
 
-Arithmetic is exact: every comparison is done on `fractions.Fraction`, so a boundary such as
-"TP − ER ≥ 20pp" holds exactly at 20pp. Thresholds are Fractions of 1 (20pp → 1/5, 120% → 6/5).
+Arithmetic is exact and integer-only on the hot paths: every number is read as an integer ratio
+(`Decimal.as_integer_ratio()`), thresholds are integer ratios precomputed once per `Thresholds` (and per
+period month), and each rule cross-multiplies instead of dividing, so a boundary such as "TP − ER ≥ 20pp"
+holds exactly at 20pp. Thresholds are Fractions of 1 (20pp → 1/5, 120% → 6/5). Ratios for the figures and
+messages are only formed for the rules that fire.
 
 Units:
 - money (budget, paid, projected) in yuan, as Decimal;
@@ -17,6 +20,7 @@ Units:
 """
 
 import calendar
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -60,7 +64,8 @@ MET, PARTLY_MET, NOT_MET = "met", "partly_met", "not_met"
 
 _NUMERIC_TYPES = frozenset((NUMBER, PERCENT))
 _SIGNS = {AT_LEAST: "≥", AT_MOST: "≤", EQUAL: "="}
-_ZERO = Fraction(0)
+_OUTPUT_COMPARATORS = frozenset((AT_LEAST, EQUAL))
+_MONTHS = range(1, 13)
 _HUNDRED = Fraction(100)
 
 # A private context, so a caller's changed decimal context cannot alter figures or rounding.
@@ -69,7 +74,167 @@ _CENT = Decimal("0.01")
 
 
 # ---------------------------------------------------------------------------------------------------
+# Exact numbers and their display
+
+
+def _to_fraction(value) -> Fraction:
+    kind = type(value)
+    if kind is Decimal:
+        return Fraction(*value.as_integer_ratio())  # the fast (int, int) path of Fraction()
+    if kind is Fraction:
+        return value
+    if isinstance(value, (Fraction, int, Decimal)):
+        return Fraction(value)
+    return Fraction(str(value))
+
+
+def _ratio(value) -> tuple[int, int]:
+    """A number as an exact (numerator, denominator > 0) pair of ints, read as `_to_fraction` reads it."""
+    if type(value) is Decimal:
+        return value.as_integer_ratio()
+    if type(value) is int:
+        return value, 1
+    fraction = _to_fraction(value)
+    return fraction.numerator, fraction.denominator
+
+
+def _fig(numerator: int, denominator: int) -> str:
+    """numerator / denominator (denominator > 0, not necessarily in lowest terms) as a Decimal string:
+    exact when it terminates, else 28 significant digits (the same digits whatever the common factor)."""
+    quotient, remainder = divmod(numerator, denominator)
+    if not remainder:
+        return str(quotient)
+    return str(_CTX.divide(Decimal(numerator), Decimal(denominator)))
+
+
+def _tenths(numerator: int, denominator: int) -> str:
+    """100 × numerator / denominator (denominator > 0) → "26.7", rounded half-up (away from zero)."""
+    tenths = (2000 * abs(numerator) + denominator) // (2 * denominator)
+    sign = "-" if numerator < 0 and tenths else ""
+    return f"{sign}{tenths // 10}.{tenths % 10}"
+
+
+def _pct(numerator: int, denominator: int) -> str:
+    """A fraction of 1 → "66.7%"."""
+    return f"{_tenths(numerator, denominator)}%"
+
+
+def _wan(yuan: Decimal) -> str:
+    """Yuan → "123.46万元", rounded half-up to 2 decimals."""
+    wan = _CTX.scaleb(Decimal(yuan), -4).quantize(_CENT, rounding=ROUND_HALF_UP, context=_CTX)
+    return f"{wan:,.2f}万元"
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{_CTX.normalize(Decimal(number)):f}"
+    return "0" if text == "-0" else text
+
+
+def _value_text(indicator: "IndicatorFigures", number: Decimal) -> str:
+    unit = "%" if indicator.value_type == PERCENT else indicator.unit
+    return f"{_plain(number)}{unit}"
+
+
+def _target_text(indicator: "IndicatorFigures") -> str:
+    sign = _SIGNS.get(indicator.comparator, "")
+    if indicator.value_type == DATE:
+        return f"{sign}{indicator.target_date:%Y-%m-%d}"
+    return f"{sign}{_value_text(indicator, indicator.target_number)}"
+
+
+# ---------------------------------------------------------------------------------------------------
 # Inputs, thresholds and outputs
+
+
+class _Compiled:
+    """A `Thresholds` as integer constants for the hot paths (built once per Thresholds object).
+
+    A threshold p/q (q > 0) enters each rule by cross-multiplication; for TP = m/12 and a ratio x/y
+    (y > 0):
+    - lag: m/12 − x/y ≥ p/q  ⟺  y·(m·q − 12·p) ≥ x·(12·q)   → per month (k = m·q − 12·p, c = 12·q);
+    - over target: x / (y·m/12) ≥ p/q  ⟺  x·(12·q) ≥ y·(p·m)   → per month (12·q, p·m);
+    - otherwise p and q as they are.
+    """
+
+    __slots__ = (
+        "excess_red",
+        "excess_red_text",
+        "exec_lag_red_text",
+        "exec_lag_yellow_text",
+        "exec_zero_text",
+        "funds_months",
+        "indicator_lag_red_text",
+        "indicator_lag_yellow_text",
+        "indicator_months",
+        "output_ratio_cap",
+        "output_spend_mismatch",
+        "output_spend_mismatch_text",
+        "over_target_text",
+        "projected_low",
+        "projected_low_pct",
+        "projected_low_text",
+        "shortfall_red",
+        "shortfall_red_text",
+    )
+
+    def __init__(self, thresholds: "Thresholds"):
+        ratio = {name: _threshold_ratio(getattr(thresholds, name)) for name, _ in _CYCLE_ATTRIBUTES}
+        text = {name: _fig(*pair) for name, pair in ratio.items()}
+        exec_red_p, exec_red_q = ratio["exec_lag_red"]
+        exec_yellow_p, exec_yellow_q = ratio["exec_lag_yellow"]
+        zero_p, zero_q = ratio["exec_zero_min_progress"]
+        ind_red_p, ind_red_q = ratio["indicator_lag_red"]
+        ind_yellow_p, ind_yellow_q = ratio["indicator_lag_yellow"]
+        over_p, over_q = ratio["over_target_note"]
+        # month → (TP figure, TP %, red k, red c, yellow k, yellow c, TP ≥ exec_zero_min_progress)
+        self.funds_months = {
+            m: (
+                _TP_TEXT[m],
+                _TP_PCT[m],
+                m * exec_red_q - 12 * exec_red_p,
+                12 * exec_red_q,
+                m * exec_yellow_q - 12 * exec_yellow_p,
+                12 * exec_yellow_q,
+                m * zero_q >= 12 * zero_p,
+            )
+            for m in _MONTHS
+        }
+        # month → (TP figure, TP %, red k, red c, yellow k, yellow c, over-target c1, over-target c2)
+        self.indicator_months = {
+            m: (
+                _TP_TEXT[m],
+                _TP_PCT[m],
+                m * ind_red_q - 12 * ind_red_p,
+                12 * ind_red_q,
+                m * ind_yellow_q - 12 * ind_yellow_p,
+                12 * ind_yellow_q,
+                12 * over_q,
+                over_p * m,
+            )
+            for m in _MONTHS
+        }
+        self.projected_low = ratio["projected_low"]
+        self.projected_low_pct = _pct(*ratio["projected_low"])
+        self.shortfall_red = ratio["shortfall_red"]
+        self.excess_red = ratio["excess_red"]
+        self.output_spend_mismatch = ratio["output_spend_mismatch"]
+        self.output_ratio_cap = ratio["output_ratio_cap"]
+        self.exec_lag_red_text = text["exec_lag_red"]
+        self.exec_lag_yellow_text = text["exec_lag_yellow"]
+        self.exec_zero_text = text["exec_zero_min_progress"]
+        self.projected_low_text = text["projected_low"]
+        self.indicator_lag_red_text = text["indicator_lag_red"]
+        self.indicator_lag_yellow_text = text["indicator_lag_yellow"]
+        self.shortfall_red_text = text["shortfall_red"]
+        self.excess_red_text = text["excess_red"]
+        self.over_target_text = text["over_target_note"]
+        self.output_spend_mismatch_text = text["output_spend_mismatch"]
+
+
+def _threshold_ratio(value) -> tuple[int, int]:
+    if isinstance(value, float):  # compared as its exact binary value, as Fraction compares floats
+        return value.as_integer_ratio()
+    return _ratio(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +252,11 @@ class Thresholds:
     over_target_note: Fraction = Fraction(120, 100)
     output_spend_mismatch: Fraction = Fraction(50, 100)
     output_ratio_cap: Fraction = Fraction(150, 100)
+    # The same thresholds as integer constants for the rules; not part of equality, hash or repr.
+    _compiled: _Compiled = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_compiled", _Compiled(self))
 
     @classmethod
     def defaults(cls) -> "Thresholds":
@@ -105,8 +275,6 @@ class Thresholds:
         return cls(**values)
 
 
-_DEFAULT_THRESHOLDS = Thresholds()
-
 _CYCLE_ATTRIBUTES = (
     ("exec_lag_red", "exec_lag_red_pp"),
     ("exec_lag_yellow", "exec_lag_yellow_pp"),
@@ -121,31 +289,50 @@ _CYCLE_ATTRIBUTES = (
     ("output_ratio_cap", "output_ratio_cap_pct"),
 )
 
+_TIME_PROGRESS = tuple(Fraction(month, 12) for month in range(13))
+_TP_TEXT = tuple(_fig(month, 12) for month in range(13))
+_TP_PCT = tuple(_pct(month, 12) for month in range(13))
 
-@dataclass(frozen=True, slots=True)
-class FundsFigures:
-    budget: Decimal | None  # B (adjusted if set, else initial); None or ≤ 0 = no budget
-    paid: Decimal  # E, paid to date (None is read as 0)
-    projected: Decimal | None  # P, the unit's projected full-year execution (None = not yet entered)
+_DEFAULT_THRESHOLDS = Thresholds()
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorFigures:
-    key: object  # caller's identifier (e.g. indicator id or position), echoed in warnings
-    name: str  # 三级 name, echoed
-    category: str  # 二级 code, e.g. "quantity"
-    comparator: str  # ">=", "<=", "=", "qualitative"
-    value_type: str  # "number", "percent", "date", "text"
-    progress_type: str  # "cumulative" or "level"
-    target_number: Decimal | None = None
-    target_date: date | None = None
-    actual_number: Decimal | None = None
-    actual_date: date | None = None  # for date indicators: actual completion date
-    projected_number: Decimal | None = None
-    projected_date: date | None = None
-    likelihood: str = ""  # "certain" / "possible" / "impossible" / ""
-    self_assessment: str = ""  # qualitative: "met" / "partly_met" / "not_met" / ""
-    unit: str = ""  # unit of measure (人, 万元 ...), only used in messages; percent shows "%"
+class FundsFigures(namedtuple("FundsFigures", ("budget", "paid", "projected"))):
+    """The money of one report (an immutable named tuple).
+
+    - budget: B (adjusted if set, else initial); None or ≤ 0 = no budget
+    - paid: E, paid to date (None is read as 0)
+    - projected: P, the unit's projected full-year execution (None = not yet entered)
+    """
+
+    __slots__ = ()
+
+
+class IndicatorFigures(
+    namedtuple(
+        "IndicatorFigures",
+        (
+            "key",  # caller's identifier (e.g. indicator id or position), echoed in warnings
+            "name",  # 三级 name, echoed
+            "category",  # 二级 code, e.g. "quantity"
+            "comparator",  # ">=", "<=", "=", "qualitative"
+            "value_type",  # "number", "percent", "date", "text"
+            "progress_type",  # "cumulative" or "level"
+            "target_number",  # Decimal | None
+            "target_date",  # date | None
+            "actual_number",  # Decimal | None
+            "actual_date",  # date | None: for date indicators, the actual completion date
+            "projected_number",  # Decimal | None
+            "projected_date",  # date | None
+            "likelihood",  # "certain" / "possible" / "impossible" / ""
+            "self_assessment",  # qualitative: "met" / "partly_met" / "not_met" / ""
+            "unit",  # unit of measure (人, 万元 ...), only used in messages; percent shows "%"
+        ),
+        defaults=(None, None, None, None, None, None, "", "", ""),
+    )
+):
+    """One indicator of a report with its target and entry (an immutable named tuple; see the fields)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,81 +350,7 @@ class Warning:  # the name of the contract; it shadows the builtin only inside t
 
 
 # ---------------------------------------------------------------------------------------------------
-# Exact numbers and their display
-
-
-def _to_fraction(value) -> Fraction:
-    kind = type(value)
-    if kind is Decimal:
-        return Fraction(*value.as_integer_ratio())  # the fast (int, int) path of Fraction()
-    if kind is Fraction:
-        return value
-    if isinstance(value, (Fraction, int, Decimal)):
-        return Fraction(value)
-    return Fraction(str(value))
-
-
-def _opt_fraction(value) -> Fraction | None:
-    return None if value is None else _to_fraction(value)
-
-
-def _dec(value: Fraction) -> Decimal:
-    """A Fraction as a Decimal: exact when it terminates, else 28 significant digits."""
-    if value.denominator == 1:
-        return Decimal(value.numerator)
-    return _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-
-
-def _fig(value: Fraction) -> str:
-    return str(_dec(value))
-
-
-def _round_half_up_tenths(value: Fraction) -> str:
-    """value (already in percent units) → "26.7", rounded half-up (away from zero) to 1 decimal."""
-    magnitude = abs(value) * 10
-    tenths = (2 * magnitude.numerator + magnitude.denominator) // (2 * magnitude.denominator)
-    sign = "-" if value < 0 and tenths else ""
-    return f"{sign}{tenths // 10}.{tenths % 10}"
-
-
-def _pct(ratio: Fraction) -> str:
-    """A fraction of 1 → "66.7%"."""
-    return f"{_round_half_up_tenths(ratio * 100)}%"
-
-
-def _pp(ratio: Fraction) -> str:
-    """A difference of fractions of 1 → "26.7" (percentage points, without the unit)."""
-    return _round_half_up_tenths(ratio * 100)
-
-
-def _wan(yuan: Decimal) -> str:
-    """Yuan → "123.46万元", rounded half-up to 2 decimals."""
-    wan = _CTX.scaleb(Decimal(yuan), -4).quantize(_CENT, rounding=ROUND_HALF_UP, context=_CTX)
-    return f"{wan:,.2f}万元"
-
-
-def _plain(number: Decimal) -> str:
-    text = f"{_CTX.normalize(Decimal(number)):f}"
-    return "0" if text == "-0" else text
-
-
-def _value_text(indicator: IndicatorFigures, number: Decimal) -> str:
-    unit = "%" if indicator.value_type == PERCENT else indicator.unit
-    return f"{_plain(number)}{unit}"
-
-
-def _target_text(indicator: IndicatorFigures) -> str:
-    sign = _SIGNS.get(indicator.comparator, "")
-    if indicator.value_type == DATE:
-        return f"{sign}{indicator.target_date:%Y-%m-%d}"
-    return f"{sign}{_value_text(indicator, indicator.target_number)}"
-
-
-# ---------------------------------------------------------------------------------------------------
 # Derived figures
-
-
-_TIME_PROGRESS = tuple(Fraction(month, 12) for month in range(13))
 
 
 def time_progress(m: int) -> Fraction:
@@ -247,21 +360,29 @@ def time_progress(m: int) -> Fraction:
     return _TIME_PROGRESS[m]
 
 
+def _month_constants(table: dict, m: int) -> tuple:
+    """The per-month constants of a `_Compiled` table; ValueError as time_progress for other months."""
+    constants = table.get(m) if type(m) is int else None
+    if constants is None:
+        time_progress(m)  # raises unless m is 1–12 (or a bool standing for 1)
+        constants = table[int(m)]
+    return constants
+
+
 @lru_cache(maxsize=256)
 def _period_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _paid(funds: FundsFigures) -> Fraction:
-    return _ZERO if funds.paid is None else _to_fraction(funds.paid)
-
-
 def execution_rate(funds: FundsFigures) -> Fraction | None:
     """ER = E / B, or None without a (positive) budget."""
-    budget = _opt_fraction(funds.budget)
-    if budget is None or budget <= 0:
+    if funds.budget is None:
         return None
-    return _paid(funds) / budget
+    budget_n, budget_d = _ratio(funds.budget)
+    if budget_n <= 0:
+        return None
+    paid_n, paid_d = (0, 1) if funds.paid is None else _ratio(funds.paid)
+    return Fraction(paid_n * budget_d, paid_d * budget_n)
 
 
 def indicator_progress(indicator: IndicatorFigures, *, period_end_month: int) -> Fraction | None:
@@ -280,21 +401,11 @@ def indicator_progress(indicator: IndicatorFigures, *, period_end_month: int) ->
         return None
     if indicator.actual_number is None or indicator.target_number is None:
         return None
-    target = _to_fraction(indicator.target_number)
-    if target <= 0:
+    target_n, target_d = _ratio(indicator.target_number)
+    if target_n <= 0:
         return None
-    return _to_fraction(indicator.actual_number) / target
-
-
-def _fails(comparator: str, projected, target) -> bool:
-    """Whether a projected value (number or date) fails the target for the comparator."""
-    if comparator == AT_LEAST:
-        return projected < target
-    if comparator == AT_MOST:
-        return projected > target
-    if comparator == EQUAL:
-        return projected != target
-    return False
+    actual_n, actual_d = _ratio(indicator.actual_number)
+    return Fraction(actual_n * target_d, actual_d * target_n)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -311,16 +422,22 @@ def funds_warnings(
     ("E > B") is also reported red when there is no budget and E > 0: paying without a budget is
     overspending.
     """
-    t = thresholds
-    tp = time_progress(period_end_month)
-    budget = _opt_fraction(funds.budget)
-    paid_amount = Decimal(0) if funds.paid is None else funds.paid
-    paid = _to_fraction(paid_amount)
+    compiled = thresholds._compiled
+    tp_text, tp_pct, red_k, red_c, yellow_k, yellow_c, zero_due = _month_constants(
+        compiled.funds_months, period_end_month
+    )
+    budget = funds.budget
+    paid_amount = funds.paid
+    if paid_amount is None:
+        paid_amount = Decimal(0)
+    paid_n, paid_d = paid_amount.as_integer_ratio() if type(paid_amount) is Decimal else _ratio(paid_amount)
+    if budget is not None:
+        budget_n, budget_d = budget.as_integer_ratio() if type(budget) is Decimal else _ratio(budget)
     warnings: list[Warning] = []
 
-    if budget is None or budget <= 0:
-        budget_figure = "" if funds.budget is None else str(funds.budget)
-        if paid > 0:
+    if budget is None or budget_n <= 0:
+        budget_figure = "" if budget is None else str(budget)
+        if paid_n > 0:
             warnings.append(
                 Warning(
                     "EXEC_OVER",
@@ -344,70 +461,80 @@ def funds_warnings(
             )
         return warnings
 
-    er = paid / budget
-    gap = tp - er
-    if gap >= t.exec_lag_yellow or gap >= t.exec_lag_red:
-        red = gap >= t.exec_lag_red
+    # ER = x / y, y > 0
+    x = paid_n * budget_d
+    y = paid_d * budget_n
+    red = y * red_k >= x * red_c
+    if red or y * yellow_k >= x * yellow_c:
+        m12y = 12 * y
+        gap_n = period_end_month * y - 12 * x  # TP − ER = gap_n / 12y
         warnings.append(
             Warning(
                 "EXEC_LAG",
                 LEVEL_RED if red else LEVEL_YELLOW,
-                f"预算执行率{_pct(er)}，低于时间进度{_pct(tp)}，相差{_pp(gap)}个百分点",
+                f"预算执行率{_pct(x, y)}，低于时间进度{tp_pct}，相差{_tenths(gap_n, m12y)}个百分点",
                 None,
                 None,
                 {
-                    "budget": str(funds.budget),
+                    "budget": str(budget),
                     "paid": str(paid_amount),
-                    "execution_rate": _fig(er),
-                    "time_progress": _fig(tp),
-                    "gap": _fig(gap),
-                    "threshold": _fig(t.exec_lag_red if red else t.exec_lag_yellow),
+                    "execution_rate": _fig(x, y),
+                    "time_progress": tp_text,
+                    "gap": _fig(gap_n, m12y),
+                    "threshold": compiled.exec_lag_red_text if red else compiled.exec_lag_yellow_text,
                 },
             )
         )
-    if paid == 0 and tp >= t.exec_zero_min_progress:
+    if zero_due and paid_n == 0:
         warnings.append(
             Warning(
                 "EXEC_ZERO",
                 LEVEL_RED,
-                f"时间进度已达{_pct(tp)}，预算执行数仍为0",
+                f"时间进度已达{tp_pct}，预算执行数仍为0",
                 None,
                 None,
                 {
-                    "budget": str(funds.budget),
+                    "budget": str(budget),
                     "paid": str(paid_amount),
-                    "time_progress": _fig(tp),
-                    "threshold": _fig(t.exec_zero_min_progress),
+                    "time_progress": tp_text,
+                    "threshold": compiled.exec_zero_text,
                 },
             )
         )
-    if paid > budget:
+    if x > y:
         warnings.append(
             Warning(
                 "EXEC_OVER",
                 LEVEL_RED,
-                f"执行数{_wan(paid_amount)}，超过预算数{_wan(funds.budget)}",
+                f"执行数{_wan(paid_amount)}，超过预算数{_wan(budget)}",
                 None,
                 None,
-                {"budget": str(funds.budget), "paid": str(paid_amount), "execution_rate": _fig(er)},
+                {"budget": str(budget), "paid": str(paid_amount), "execution_rate": _fig(x, y)},
             )
         )
-    if funds.projected is not None:
-        projected_rate = _to_fraction(funds.projected) / budget
-        if projected_rate < t.projected_low:
+    projected = funds.projected
+    if projected is not None:
+        projected_n, projected_d = (
+            projected.as_integer_ratio() if type(projected) is Decimal else _ratio(projected)
+        )
+        low_p, low_q = compiled.projected_low
+        # P / B < p / q  ⟺  q·Pn·Bd < p·Bn·Pd
+        rate_n = projected_n * budget_d
+        rate_d = projected_d * budget_n
+        if low_q * rate_n < low_p * rate_d:
             warnings.append(
                 Warning(
                     "EXEC_PROJECTED_LOW",
                     LEVEL_YELLOW,
-                    f"全年预计执行数{_wan(funds.projected)}，为预算数{_wan(funds.budget)}的"
-                    f"{_pct(projected_rate)}，低于{_pct(t.projected_low)}",
+                    f"全年预计执行数{_wan(projected)}，为预算数{_wan(budget)}的"
+                    f"{_pct(rate_n, rate_d)}，低于{compiled.projected_low_pct}",
                     None,
                     None,
                     {
-                        "budget": str(funds.budget),
-                        "projected": str(funds.projected),
-                        "projected_rate": _fig(projected_rate),
-                        "threshold": _fig(t.projected_low),
+                        "budget": str(budget),
+                        "projected": str(projected),
+                        "projected_rate": _fig(rate_n, rate_d),
+                        "threshold": compiled.projected_low_text,
                     },
                 )
             )
@@ -418,12 +545,19 @@ def funds_warnings(
 # Indicators
 
 
-def _ind_warning(indicator: IndicatorFigures, code: str, level: str, message: str, figures: dict) -> Warning:
-    return Warning(code, level, message, indicator.key, indicator.name, figures)
-
-
 _PROJECTED_MISS_VERBS = {AT_LEAST: "未达到", AT_MOST: "超出", EQUAL: "不符合"}
 _DATE_MISS_VERBS = {AT_LEAST: "早于", AT_MOST: "晚于", EQUAL: "不符合"}
+
+
+def _fails(comparator: str, projected, target) -> bool:
+    """Whether a projected value (number or date) fails the target for the comparator."""
+    if comparator == AT_LEAST:
+        return projected < target
+    if comparator == AT_MOST:
+        return projected > target
+    if comparator == EQUAL:
+        return projected != target
+    return False
 
 
 def indicator_warnings(
@@ -439,221 +573,268 @@ def indicator_warnings(
     - Number / percent: IND_PROJECTED_MISS, IND_LAG, IND_SHORTFALL, IND_EXCESS, IND_LEVEL_MISMATCH,
       IND_NO_ACTUAL, IND_OVER_TARGET. Rules that divide by T need T > 0.
     """
-    t = thresholds
     warnings: list[Warning] = []
-    comparator = indicator.comparator
-    value_type = indicator.value_type
-
-    if indicator.likelihood == IMPOSSIBLE:
+    likelihood = indicator.likelihood
+    if likelihood == IMPOSSIBLE:
         warnings.append(
-            _ind_warning(
-                indicator,
+            Warning(
                 "IND_IMPOSSIBLE",
                 LEVEL_RED,
                 "完成目标可能性为“完全不可能”",
+                indicator.key,
+                indicator.name,
                 {"likelihood": IMPOSSIBLE},
             )
         )
-    elif indicator.likelihood == POSSIBLE:
+    elif likelihood == POSSIBLE:
         warnings.append(
-            _ind_warning(
-                indicator, "IND_POSSIBLE", LEVEL_YELLOW, "完成目标可能性为“有可能”", {"likelihood": POSSIBLE}
+            Warning(
+                "IND_POSSIBLE",
+                LEVEL_YELLOW,
+                "完成目标可能性为“有可能”",
+                indicator.key,
+                indicator.name,
+                {"likelihood": POSSIBLE},
             )
         )
 
+    comparator = indicator.comparator
+    value_type = indicator.value_type
     if comparator == QUALITATIVE or value_type == TEXT:
-        if indicator.self_assessment == PARTLY_MET:
+        assessment = indicator.self_assessment
+        if assessment == PARTLY_MET:
             warnings.append(
-                _ind_warning(
-                    indicator,
+                Warning(
                     "IND_QUAL_PARTLY",
                     LEVEL_YELLOW,
                     "自评为“部分达成目标并具有一定效果”",
+                    indicator.key,
+                    indicator.name,
                     {"self_assessment": PARTLY_MET},
                 )
             )
-        elif indicator.self_assessment == NOT_MET:
+        elif assessment == NOT_MET:
             warnings.append(
-                _ind_warning(
-                    indicator,
+                Warning(
                     "IND_QUAL_NOT_MET",
                     LEVEL_RED,
                     "自评为“未达成目标且效果较差”",
+                    indicator.key,
+                    indicator.name,
                     {"self_assessment": NOT_MET},
                 )
             )
         return warnings
 
     if value_type == DATE:
-        target_date = indicator.target_date
-        if target_date is None:
-            return warnings
-        projected_date = indicator.projected_date
-        if projected_date is not None and _fails(comparator, projected_date, target_date):
-            warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_PROJECTED_MISS",
-                    LEVEL_RED,
-                    f"预计完成日期{projected_date:%Y-%m-%d}{_DATE_MISS_VERBS[comparator]}"
-                    f"年度指标值{_target_text(indicator)}",
-                    {"target": target_date.isoformat(), "projected": projected_date.isoformat()},
-                )
-            )
-        if comparator == AT_MOST and period_end > target_date and indicator.actual_date is None:
-            warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_DATE_OVERDUE",
-                    LEVEL_RED,
-                    f"已过年度指标值{_target_text(indicator)}，截至{period_end:%Y-%m-%d}仍未完成",
-                    {"target": target_date.isoformat(), "period_end": period_end.isoformat()},
-                )
-            )
-        return warnings
+        return _date_warnings(indicator, warnings, comparator, period_end)
 
-    if value_type not in _NUMERIC_TYPES or indicator.target_number is None or comparator not in _SIGNS:
+    target = indicator.target_number
+    if value_type not in _NUMERIC_TYPES or target is None or comparator not in _SIGNS:
         if value_type in _NUMERIC_TYPES and indicator.actual_number is None:
             warnings.append(_no_actual(indicator, period_end_month))
         return warnings
 
-    target = _to_fraction(indicator.target_number)
-    if indicator.projected_number is not None:
-        projected = _to_fraction(indicator.projected_number)
-        if _fails(comparator, projected, target):
+    target_n, target_d = target.as_integer_ratio() if type(target) is Decimal else _ratio(target)
+    projected = indicator.projected_number
+    if projected is not None:
+        projected_n, projected_d = (
+            projected.as_integer_ratio() if type(projected) is Decimal else _ratio(projected)
+        )
+        if _fails(comparator, projected_n * target_d, target_n * projected_d):
             warnings.append(
-                _ind_warning(
-                    indicator,
+                Warning(
                     "IND_PROJECTED_MISS",
                     LEVEL_RED,
-                    f"全年预计完成值{_value_text(indicator, indicator.projected_number)}"
+                    f"全年预计完成值{_value_text(indicator, projected)}"
                     f"{_PROJECTED_MISS_VERBS[comparator]}年度指标值{_target_text(indicator)}",
-                    {"target": str(indicator.target_number), "projected": str(indicator.projected_number)},
+                    indicator.key,
+                    indicator.name,
+                    {"target": str(target), "projected": str(projected)},
                 )
             )
 
-    if indicator.actual_number is None:
+    actual = indicator.actual_number
+    if actual is None:
         warnings.append(_no_actual(indicator, period_end_month))
         return warnings
 
-    actual = _to_fraction(indicator.actual_number)
+    actual_n, actual_d = actual.as_integer_ratio() if type(actual) is Decimal else _ratio(actual)
+    # A and T over the common positive denominator actual_d·target_d: A / T = x / y, A < T ⟺ x < y.
+    x = actual_n * target_d
+    y = target_n * actual_d
     progress_type = indicator.progress_type
-    cumulative = progress_type == CUMULATIVE
-    level = progress_type == LEVEL
-    actual_text = _value_text(indicator, indicator.actual_number)
-    base = {"target": str(indicator.target_number), "actual": str(indicator.actual_number)}
-
-    if cumulative and comparator != AT_MOST and target > 0:
-        tp = time_progress(period_end_month)
-        completion = actual / target
-        gap = tp - completion
-        if gap >= t.indicator_lag_yellow or gap >= t.indicator_lag_red:
-            red = gap >= t.indicator_lag_red
-            warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_LAG",
-                    LEVEL_RED if red else LEVEL_YELLOW,
-                    f"完成进度{_pct(completion)}，低于时间进度{_pct(tp)}，相差{_pp(gap)}个百分点",
-                    {
-                        **base,
-                        "progress": _fig(completion),
-                        "time_progress": _fig(tp),
-                        "gap": _fig(gap),
-                        "threshold": _fig(t.indicator_lag_red if red else t.indicator_lag_yellow),
-                    },
+    if progress_type == CUMULATIVE:
+        if target_n > 0:
+            if comparator == AT_MOST:
+                if x > y:
+                    warnings.append(_excess(indicator, thresholds, x, y))
+            else:
+                tp_text, tp_pct, red_k, red_c, yellow_k, yellow_c, over_c1, over_c2 = _month_constants(
+                    thresholds._compiled.indicator_months, period_end_month
                 )
-            )
-
-    if level and comparator == AT_LEAST and target > 0:
-        shortfall = (target - actual) / target
-        if shortfall > 0:
+                red = y * red_k >= x * red_c
+                if red or y * yellow_k >= x * yellow_c:
+                    warnings.append(
+                        _lag(indicator, thresholds, x, y, period_end_month, tp_text, tp_pct, red)
+                    )
+                if comparator == AT_LEAST and x * over_c1 >= y * over_c2:
+                    warnings.append(_over_target(indicator, thresholds, x, y, period_end_month, tp_text))
+    elif progress_type == LEVEL:
+        if comparator == AT_LEAST:
+            if target_n > 0 and x < y:
+                warnings.append(_shortfall(indicator, thresholds, x, y))
+        elif comparator == AT_MOST:
+            if target_n > 0 and x > y:
+                warnings.append(_excess(indicator, thresholds, x, y))
+        elif x != y:
             warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_SHORTFALL",
-                    LEVEL_RED if shortfall >= t.shortfall_red else LEVEL_YELLOW,
-                    f"实际完成值{actual_text}低于年度指标值{_target_text(indicator)}，差距{_pct(shortfall)}",
-                    {**base, "shortfall": _fig(shortfall), "threshold": _fig(t.shortfall_red)},
-                )
-            )
-
-    if (level or cumulative) and comparator == AT_MOST and target > 0:
-        excess = (actual - target) / target
-        if excess > 0:
-            warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_EXCESS",
-                    LEVEL_RED if excess >= t.excess_red else LEVEL_YELLOW,
-                    f"实际完成值{actual_text}超出年度指标值{_target_text(indicator)}，超出{_pct(excess)}",
-                    {**base, "excess": _fig(excess), "threshold": _fig(t.excess_red)},
-                )
-            )
-
-    if level and comparator == EQUAL and actual != target:
-        warnings.append(
-            _ind_warning(
-                indicator,
-                "IND_LEVEL_MISMATCH",
-                LEVEL_YELLOW,
-                f"实际完成值{actual_text}不符合年度指标值{_target_text(indicator)}",
-                dict(base),
-            )
-        )
-
-    if cumulative and comparator == AT_LEAST and target > 0:
-        tp = time_progress(period_end_month)
-        ratio = actual / (target * tp)
-        if ratio >= t.over_target_note:
-            warnings.append(
-                _ind_warning(
-                    indicator,
-                    "IND_OVER_TARGET",
-                    LEVEL_BLUE,
-                    f"实际完成值{actual_text}为按时间进度应完成值的{_pct(ratio)}，"
-                    "大幅超前，年度指标值可能设定偏低",
-                    {
-                        **base,
-                        "time_progress": _fig(tp),
-                        "ratio": _fig(ratio),
-                        "threshold": _fig(t.over_target_note),
-                    },
+                Warning(
+                    "IND_LEVEL_MISMATCH",
+                    LEVEL_YELLOW,
+                    f"实际完成值{_value_text(indicator, actual)}不符合年度指标值{_target_text(indicator)}",
+                    indicator.key,
+                    indicator.name,
+                    {"target": str(target), "actual": str(actual)},
                 )
             )
     return warnings
 
 
+def _date_warnings(indicator: IndicatorFigures, warnings: list, comparator: str, period_end: date) -> list:
+    target_date = indicator.target_date
+    if target_date is None:
+        return warnings
+    projected_date = indicator.projected_date
+    if projected_date is not None and _fails(comparator, projected_date, target_date):
+        warnings.append(
+            Warning(
+                "IND_PROJECTED_MISS",
+                LEVEL_RED,
+                f"预计完成日期{projected_date:%Y-%m-%d}{_DATE_MISS_VERBS[comparator]}"
+                f"年度指标值{_target_text(indicator)}",
+                indicator.key,
+                indicator.name,
+                {"target": target_date.isoformat(), "projected": projected_date.isoformat()},
+            )
+        )
+    if comparator == AT_MOST and period_end > target_date and indicator.actual_date is None:
+        warnings.append(
+            Warning(
+                "IND_DATE_OVERDUE",
+                LEVEL_RED,
+                f"已过年度指标值{_target_text(indicator)}，截至{period_end:%Y-%m-%d}仍未完成",
+                indicator.key,
+                indicator.name,
+                {"target": target_date.isoformat(), "period_end": period_end.isoformat()},
+            )
+        )
+    return warnings
+
+
+def _base_figures(indicator: IndicatorFigures) -> dict:
+    return {"target": str(indicator.target_number), "actual": str(indicator.actual_number)}
+
+
+def _lag(
+    indicator: IndicatorFigures,
+    thresholds: Thresholds,
+    x: int,
+    y: int,
+    m: int,
+    tp_text: str,
+    tp_pct: str,
+    red: bool,
+) -> Warning:
+    """IND_LAG with C = x / y and TP − C = (m·y − 12·x) / 12y."""
+    compiled = thresholds._compiled
+    gap_n, gap_d = m * y - 12 * x, 12 * y
+    return Warning(
+        "IND_LAG",
+        LEVEL_RED if red else LEVEL_YELLOW,
+        f"完成进度{_pct(x, y)}，低于时间进度{tp_pct}，相差{_tenths(gap_n, gap_d)}个百分点",
+        indicator.key,
+        indicator.name,
+        {
+            **_base_figures(indicator),
+            "progress": _fig(x, y),
+            "time_progress": tp_text,
+            "gap": _fig(gap_n, gap_d),
+            "threshold": compiled.indicator_lag_red_text if red else compiled.indicator_lag_yellow_text,
+        },
+    )
+
+
+def _shortfall(indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int) -> Warning:
+    """IND_SHORTFALL with s = (T − A) / T = (y − x) / y > 0; red when s ≥ p/q ⟺ q·(y − x) ≥ p·y."""
+    compiled = thresholds._compiled
+    red_p, red_q = compiled.shortfall_red
+    shortfall_n = y - x
+    return Warning(
+        "IND_SHORTFALL",
+        LEVEL_RED if red_q * shortfall_n >= red_p * y else LEVEL_YELLOW,
+        f"实际完成值{_value_text(indicator, indicator.actual_number)}低于年度指标值"
+        f"{_target_text(indicator)}，差距{_pct(shortfall_n, y)}",
+        indicator.key,
+        indicator.name,
+        {
+            **_base_figures(indicator),
+            "shortfall": _fig(shortfall_n, y),
+            "threshold": compiled.shortfall_red_text,
+        },
+    )
+
+
+def _excess(indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int) -> Warning:
+    """IND_EXCESS with s = (A − T) / T = (x − y) / y > 0; red when s ≥ p/q ⟺ q·(x − y) ≥ p·y."""
+    compiled = thresholds._compiled
+    red_p, red_q = compiled.excess_red
+    excess_n = x - y
+    return Warning(
+        "IND_EXCESS",
+        LEVEL_RED if red_q * excess_n >= red_p * y else LEVEL_YELLOW,
+        f"实际完成值{_value_text(indicator, indicator.actual_number)}超出年度指标值"
+        f"{_target_text(indicator)}，超出{_pct(excess_n, y)}",
+        indicator.key,
+        indicator.name,
+        {**_base_figures(indicator), "excess": _fig(excess_n, y), "threshold": compiled.excess_red_text},
+    )
+
+
+def _over_target(
+    indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int, m: int, tp_text: str
+) -> Warning:
+    """IND_OVER_TARGET with A / (T × TP) = 12·x / (m·y)."""
+    ratio_n, ratio_d = 12 * x, m * y
+    return Warning(
+        "IND_OVER_TARGET",
+        LEVEL_BLUE,
+        f"实际完成值{_value_text(indicator, indicator.actual_number)}为按时间进度应完成值的"
+        f"{_pct(ratio_n, ratio_d)}，大幅超前，年度指标值可能设定偏低",
+        indicator.key,
+        indicator.name,
+        {
+            **_base_figures(indicator),
+            "time_progress": tp_text,
+            "ratio": _fig(ratio_n, ratio_d),
+            "threshold": thresholds._compiled.over_target_text,
+        },
+    )
+
+
 def _no_actual(indicator: IndicatorFigures, period_end_month: int) -> Warning:
-    return _ind_warning(
-        indicator,
+    return Warning(
         "IND_NO_ACTUAL",
         LEVEL_YELLOW,
         f"未填写1—{period_end_month}月实际完成值",
+        indicator.key,
+        indicator.name,
         {"target": "" if indicator.target_number is None else str(indicator.target_number)},
     )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Consistency of input and output
-
-
-def _output_ratio(indicator: IndicatorFigures, cap: Fraction) -> Fraction | None:
-    """min(A / T, cap) for a cumulative 数量指标 with ">=" or "=", number/percent, A given, T > 0."""
-    if (
-        indicator.category != QUANTITY
-        or indicator.progress_type != CUMULATIVE
-        or indicator.comparator not in (AT_LEAST, EQUAL)
-        or indicator.value_type not in _NUMERIC_TYPES
-        or indicator.actual_number is None
-        or indicator.target_number is None
-    ):
-        return None
-    target = _to_fraction(indicator.target_number)
-    if target <= 0:
-        return None
-    ratio = _to_fraction(indicator.actual_number) / target
-    return cap if ratio > cap else ratio
 
 
 def consistency_warnings(
@@ -663,32 +844,69 @@ def consistency_warnings(
     cumulative 数量指标 with ">=" or "=" that have an actual value and T > 0. Needs B > 0 and at least one
     such indicator; indicators without an actual value are left out of the mean, not counted as 0.
     """
-    t = thresholds
-    budget = _opt_fraction(funds.budget)
-    if budget is None or budget <= 0:
+    budget = funds.budget
+    if budget is None:
         return []
-    ratios = [r for r in (_output_ratio(i, t.output_ratio_cap) for i in indicators) if r is not None]
-    if not ratios:
+    budget_n, budget_d = budget.as_integer_ratio() if type(budget) is Decimal else _ratio(budget)
+    if budget_n <= 0:
         return []
-    mean = sum(ratios, _ZERO) / len(ratios)
-    er = _paid(funds) / budget
-    difference = abs(mean - er)
-    if difference < t.output_spend_mismatch:
+    compiled = thresholds._compiled
+    cap_p, cap_q = compiled.output_ratio_cap
+    # The sum of the capped ratios as sum_n / sum_d (sum_d > 0, not reduced).
+    count, sum_n, sum_d = 0, 0, 1
+    for indicator in indicators:
+        if (
+            indicator.category != QUANTITY
+            or indicator.progress_type != CUMULATIVE
+            or indicator.comparator not in _OUTPUT_COMPARATORS
+            or indicator.value_type not in _NUMERIC_TYPES
+        ):
+            continue
+        actual = indicator.actual_number
+        target = indicator.target_number
+        if actual is None or target is None:
+            continue
+        target_n, target_d = target.as_integer_ratio() if type(target) is Decimal else _ratio(target)
+        if target_n <= 0:
+            continue
+        actual_n, actual_d = actual.as_integer_ratio() if type(actual) is Decimal else _ratio(actual)
+        ratio_n = actual_n * target_d
+        ratio_d = target_n * actual_d
+        if ratio_n * cap_q > cap_p * ratio_d:  # A / T > cap
+            ratio_n, ratio_d = cap_p, cap_q
+        if ratio_d == sum_d:
+            sum_n += ratio_n
+        else:
+            sum_n = sum_n * ratio_d + ratio_n * sum_d
+            sum_d *= ratio_d
+        count += 1
+    if not count:
+        return []
+    paid = funds.paid
+    paid_n, paid_d = (0, 1) if paid is None else paid.as_integer_ratio() if type(paid) is Decimal else _ratio(paid)
+    # Cq = sum_n / (sum_d·count) = mean_n / mean_d; ER = er_n / er_d; |Cq − ER| = |diff_n| / diff_d.
+    mean_d = sum_d * count
+    er_n = paid_n * budget_d
+    er_d = paid_d * budget_n
+    diff_n = abs(sum_n * er_d - er_n * mean_d)
+    diff_d = mean_d * er_d
+    mismatch_p, mismatch_q = compiled.output_spend_mismatch
+    if mismatch_q * diff_n < mismatch_p * diff_d:
         return []
     return [
         Warning(
             "OUTPUT_SPEND_MISMATCH",
             LEVEL_YELLOW,
-            f"数量指标平均完成进度{_pct(mean)}与预算执行率{_pct(er)}相差{_pp(difference)}个百分点，"
-            "投入与产出不匹配",
+            f"数量指标平均完成进度{_pct(sum_n, mean_d)}与预算执行率{_pct(er_n, er_d)}"
+            f"相差{_tenths(diff_n, diff_d)}个百分点，投入与产出不匹配",
             None,
             None,
             {
-                "output_progress": _fig(mean),
-                "execution_rate": _fig(er),
-                "difference": _fig(difference),
-                "indicator_count": str(len(ratios)),
-                "threshold": _fig(t.output_spend_mismatch),
+                "output_progress": _fig(sum_n, mean_d),
+                "execution_rate": _fig(er_n, er_d),
+                "difference": _fig(diff_n, diff_d),
+                "indicator_count": str(count),
+                "threshold": compiled.output_spend_mismatch_text,
             },
         )
     ]

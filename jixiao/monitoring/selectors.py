@@ -42,7 +42,9 @@ def report_readiness(report: AnalysisReport) -> list[ReadinessProblem]:
 
     Blue notes demand nothing; an empty list means the report may be submitted.
     """
-    warned = {w.indicator_id for w in report.warnings.all() if w.level in (WarningLevel.RED, WarningLevel.YELLOW)}
+    warned = {
+        w.indicator_id for w in report.warnings.all() if w.level in (WarningLevel.RED, WarningLevel.YELLOW)
+    }
     if not warned:
         return []
     entries = {e.indicator_id: e for e in report.entries.all()}
@@ -55,7 +57,9 @@ def report_readiness(report: AnalysisReport) -> list[ReadinessProblem]:
     problems = []
     for subject, item in subjects:
         if item is None or not item.has_deviation_analysis:
-            problems.append(ReadinessProblem(subject, "缺少偏差原因分析（经费、制度、人员、硬件条件、其他至少填写一项）"))
+            problems.append(
+                ReadinessProblem(subject, "缺少偏差原因分析（经费、制度、人员、硬件条件、其他至少填写一项）")
+            )
         if item is None or not item.has_corrective_measures:
             problems.append(ReadinessProblem(subject, "缺少纠偏措施"))
     return problems

@@ -136,7 +136,9 @@ def report_save(
     existing = {e.indicator_id: e for e in report.entries.all()}
     errors, to_create, to_update = {}, [], []
     for indicator_id, entry_values in entries.items():
-        entry = existing.get(indicator_id) or IndicatorEntry(report=report, indicator=indicators[indicator_id])
+        entry = existing.get(indicator_id) or IndicatorEntry(
+            report=report, indicator=indicators[indicator_id]
+        )
         for name in ENTRY_INPUT_FIELDS:
             if name in entry_values:
                 setattr(entry, name, entry_values[name])

@@ -1,15 +1,27 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jixiao.audit.services import audit_record
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
-from jixiao.monitoring.forms import EntryForm, ReportForm
-from jixiao.monitoring.models import CycleStatus, IndicatorEntry
+from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
+from jixiao.monitoring.models import NARRATIVE_FIELDS, THRESHOLD_FIELDS, CycleStatus, IndicatorEntry
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for, report_readiness
 from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
+from jixiao.monitoring.workbook import (
+    export_filename,
+    export_report_bytes,
+    export_unit_zip,
+    import_report_workbook,
+)
+from jixiao.organisations.selectors import organisation_get
+from jixiao.projects.models import ValueType, in_form_order
 from jixiao.projects.selectors import paid_to_date
 
 
@@ -25,20 +37,7 @@ def cycle_detail(request, pk: int):
     cycle = cycle_get(user=request.user, pk=pk)
     thresholds = [
         (cycle._meta.get_field(name).verbose_name, getattr(cycle, name))
-        for name in (
-            "exec_lag_red_pp",
-            "exec_lag_yellow_pp",
-            "exec_zero_min_progress_pct",
-            "projected_low_pct",
-            "indicator_lag_red_pp",
-            "indicator_lag_yellow_pp",
-            "shortfall_red_pct",
-            "excess_red_pct",
-            "over_target_note_pct",
-            "output_spend_mismatch_pp",
-            "output_ratio_cap_pct",
-            "disposition_working_days",
-        )
+        for name in [*THRESHOLD_FIELDS, "disposition_working_days"]
     ]
     return render(
         request,
@@ -53,7 +52,7 @@ def cycle_detail(request, pk: int):
 
 def _report_forms(request_data, project, report):
     version = report.target_version if report else project.current_target
-    indicators = list(version.indicators.all()) if version else []
+    indicators = in_form_order(version.indicators.all()) if version else []
     entries = {e.indicator_id: e for e in report.entries.all()} if report else {}
     report_form = ReportForm(request_data, report=report)
     entry_forms = [EntryForm(request_data, indicator=i, entry=entries.get(i.pk)) for i in indicators]
@@ -187,7 +186,9 @@ def report_edit(request, cycle_pk: int, project_pk: int):
         )
         return render(request, "monitoring/report_form.html", context, status=status)
     report_form, entry_forms = _report_forms(None, project, report)
-    warnings = _stored_warnings(report) if report else _live_warnings(project, cycle, report_form, entry_forms)
+    warnings = (
+        _stored_warnings(report) if report else _live_warnings(project, cycle, report_form, entry_forms)
+    )
     context = _report_context(
         project=project,
         cycle=cycle,
@@ -231,3 +232,127 @@ def report_preview(request, cycle_pk: int, project_pk: int):
         can_edit=True,
     )
     return render(request, "monitoring/_report_live.html", context)
+
+
+def _value_shown(indicator, entry, kind: str) -> str:
+    """An entry's actual or projected value as written on paper."""
+    if entry is None:
+        return ""
+    if indicator.value_type == ValueType.TEXT:
+        if kind == "projected":
+            return ""
+        assessment = entry.get_self_assessment_display() if entry.self_assessment else ""
+        return f"{entry.actual_text}（{assessment}）" if assessment else entry.actual_text
+    if indicator.value_type == ValueType.DATE:
+        value = entry.actual_date if kind == "actual" else entry.projected_date
+        return f"{value:%Y-%m-%d}" if value else ""
+    value = entry.actual_number if kind == "actual" else entry.projected_number
+    if value is None:
+        return ""
+    unit = "%" if indicator.value_type == ValueType.PERCENT else indicator.unit
+    return f"{value.normalize():f}{unit}"
+
+
+def report_print(request, cycle_pk: int, project_pk: int):
+    """The paper layout of 附件1 (A4 landscape), to print, stamp and file."""
+    cycle = cycle_get(user=request.user, pk=cycle_pk)
+    project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
+    version = report.target_version if report else project.current_target
+    entries = {e.indicator_id: e for e in report.entries.all()} if report else {}
+    warnings = list(report.warnings.all()) if report else []
+    levels: dict = {}
+    for warning in warnings:
+        levels.setdefault(warning.indicator_id, []).append(warning)
+    indicators = in_form_order(version.indicators.all())
+    rows, previous = [], None
+    for index, indicator in enumerate(indicators):
+        entry = entries.get(indicator.pk)
+        level1_span = category_span = 0
+        if previous is None or previous.level1 != indicator.level1:
+            level1_span = sum(1 for other in indicators[index:] if other.level1 == indicator.level1)
+        if previous is None or previous.category != indicator.category:
+            category_span = sum(1 for other in indicators[index:] if other.category == indicator.category)
+        figures = indicator_figures(indicator, entry)
+        rows.append(
+            {
+                "indicator": indicator,
+                "entry": entry,
+                "actual": _value_shown(indicator, entry, "actual"),
+                "projected": _value_shown(indicator, entry, "projected"),
+                "progress": rules.indicator_progress(figures, period_end_month=cycle.period_end_month),
+                "level": rules.project_level(levels.get(indicator.pk, [])),
+                "level1_span": level1_span,
+                "category_span": category_span,
+            }
+        )
+        previous = indicator
+    fiscal, other = paid_to_date(project, cycle.period_end_month)
+    context = {
+        "project": project,
+        "cycle": cycle,
+        "report": report,
+        "version": version,
+        "rows": rows,
+        "paid_fiscal": fiscal,
+        "paid_other": other,
+        "paid_total": fiscal + other,
+        "funds_level": rules.project_level(levels.get(None, [])),
+        "narratives": [(label, getattr(report, name) if report else "") for name, label in NARRATIVE_FIELDS],
+        "warnings": warnings,
+    }
+    return render(request, "monitoring/report_print.html", context)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def report_export(request, cycle_pk: int, project_pk: int):
+    """附件1 of one project as the paper-like workbook, prefilled with everything saved."""
+    cycle = cycle_get(user=request.user, pk=cycle_pk)
+    project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
+    content = export_report_bytes(project=project, cycle=cycle, report=report)
+    audit_record(
+        actor=request.user, action="report.export", target=report or project, organisation=project.owner
+    )
+    return _download(content, export_filename(project), XLSX_TYPE)
+
+
+def unit_export(request, cycle_pk: int, unit_pk: int):
+    """Every visible project's 附件1 of a unit (and the units below it) in one zip."""
+    cycle = cycle_get(user=request.user, pk=cycle_pk)
+    unit = organisation_get(user=request.user, pk=unit_pk)
+    content = export_unit_zip(unit=unit, cycle=cycle, user=request.user)
+    audit_record(actor=request.user, action="unit.export", target=unit, organisation=unit)
+    return _download(content, f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip", "application/zip")
+
+
+def report_import(request, cycle_pk: int):
+    """Upload one or many filled workbooks; each is imported whole or not at all."""
+    cycle = cycle_get(user=request.user, pk=cycle_pk)
+    results = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        for upload in form.cleaned_data["files"]:
+            results.append(
+                import_report_workbook(
+                    file_obj_or_path=upload, filename=upload.name, user=request.user, cycle=cycle
+                )
+            )
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "results": results,
+        "imported": sum(1 for r in results if r.ok),
+        "crumbs": [
+            ("监控周期", reverse("monitoring:cycle_list")),
+            (cycle.name, reverse("monitoring:cycle_detail", args=[cycle.pk])),
+            ("导入附件1", None),
+        ],
+    }
+    return render(request, "monitoring/report_import.html", context, status=200)

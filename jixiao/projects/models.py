@@ -185,6 +185,11 @@ CATEGORY_LEVEL1 = {
 CATEGORY_ORDER = list(IndicatorCategory.values)
 
 
+def in_form_order(indicators) -> list:
+    """Indicators as the forms list them: by 二级 in the national framework's order, then by position."""
+    return sorted(indicators, key=lambda i: (CATEGORY_ORDER.index(i.category), i.position))
+
+
 class Comparator(models.TextChoices):
     AT_LEAST = ">=", "≥"
     AT_MOST = "<=", "≤"

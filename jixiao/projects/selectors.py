@@ -193,3 +193,18 @@ def paid_to_date(project: Project, up_to_month: int) -> tuple[Decimal, Decimal]:
         fiscal=Sum("paid_fiscal"), other=Sum("paid_other")
     )
     return totals["fiscal"] or ZERO, totals["other"] or ZERO
+
+
+def attach_warning_messages(projects) -> None:
+    """Give each listed project (annotated by `project_list`) its report's warnings, in one query."""
+    from jixiao.monitoring.models import ReportWarning
+
+    projects = list(projects)
+    report_ids = [p.report_id for p in projects if getattr(p, "report_id", None)]
+    by_report: dict[int, list] = {}
+    for warning in (
+        ReportWarning.objects.filter(report_id__in=report_ids).exclude(level="blue").order_by("id")
+    ):
+        by_report.setdefault(warning.report_id, []).append(warning)
+    for project in projects:
+        project.warning_list = by_report.get(getattr(project, "report_id", None), [])

@@ -2,10 +2,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from jixiao.monitoring.models import LEVEL_RANK
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.projects.forms import ProjectFilterForm
-from jixiao.projects.models import CATEGORY_ORDER
-from jixiao.projects.selectors import project_get, project_list
+from jixiao.projects.models import in_form_order
+from jixiao.projects.selectors import attach_warning_messages, project_get, project_list
 
 PAGE_SIZE = 50
 
@@ -22,6 +23,7 @@ def project_index(request):
     form = ProjectFilterForm(data, user=request.user)
     projects = project_list(user=request.user, filters=form.to_filters(), cycle=cycle)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_warning_messages(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -41,9 +43,7 @@ def project_index(request):
 def _indicator_groups(version):
     """Indicators grouped by 一级 then 二级, in the order of the national framework."""
     groups: dict[str, dict[str, list]] = {}
-    for indicator in sorted(
-        version.indicators.all(), key=lambda i: (CATEGORY_ORDER.index(i.category), i.position)
-    ):
+    for indicator in in_form_order(version.indicators.all()):
         groups.setdefault(indicator.get_level1_display(), {}).setdefault(
             indicator.get_category_display(), []
         ).append(indicator)
@@ -62,6 +62,7 @@ def project_detail(request, pk: int):
     paid_fiscal = sum((m["row"].paid_fiscal for m in months if m["in_period"]), 0)
     paid_other = sum((m["row"].paid_other for m in months if m["in_period"]), 0)
     versions = list(project.target_versions.all())
+    report = project.reports.filter(cycle=cycle).first() if cycle else None
     current = next((v for v in versions if v.pk == project.current_target_id), None)
     context = {
         "project": project,
@@ -75,7 +76,10 @@ def project_detail(request, pk: int):
         "current_version": current,
         "indicator_groups": _indicator_groups(current) if current else {},
         "versions": versions,
-        "report": project.reports.filter(cycle=cycle).first() if cycle else None,
+        "report": report,
+        "warnings": sorted(report.warnings.all(), key=lambda w: (LEVEL_RANK[w.level], w.pk))
+        if report
+        else [],
         "crumbs": [("项目", reverse("projects:project_list")), (project.name, None)],
     }
     return render(request, "projects/project_detail.html", context)

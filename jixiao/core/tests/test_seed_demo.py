@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
 
-from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
+from jixiao.core.management.commands.seed_demo import organisation_plan
 from jixiao.monitoring.models import CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.projects.models import (
@@ -21,7 +22,7 @@ from jixiao.projects.models import (
     TargetVersion,
 )
 
-PROJECTS = 150
+PROJECTS = 300
 YEAR = 2026
 
 
@@ -32,7 +33,16 @@ def seed(*args: str) -> str:
 
 
 def table_counts() -> dict[str, int]:
-    models = (Organisation, Project, TargetVersion, Indicator, ProjectMonth, MonitoringCycle, User, Membership)
+    models = (
+        Organisation,
+        Project,
+        TargetVersion,
+        Indicator,
+        ProjectMonth,
+        MonitoringCycle,
+        User,
+        Membership,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -52,6 +62,19 @@ def seeded_projects(*args: str) -> list[tuple]:
 @pytest.fixture
 def output(db) -> str:
     return seed()
+
+
+def test_catalogue_is_consistent():
+    plan = organisation_plan()
+    assert len({planned.code for planned in plan}) == len({planned.label for planned in plan}) == len(plan)
+    for planned in plan:
+        if planned.domain:
+            names = {template.name for template in DOMAINS[planned.domain].projects}
+            assert set(planned.projects) <= names, planned.label
+    for domain in DOMAINS.values():
+        for project in domain.projects:
+            categories = {indicator.category for indicator in project.indicators}
+            assert IndicatorCategory.QUANTITY in categories, project.name
 
 
 def test_builds_the_organisation_tree_of_a_district(output):
@@ -220,3 +243,11 @@ def test_the_same_seed_gives_the_same_projects(db):
     first = seeded_projects("--seed", "7")
     assert seeded_projects("--seed", "7") == first
     assert seeded_projects("--seed", "8") != first
+
+
+def test_reports_are_filled_with_every_warning_level(output):
+    from jixiao.monitoring.models import AnalysisReport, ReportWarning
+
+    assert set(AnalysisReport.objects.values_list("level", flat=True)) == {"red", "yellow", "green"}
+    assert set(ReportWarning.objects.values_list("level", flat=True)) == {"red", "yellow", "blue"}
+    assert AnalysisReport.objects.count() < Project.objects.count()  # some units have not filled yet

@@ -56,12 +56,22 @@ def test_entries_are_stored_and_warnings_follow_them(district):
     pay(project, 8, "666667.00")  # on track with the time progress
     ids = indicator_ids(project)
     entries = {
-        ids["培训人数"]: {"actual_number": Decimal("340"), "projected_number": Decimal("500"), "likelihood": "certain"},
-        ids["验收合格率"]: {"actual_number": Decimal("100"), "projected_number": Decimal("100"), "likelihood": "certain"},
+        ids["培训人数"]: {
+            "actual_number": Decimal("340"),
+            "projected_number": Decimal("500"),
+            "likelihood": "certain",
+        },
+        ids["验收合格率"]: {
+            "actual_number": Decimal("100"),
+            "projected_number": Decimal("100"),
+            "likelihood": "certain",
+        },
         ids["完工时间"]: {"projected_date": None, "likelihood": "certain"},
     }
     report = save(district, values={"projected_fiscal": Decimal("1000000.00")}, entries=entries)
-    assert IndicatorEntry.objects.get(report=report, indicator_id=ids["培训人数"]).actual_number == Decimal("340")
+    assert IndicatorEntry.objects.get(report=report, indicator_id=ids["培训人数"]).actual_number == Decimal(
+        "340"
+    )
     assert report.level == "green"
     assert not ReportWarning.objects.filter(report=report).exclude(level="blue").exists()
 
@@ -76,7 +86,9 @@ def test_stale_revision_is_refused_and_nothing_changes(district):
     assert first.revision == 2
 
 
-@pytest.mark.parametrize("username", ["p1_leader", "s2_filler_missing", "counterpart_a", "bureau_leader", "sc_filler"])
+@pytest.mark.parametrize(
+    "username", ["p1_leader", "s2_filler_missing", "counterpart_a", "bureau_leader", "sc_filler"]
+)
 def test_only_the_owning_unit_may_save(district, make_user, username):
     user = district.users.get(username) or make_user(district.s2, "filler")
     with pytest.raises(PermissionDenied):

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
         (Decimal("0.00"), Decimal("0.00"), Decimal("0.00")),  # adjusted down to nothing
     ],
 )
-def test_budget_uses_adjusted_parts_when_set(district, make_project, adjusted_fiscal, adjusted_other, expected):
+def test_budget_uses_adjusted_parts_when_set(
+    district, make_project, adjusted_fiscal, adjusted_other, expected
+):
     project = make_project(
         district.s1,
         initial_fiscal=Decimal("1000000.00"),

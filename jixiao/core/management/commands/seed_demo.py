@@ -9,18 +9,18 @@ import math
 import random
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain, islice
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.db.models import Count
+from django.db import reset_queries, transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from jixiao.core import demo_data
@@ -34,7 +34,8 @@ from jixiao.core.demo_data import (
     IndicatorTemplate,
     ProjectTemplate,
 )
-from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.monitoring.models import AnalysisReport, CycleKind, IndicatorEntry, MonitoringCycle
+from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import cycle_open
 from jixiao.organisations.models import (
     BUDGET_UNIT_KINDS,
@@ -49,6 +50,7 @@ from jixiao.projects.models import (
     CATEGORY_ORDER,
     Indicator,
     IndicatorCategory,
+    ProgressType,
     Project,
     ProjectMonth,
     ProjectType,
@@ -124,6 +126,8 @@ MAX_INDICATORS = 12
 
 @dataclass(frozen=True)
 class PlannedOrganisation:
+    """An organisation to create; `projects` names the domain's projects it runs (empty: all of them)."""
+
     code: str
     label: str
     kind: str
@@ -131,6 +135,7 @@ class PlannedOrganisation:
     section: str | None = None
     is_classified: bool = False
     domain: str = ""
+    projects: tuple[str, ...] = ()
 
 
 def organisation_plan() -> list[PlannedOrganisation]:
@@ -165,6 +170,7 @@ def organisation_plan() -> list[PlannedOrganisation]:
                 OrganisationKind.PRIMARY_UNIT,
                 section=section_codes[unit.section],
                 domain=unit.domain,
+                projects=unit.projects,
             )
         )
         plan.extend(
@@ -175,6 +181,7 @@ def organisation_plan() -> list[PlannedOrganisation]:
                 parent=code,
                 is_classified=subunit.is_classified,
                 domain=unit.domain,
+                projects=subunit.projects or unit.projects,
             )
             for sub_number, subunit in enumerate(unit.subunits, start=1)
         )
@@ -185,6 +192,15 @@ def organisation_plan() -> list[PlannedOrganisation]:
 def full_name(label: str) -> str:
     """'区教育局' → '雁江区教育局': a catalogue name's leading 区 stands for the configured district."""
     return settings.DISTRICT_NAME + label[1:] if label.startswith("区") else label
+
+
+def project_name(base: str, round_number: int) -> str:
+    """A unit running more projects than it has names for: by funding source first, then by batch."""
+    if round_number == 0:
+        return base
+    if round_number <= len(demo_data.FUNDING_SOURCES):
+        return f"{base}（{demo_data.FUNDING_SOURCES[round_number - 1]}）"
+    return f"{base}（第{round_number + 1}批）"
 
 
 def yuan(fen: int) -> Decimal:
@@ -217,7 +233,7 @@ def split_fiscal(total: int, fiscal_share: float) -> tuple[int, int]:
     return fiscal, total - fiscal
 
 
-def shuffled(rng: random.Random, items: tuple) -> list:
+def shuffled(rng: random.Random, items: Sequence) -> list:
     return rng.sample(items, len(items))
 
 
@@ -249,6 +265,7 @@ class ProjectDraft:
     indicators: list[Indicator]
     months: list[ProjectMonth]
     tracked_by_agency: bool
+    profile: str
 
 
 class ProjectGenerator:
@@ -261,14 +278,17 @@ class ProjectGenerator:
         rng.shuffle(self.profiles)
         self.sequence = 0
 
-    def drafts(self, units: list[tuple[Organisation, str]], total: int) -> Iterator[ProjectDraft]:
+    def drafts(
+        self, units: list[tuple[Organisation, PlannedOrganisation]], total: int
+    ) -> Iterator[ProjectDraft]:
         weights = [
             CLASSIFIED_PROJECT_WEIGHT if unit.is_classified else PROJECT_WEIGHTS[unit.kind]
-            for unit, _domain in units
+            for unit, _plan in units
         ]
-        for (unit, domain_key), count in zip(units, apportion(total, weights), strict=True):
-            domain = DOMAINS[domain_key]
-            templates = shuffled(self.rng, domain.projects)
+        for (unit, planned), count in zip(units, apportion(total, weights), strict=True):
+            domain = DOMAINS[planned.domain]
+            own = [template for template in domain.projects if template.name in planned.projects]
+            templates = shuffled(self.rng, own or domain.projects)
             for serial in range(count):
                 round_number, position = divmod(serial, len(templates))
                 yield self._draft(
@@ -282,9 +302,8 @@ class ProjectGenerator:
     def _draft(
         self, unit: Organisation, domain: Domain, template: ProjectTemplate, code: str, round_number: int
     ) -> ProjectDraft:
-        """A unit running more projects than its domain has names gets later batches (第2批…) of them."""
         rng = self.rng
-        name = template.name if round_number == 0 else f"{template.name}（第{round_number + 1}批）"
+        name = project_name(template.name, round_number)
         rotation = self.sequence
         self.sequence += 1
         profile = self.profiles[rotation % len(self.profiles)]
@@ -333,6 +352,7 @@ class ProjectGenerator:
             indicators=self._indicators(template, domain, planned_cost, rotation),
             months=self._months(budget_fiscal, budget_other, profile),
             tracked_by_agency=rng.random() < (AGENCY_SHARE_KEY if is_key else AGENCY_SHARE_OTHER),
+            profile=profile,
         )
 
     def _planned_cost(self) -> int:
@@ -415,6 +435,137 @@ class ProjectGenerator:
         return months
 
 
+class ReportProfile(NamedTuple):
+    """How a unit fills 附件1 for a project going a given way."""
+
+    output_progress: tuple[float, float]  # cumulative outputs reached, as a share of the target
+    level_ratio: tuple[float, float]  # rates and levels reached, as a share of the target
+    projected_budget: tuple[float, float]  # projected full-year execution, as a share of the budget
+    projected_miss: float  # chance that an indicator's full-year projection falls short
+    likelihoods: tuple  # (certain, possible, impossible) weights
+    self_assessments: tuple  # (met, partly_met, not_met) weights
+
+
+# Projects that are on track mostly report on-track indicators; lagging ones tell of it everywhere.
+REPORT_PROFILES = {
+    "on_track": ReportProfile((0.64, 0.9), (1.0, 1.03), (0.93, 1.0), 0.01, (99, 1, 0), (97, 3, 0)),
+    "lagging": ReportProfile((0.5, 0.7), (0.97, 1.02), (0.86, 1.0), 0.05, (90, 9, 1), (85, 13, 2)),
+    "far_behind": ReportProfile((0.25, 0.55), (0.9, 1.01), (0.75, 0.95), 0.12, (75, 20, 5), (70, 22, 8)),
+    "unpaid": ReportProfile((0.0, 0.3), (0.85, 1.0), (0.6, 0.95), 0.2, (60, 30, 10), (60, 30, 10)),
+    "overspent": ReportProfile((0.7, 0.95), (1.0, 1.03), (1.0, 1.1), 0.02, (95, 5, 0), (90, 10, 0)),
+    UNBUDGETED: ReportProfile((0.3, 0.7), (0.95, 1.02), (1.0, 1.0), 0.1, (80, 18, 2), (80, 18, 2)),
+}
+CENT = Decimal("0.01")
+REPORT_SHARE = 0.85  # the rest of the projects have not been filled yet
+EXPLAINED_SHARE = 0.6
+QUALITATIVE_PROGRESS = {
+    "met": "已按计划推进，阶段性目标基本实现，群众反映良好。",
+    "partly_met": "部分工作已完成并初见成效，个别环节进度偏慢。",
+    "not_met": "受前期手续影响，工作推进缓慢，效果尚未显现。",
+}
+DEVIATION_TEXTS = (
+    ("deviation_funding", "上级补助资金下达较晚，配套资金未及时到位。"),
+    ("deviation_rules", "政府采购程序耗时较长，合同签订滞后。"),
+    ("deviation_staffing", "项目实施人员不足，专业技术力量薄弱。"),
+    ("deviation_facilities", "施工场地协调困难，设备安装调试延后。"),
+    ("deviation_other", "受汛期天气影响，部分工程暂停施工。"),
+)
+CORRECTIVE_MEASURES = (
+    "倒排工期、挂图作战，每周调度进度，确保年底前完成年度目标。",
+    "加快资金支付审核流程，督促施工单位按节点申报进度款。",
+    "加强与采购代理机构沟通，压缩采购周期，尽快签订合同。",
+)
+
+
+def weighted(rng: random.Random, values: tuple, weights: tuple) -> str:
+    return rng.choices(values, weights)[0]
+
+
+class ReportGenerator:
+    """Draws the 附件1 a unit would have filled for a project, shaped by how the project is going."""
+
+    def __init__(self, *, cycle: MonitoringCycle, rng: random.Random):
+        self.cycle = cycle
+        self.rng = rng
+        self.period_end = date(cycle.year, cycle.period_end_month, 28)
+
+    def report(self, draft: ProjectDraft) -> tuple[AnalysisReport, list[IndicatorEntry]] | None:
+        rng = self.rng
+        if rng.random() >= REPORT_SHARE:
+            return None
+        profile = REPORT_PROFILES[draft.profile]
+        project = draft.project
+        projected_fiscal = projected_other = None
+        if project.budget:
+            projected = project.budget * Decimal(str(rng.uniform(*profile.projected_budget)))
+            fiscal_share = project.initial_fiscal / project.initial_total if project.initial_total else 1
+            projected_fiscal = (projected * fiscal_share).quantize(CENT)
+            projected_other = (projected - projected_fiscal).quantize(CENT)
+        report = AnalysisReport(
+            cycle=self.cycle,
+            project=project,
+            target_version=draft.version,
+            projected_fiscal=projected_fiscal,
+            projected_other=projected_other,
+            goal_progress=f"截至{self.cycle.period_end_month}月底，{project.name}按年度计划推进。",
+            filler_name=person_name(rng),
+            unit_leader_name=person_name(rng),
+            finance_leader_name=person_name(rng),
+            contact_phone=mobile_number(rng),
+            filled_on=date(self.cycle.year, 9, rng.randint(1, 9)),
+            revision=1,
+        )
+        explained = draft.profile != "on_track" and rng.random() < EXPLAINED_SHARE
+        if explained:
+            self._explain(report)
+        entries = [self._entry(report, indicator, profile, explained) for indicator in draft.indicators]
+        return report, entries
+
+    def _explain(self, item) -> None:
+        name, text = self.rng.choice(DEVIATION_TEXTS)
+        setattr(item, name, text)
+        item.corrective_measures = self.rng.choice(CORRECTIVE_MEASURES)
+
+    def _entry(self, report, indicator: Indicator, profile: ReportProfile, explained: bool) -> IndicatorEntry:
+        rng = self.rng
+        likelihood = weighted(rng, ("certain", "possible", "impossible"), profile.likelihoods)
+        entry = IndicatorEntry(report=report, indicator=indicator, likelihood=likelihood)
+        target = indicator.target_number
+        misses = rng.random() < profile.projected_miss
+        if indicator.value_type == ValueType.TEXT:
+            entry.self_assessment = weighted(rng, ("met", "partly_met", "not_met"), profile.self_assessments)
+            entry.actual_text = QUALITATIVE_PROGRESS[entry.self_assessment]
+        elif indicator.value_type == ValueType.DATE:
+            due = indicator.target_date
+            if due <= self.period_end and not misses:
+                entry.actual_date = due - timedelta(days=rng.randint(0, 40))
+            else:
+                entry.projected_date = due + timedelta(days=rng.randint(5, 45) if misses else 0)
+        elif indicator.progress_type == ProgressType.LEVEL:
+            exact = indicator.comparator == "=" and not misses
+            ratio = 1.0 if exact else rng.uniform(*profile.level_ratio)
+            entry.actual_number = self._number(target * Decimal(str(ratio)), indicator)
+            entry.projected_number = entry.actual_number if misses else max(entry.actual_number, target)
+        elif indicator.comparator == "<=":
+            entry.actual_number = self._number(target * Decimal(str(rng.uniform(0.5, 0.8))), indicator)
+            entry.projected_number = self._number(target * Decimal("1.05" if misses else "0.95"), indicator)
+        else:
+            progress = rng.uniform(*profile.output_progress)
+            entry.actual_number = self._number(target * Decimal(str(progress)), indicator)
+            entry.projected_number = self._number(target * Decimal("0.9"), indicator) if misses else target
+        if explained:
+            self._explain(entry)
+        return entry
+
+    @staticmethod
+    def _number(value: Decimal, indicator: Indicator) -> Decimal:
+        """Percentages to one decimal, counts of whole things whole, amounts to the cent."""
+        if indicator.value_type == ValueType.PERCENT:
+            return min(value, Decimal(100)).quantize(Decimal("0.1"))
+        whole = indicator.target_number == indicator.target_number.to_integral_value()
+        return value.quantize(Decimal("1") if whole else CENT, rounding=ROUND_HALF_UP)
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -455,10 +606,20 @@ class Command(BaseCommand):
         self.stdout.write(f"已创建机构 {len(organisations)} 个。")
         if not MonitoringCycle.objects.filter(year=year, kind=CycleKind.ANNUAL).exists():
             cycle_open(year=year, acting_user=None, period_end_month=PERIOD_END_MONTH)
-        units = [(organisations[p.code], p.domain) for p in plan if p.kind in BUDGET_UNIT_KINDS]
+        cycle = MonitoringCycle.objects.get(year=year, kind=CycleKind.ANNUAL)
+        units = [(organisations[p.code], p) for p in plan if p.kind in BUDGET_UNIT_KINDS]
         drafts = ProjectGenerator(year=year, rng=rng).drafts(units, total)
         self._write_projects(
-            drafts, agency=organisations[AGENCY_CODE], year=year, total=total, started=started
+            drafts,
+            agency=organisations[AGENCY_CODE],
+            reports=ReportGenerator(cycle=cycle, rng=rng),
+            year=year,
+            total=total,
+            started=started,
+        )
+        stats = cycle_recompute_warnings(cycle)
+        self.stdout.write(
+            f"已计算监控分析表 {stats.reports:,} 张的预警 {stats.warnings:,} 条，用时 {time.monotonic() - started:.1f} 秒。"
         )
 
     def _create_organisations(
@@ -484,7 +645,14 @@ class Command(BaseCommand):
         return created
 
     def _write_projects(
-        self, drafts: Iterator[ProjectDraft], *, agency: Organisation, year: int, total: int, started: float
+        self,
+        drafts: Iterator[ProjectDraft],
+        *,
+        agency: Organisation,
+        reports: ReportGenerator,
+        year: int,
+        total: int,
+        started: float,
     ) -> None:
         """Insert in batches so that memory stays flat however many projects are asked for.
 
@@ -499,7 +667,6 @@ class Command(BaseCommand):
                 draft.version.project = draft.project
             TargetVersion.objects.bulk_create([draft.version for draft in batch])
             for draft in batch:
-                draft.project.current_target = draft.version
                 for indicator in draft.indicators:
                     indicator.version = draft.version
                 for month in draft.months:
@@ -511,10 +678,18 @@ class Command(BaseCommand):
                 for draft in batch
                 if draft.tracked_by_agency
             )
-            Project.objects.bulk_update([draft.project for draft in batch], ["current_target"])
-            TargetVersion.objects.filter(pk__in=[draft.version.pk for draft in batch]).update(
-                approved_at=approved_at
-            )
+            filled = [made for made in map(reports.report, batch) if made is not None]
+            AnalysisReport.objects.bulk_create([report for report, _entries in filled])
+            for report, entries in filled:
+                for entry in entries:
+                    entry.report = report
+            IndicatorEntry.objects.bulk_create(chain.from_iterable(entries for _report, entries in filled))
+            project_ids = [draft.project.pk for draft in batch]
+            first_version = TargetVersion.objects.filter(project=OuterRef("pk"), number=1).values("pk")
+            Project.objects.filter(pk__in=project_ids).update(current_target=Subquery(first_version))
+            TargetVersion.objects.filter(project_id__in=project_ids).update(approved_at=approved_at)
+            # With DEBUG on, Django logs every statement; multi-megabyte bulk inserts would pile up.
+            reset_queries()
             written += len(batch)
             if written % PROGRESS_EVERY == 0 or written == total:
                 self.stdout.write(
@@ -541,6 +716,7 @@ class Command(BaseCommand):
                         full_name=account.full_name,
                         password=password,
                         is_staff=account.role == Role.SYSADMIN,
+                        is_superuser=account.role == Role.SYSADMIN,
                     )
                 if not Membership.objects.filter(
                     user=user, organisation=organisation, role=account.role
@@ -583,4 +759,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"项目 {Project.objects.count():,} 个，绩效指标 {Indicator.objects.count():,} 个，"
             f"月度资金 {ProjectMonth.objects.count():,} 条，监控周期 {MonitoringCycle.objects.count()} 个。"
+        )
+        levels = dict(AnalysisReport.objects.order_by().values_list("level").annotate(Count("id")))
+        self.stdout.write(
+            f"监控分析表 {sum(levels.values()):,} 张：红色 {levels.get('red', 0):,}，黄色 {levels.get('yellow', 0):,}，"
+            f"绿色 {levels.get('green', 0):,}。"
         )

@@ -1,0 +1,171 @@
+"""`manage.py bench`: the figures the issues ask for, measured on the database DATABASE_URL points at.
+
+Run through `make bench`, which prepares a PostgreSQL database with `seed_demo --projects 100000`.
+Prints: whole-cycle warning recompute time against one plain SQL pass over the same rows (the floor)
+and their ratio, the recompute's peak memory, the time to import one filled workbook, and the query
+count of a unit's project list at 50 and at 500 projects.
+"""
+
+import resource
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from io import BytesIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from jixiao.monitoring.models import AnalysisReport, CycleKind, IndicatorEntry, MonitoringCycle
+from jixiao.monitoring.recompute import FETCH_SIZE, INDICATORS_SQL, REPORTS_SQL, TABLES, WARNINGS_SQL
+from jixiao.monitoring.workbook import export_report_bytes, import_report_workbook
+from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
+from jixiao.organisations.services import membership_grant, organisation_save
+from jixiao.projects.models import Project
+
+
+class Rollback(Exception):
+    """Raised to undo the throw-away data a measurement needed."""
+
+
+class Command(BaseCommand):
+    help = "性能基准：预警重算、SQL 读取下限、导入工作簿、项目列表查询数。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=100_000, help="基准数据的项目数（默认 100000）")
+
+    def handle(self, *args, projects, **options):
+        cycle = self._prepare(projects)
+        reports = AnalysisReport.objects.filter(cycle=cycle).count()
+        entries = IndicatorEntry.objects.filter(report__cycle=cycle).count()
+        self.stdout.write(
+            f"数据库 {connection.vendor}，项目 {Project.objects.filter(year=cycle.year).count():,} 个，"
+            f"监控分析表 {reports:,} 张，指标填报 {entries:,} 条。"
+        )
+        floor = min(self._sql_floor(cycle) for _ in range(2))
+        recompute, peak_mb = self._recompute(cycle)
+        self.stdout.write(f"全周期预警重算：{recompute:.2f} 秒（峰值内存 {peak_mb:.0f} MB）")
+        self.stdout.write(f"同样数据的单次 SQL 读取（下限）：{floor:.2f} 秒")
+        self.stdout.write(f"重算 / 下限：{recompute / floor:.2f} 倍")
+        self.stdout.write(f"导入一份填好的工作簿：{self._import_time(cycle):.3f} 秒（5 次中位数）")
+        at_50, at_500 = self._list_queries(cycle, 50), self._list_queries(cycle, 500)
+        self.stdout.write(f"单位项目列表查询数：50 个项目 {at_50} 次，500 个项目 {at_500} 次")
+
+    def _prepare(self, projects: int) -> MonitoringCycle:
+        """Reuse a database seeded with this many projects; seed an empty one; refuse anything else."""
+        count = Project.objects.count()
+        if count == 0:
+            call_command("seed_demo", projects=projects, stdout=self.stdout)
+        elif count != projects:
+            raise CommandError(f"数据库中已有 {count:,} 个项目（需要 {projects:,} 个），请换用空数据库。")
+        cycle = MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL).order_by("-year").first()
+        if cycle is None:
+            raise CommandError("数据库中没有年度监控周期。")
+        return cycle
+
+    def _sql_floor(self, cycle: MonitoringCycle) -> float:
+        """One plain pass over the rows the recompute reads, with the recompute's own statements."""
+        statements = [
+            (REPORTS_SQL, [cycle.period_end_month, cycle.pk]),
+            (INDICATORS_SQL, [cycle.pk]),
+            (WARNINGS_SQL, [cycle.pk]),
+        ]
+        started = time.perf_counter()
+        with transaction.atomic():
+            for sql, params in statements:
+                with connection.chunked_cursor() as cursor:
+                    cursor.execute(sql.format(**TABLES), params)
+                    while cursor.fetchmany(FETCH_SIZE):
+                        pass
+        return time.perf_counter() - started
+
+    def _recompute(self, cycle: MonitoringCycle) -> tuple[float, float]:
+        """Run the recompute in a child process so that its peak memory is its own."""
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                str(settings.BASE_DIR / "manage.py"),
+                "recompute_warnings",
+                "--cycle",
+                str(cycle.year),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        elapsed = time.perf_counter() - started
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return elapsed, peak_kb / 1024
+
+    def _import_time(self, cycle: MonitoringCycle) -> float:
+        """Export a filled report, then import it back five times (each import rolled back)."""
+        report = AnalysisReport.objects.filter(cycle=cycle).select_related("project").order_by("id").first()
+        project = report.project
+        filler = User.objects.filter(
+            memberships__organisation=project.owner, memberships__role__in=[Role.FILLER, Role.UNIT_LEADER]
+        ).first()
+        timings = []
+        try:
+            with transaction.atomic():
+                if filler is None:
+                    filler = User.objects.create(username="bench-filler")
+                    membership_grant(
+                        user=filler, organisation=project.owner, role=Role.FILLER, acting_user=None
+                    )
+                data = export_report_bytes(project=project, cycle=cycle, report=report)
+                for _ in range(5):
+                    with transaction.atomic():
+                        started = time.perf_counter()
+                        result = import_report_workbook(
+                            file_obj_or_path=BytesIO(data), filename="bench.xlsx", user=filler, cycle=cycle
+                        )
+                        timings.append(time.perf_counter() - started)
+                        if not result.ok:
+                            raise CommandError(f"基准导入失败：{result.errors}")
+                        transaction.set_rollback(True)
+                raise Rollback
+        except Rollback:
+            pass
+        return sorted(timings)[len(timings) // 2]
+
+    def _list_queries(self, cycle: MonitoringCycle, count: int) -> int:
+        """Queries of the project list page for a throw-away unit holding `count` projects."""
+        try:
+            with transaction.atomic():
+                unit = organisation_save(
+                    organisation=Organisation(
+                        code=f"BENCH{count}", name=f"基准单位{count}", kind=OrganisationKind.PRIMARY_UNIT
+                    ),
+                    acting_user=None,
+                )
+                Project.objects.bulk_create(
+                    Project(
+                        code=f"BENCH-{count}-{n:04d}",
+                        name=f"基准项目{n}",
+                        year=cycle.year,
+                        owner=unit,
+                        project_type="department_special",
+                        initial_fiscal=Decimal("100000.00"),
+                    )
+                    for n in range(count)
+                )
+                user = User.objects.create(username=f"bench-list-{count}")
+                membership_grant(user=user, organisation=unit, role=Role.FILLER, acting_user=None)
+                client = Client()
+                client.force_login(user)
+                with (
+                    override_settings(ALLOWED_HOSTS=["testserver"]),
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    response = client.get(reverse("projects:project_list"))
+                if response.status_code != 200:
+                    raise CommandError(f"项目列表返回 {response.status_code}")
+                raise Rollback
+        except Rollback:
+            pass
+        return len(queries)

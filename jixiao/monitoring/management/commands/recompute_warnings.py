@@ -1,0 +1,24 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.monitoring.recompute import cycle_recompute_warnings
+
+
+class Command(BaseCommand):
+    help = "重新计算一个年度监控周期全部监控分析表的预警（阈值修改后或按需运行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", type=int, required=True, help="年度，如 2026")
+
+    def handle(self, *args, cycle, **options):
+        found = MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL, year=cycle).first()
+        if found is None:
+            raise CommandError(f"没有 {cycle} 年度的监控周期。")
+        started = time.perf_counter()
+        stats = cycle_recompute_warnings(found)
+        self.stdout.write(
+            f"已重新计算 {stats.reports} 张监控分析表，预警 {stats.warnings} 条，"
+            f"其中 {stats.changed} 张的预警有变化，用时 {time.perf_counter() - started:.2f} 秒。"
+        )

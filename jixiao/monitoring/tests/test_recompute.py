@@ -1,0 +1,80 @@
+"""The batch recompute of a cycle gives exactly what saving each report gives, and follows thresholds."""
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.monitoring.models import AnalysisReport, ReportWarning
+from jixiao.monitoring import recompute
+from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.services import report_save
+from jixiao.projects.models import ProjectMonth
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(report_ids):
+    rows = ReportWarning.objects.filter(report_id__in=report_ids).values_list(
+        "report_id", "indicator_id", "code", "level", "message"
+    )
+    return sorted(rows, key=lambda row: (row[0], row[1] or 0, row[2]))
+
+
+def fill(district, project, user, paid, actual):
+    ProjectMonth.objects.create(project=project, month=6, paid_fiscal=Decimal(paid))
+    ids = {i.name: i.pk for i in project.current_target.indicators.all()}
+    return report_save(
+        project=project,
+        cycle=district.cycle,
+        values={"projected_fiscal": Decimal("800000.00")},
+        entries={ids["培训人数"]: {"actual_number": Decimal(actual), "likelihood": "possible"}},
+        expected_revision=0,
+        acting_user=user,
+    )
+
+
+@pytest.fixture
+def reports(district, make_user):
+    cases = [("s1", "100000.00", "50"), ("s2", "600000.00", "330"), ("p2", "0.00", "700")]
+    result = []
+    for unit, paid, actual in cases:
+        project = district.projects[unit]
+        result.append(fill(district, project, make_user(project.owner, "filler"), paid, actual))
+    return result
+
+
+@pytest.mark.parametrize(("flush_every", "fetch_size"), [(1, 1), (2, 3), (1000, 10_000)])
+def test_batch_equals_saving_each_report(district, reports, monkeypatch, flush_every, fetch_size):
+    monkeypatch.setattr(recompute, "FLUSH_EVERY", flush_every)
+    monkeypatch.setattr(recompute, "FETCH_SIZE", fetch_size)
+    ids = [r.pk for r in reports]
+    expected_warnings = stored(ids)
+    expected_levels = dict(AnalysisReport.objects.filter(pk__in=ids).values_list("pk", "level"))
+    ReportWarning.objects.filter(report=reports[0]).delete()
+    ReportWarning.objects.filter(report=reports[1]).update(message="旧的预警")
+    AnalysisReport.objects.update(level="green")
+    stats = cycle_recompute_warnings(district.cycle)
+    assert stats.reports == 3
+    assert stats.changed == 2  # the third report's warnings were already right
+    assert stats.warnings == len(expected_warnings)
+    assert stored(ids) == expected_warnings
+    assert dict(AnalysisReport.objects.filter(pk__in=ids).values_list("pk", "level")) == expected_levels
+
+
+def test_nothing_is_written_when_nothing_changed(district, reports):
+    before = stored([r.pk for r in reports])
+    assert cycle_recompute_warnings(district.cycle).changed == 0
+    assert stored([r.pk for r in reports]) == before
+
+
+def test_changed_threshold_changes_the_outcome(district, reports):
+    s2_report = reports[1]  # paid 600,000 of 1,000,000 at 66.7%: 6.7pp behind, no EXEC_LAG
+    assert not ReportWarning.objects.filter(report=s2_report, code="EXEC_LAG").exists()
+    district.cycle.exec_lag_yellow_pp = Decimal("5")
+    district.cycle.save()
+    cycle_recompute_warnings(district.cycle)
+    assert ReportWarning.objects.get(report=s2_report, code="EXEC_LAG").level == "yellow"
+
+
+def test_recompute_of_an_empty_cycle_does_nothing(district):
+    assert cycle_recompute_warnings(district.cycle).reports == 0
