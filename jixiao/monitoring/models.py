@@ -312,7 +312,10 @@ class IndicatorEntry(DeviationAnalysis):
 class ReportWarning(models.Model):
     """A warning computed for a report (indicator empty: a funds or consistency rule)."""
 
-    report = models.ForeignKey(AnalysisReport, on_delete=models.CASCADE, related_name="warnings")
+    # Indexed through (report, level) below; a second index on report alone would only slow bulk writes.
+    report = models.ForeignKey(
+        AnalysisReport, on_delete=models.CASCADE, related_name="warnings", db_index=False
+    )
     indicator = models.ForeignKey(
         "projects.Indicator", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

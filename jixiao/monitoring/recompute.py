@@ -130,24 +130,25 @@ def _funds(row) -> rules.FundsFigures:
 
 
 def _figures(row) -> rules.IndicatorFigures:
+    """Positional construction (in the field order of IndicatorFigures): this runs once per indicator."""
     (_report_id, key, name, unit, category, comparator, value_type, progress_type, target, due,
      actual, actual_date, projected, projected_date, likelihood, self_assessment) = row  # fmt: skip
     return rules.IndicatorFigures(
-        key=key,
-        name=name,
-        unit=unit,
-        category=category,
-        comparator=comparator,
-        value_type=value_type,
-        progress_type=progress_type,
-        target_number=_decimal(target, FOUR_PLACES),
-        target_date=_date(due),
-        actual_number=_decimal(actual, FOUR_PLACES),
-        actual_date=_date(actual_date),
-        projected_number=_decimal(projected, FOUR_PLACES),
-        projected_date=_date(projected_date),
-        likelihood=likelihood or "",
-        self_assessment=self_assessment or "",
+        key,
+        name,
+        category,
+        comparator,
+        value_type,
+        progress_type,
+        _decimal(target, FOUR_PLACES),
+        _date(due),
+        _decimal(actual, FOUR_PLACES),
+        _date(actual_date),
+        _decimal(projected, FOUR_PLACES),
+        _date(projected_date),
+        likelihood or "",
+        self_assessment or "",
+        unit,
     )
 
 

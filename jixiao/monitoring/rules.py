@@ -104,7 +104,7 @@ def _fig(numerator: int, denominator: int) -> str:
     quotient, remainder = divmod(numerator, denominator)
     if not remainder:
         return str(quotient)
-    return str(_CTX.divide(Decimal(numerator), Decimal(denominator)))
+    return str(_CTX.divide(numerator, denominator))  # the context reads the ints exactly
 
 
 def _tenths(numerator: int, denominator: int) -> str:
@@ -126,8 +126,15 @@ def _wan(yuan: Decimal) -> str:
 
 
 def _plain(number: Decimal) -> str:
-    text = f"{_CTX.normalize(Decimal(number)):f}"
+    text = f"{_CTX.normalize(number if type(number) is Decimal else Decimal(number)):f}"
     return "0" if text == "-0" else text
+
+
+def _day(value: date) -> str:
+    """A date as "2026-08-31" (isoformat is the fast spelling of %Y-%m-%d for years 1000–9999)."""
+    if type(value) is date and value.year >= 1000:
+        return value.isoformat()
+    return f"{value:%Y-%m-%d}"
 
 
 def _value_text(indicator: "IndicatorFigures", number: Decimal) -> str:
@@ -138,7 +145,7 @@ def _value_text(indicator: "IndicatorFigures", number: Decimal) -> str:
 def _target_text(indicator: "IndicatorFigures") -> str:
     sign = _SIGNS.get(indicator.comparator, "")
     if indicator.value_type == DATE:
-        return f"{sign}{indicator.target_date:%Y-%m-%d}"
+        return f"{sign}{_day(indicator.target_date)}"
     return f"{sign}{_value_text(indicator, indicator.target_number)}"
 
 
@@ -675,9 +682,7 @@ def indicator_warnings(
                 )
                 red = y * red_k >= x * red_c
                 if red or y * yellow_k >= x * yellow_c:
-                    warnings.append(
-                        _lag(indicator, thresholds, x, y, period_end_month, tp_text, tp_pct, red)
-                    )
+                    warnings.append(_lag(indicator, thresholds, x, y, period_end_month, tp_text, tp_pct, red))
                 if comparator == AT_LEAST and x * over_c1 >= y * over_c2:
                     warnings.append(_over_target(indicator, thresholds, x, y, period_end_month, tp_text))
     elif progress_type == LEVEL:
@@ -711,7 +716,7 @@ def _date_warnings(indicator: IndicatorFigures, warnings: list, comparator: str,
             Warning(
                 "IND_PROJECTED_MISS",
                 LEVEL_RED,
-                f"预计完成日期{projected_date:%Y-%m-%d}{_DATE_MISS_VERBS[comparator]}"
+                f"预计完成日期{_day(projected_date)}{_DATE_MISS_VERBS[comparator]}"
                 f"年度指标值{_target_text(indicator)}",
                 indicator.key,
                 indicator.name,
@@ -723,7 +728,7 @@ def _date_warnings(indicator: IndicatorFigures, warnings: list, comparator: str,
             Warning(
                 "IND_DATE_OVERDUE",
                 LEVEL_RED,
-                f"已过年度指标值{_target_text(indicator)}，截至{period_end:%Y-%m-%d}仍未完成",
+                f"已过年度指标值{_target_text(indicator)}，截至{_day(period_end)}仍未完成",
                 indicator.key,
                 indicator.name,
                 {"target": target_date.isoformat(), "period_end": period_end.isoformat()},
@@ -883,7 +888,9 @@ def consistency_warnings(
     if not count:
         return []
     paid = funds.paid
-    paid_n, paid_d = (0, 1) if paid is None else paid.as_integer_ratio() if type(paid) is Decimal else _ratio(paid)
+    paid_n, paid_d = (
+        (0, 1) if paid is None else paid.as_integer_ratio() if type(paid) is Decimal else _ratio(paid)
+    )
     # Cq = sum_n / (sum_d·count) = mean_n / mean_d; ER = er_n / er_d; |Cq − ER| = |diff_n| / diff_d.
     mean_d = sum_d * count
     er_n = paid_n * budget_d

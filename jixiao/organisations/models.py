@@ -116,7 +116,10 @@ class Organisation(models.Model):
         stored_kind = Organisation.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
         if stored_kind is None or stored_kind == self.kind:
             return {}
-        if any(self.kind not in ALLOWED_PARENT_KINDS[kind] for kind in self.children.values_list("kind", flat=True)):
+        if any(
+            self.kind not in ALLOWED_PARENT_KINDS[kind]
+            for kind in self.children.values_list("kind", flat=True)
+        ):
             return {"kind": _("本机构下设的机构不能隶属于新的机构类型，请先调整下级机构。")}
         if self.kind != OrganisationKind.COUNTERPART_SECTION and self.assigned_units.exists():
             return {"kind": _("仍有单位由本股室对口服务，请先改派。")}

@@ -116,9 +116,15 @@ def test_project_pages_follow_visibility(client, district, username, visible, in
 def test_unit_pages_follow_visibility(client, district, username, visible, invisible):
     login(client, district.users[username])
     for unit in visible:
-        assert client.get(reverse("organisations:unit_detail", args=[getattr(district, unit).pk])).status_code == 200
+        assert (
+            client.get(reverse("organisations:unit_detail", args=[getattr(district, unit).pk])).status_code
+            == 200
+        )
     for unit in invisible:
-        assert client.get(reverse("organisations:unit_detail", args=[getattr(district, unit).pk])).status_code == 404
+        assert (
+            client.get(reverse("organisations:unit_detail", args=[getattr(district, unit).pk])).status_code
+            == 404
+        )
 
 
 def test_unknown_ids_are_404_like_invisible_ones(client, district):
@@ -138,7 +144,9 @@ def test_project_list_filter_by_invisible_unit_shows_an_error_not_data(client, d
 
 def test_project_detail_shows_funding_months_and_indicators(client, district):
     project = district.project_s1
-    ProjectMonth.objects.create(project=project, month=1, paid_fiscal=Decimal("120000.00"), planned=Decimal("1"))
+    ProjectMonth.objects.create(
+        project=project, month=1, paid_fiscal=Decimal("120000.00"), planned=Decimal("1")
+    )
     ProjectMonth.objects.create(project=project, month=9, paid_fiscal=Decimal("50000.00"))
     content = login(client, district.s1_filler).get(reverse("projects:project_detail", args=[project.pk]))
     content = content.content.decode()

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.monitoring.models import AnalysisReport, ReportWarning
 from jixiao.monitoring import recompute
+from jixiao.monitoring.models import AnalysisReport, ReportWarning
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import report_save
 from jixiao.projects.models import ProjectMonth

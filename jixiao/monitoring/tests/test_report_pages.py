@@ -60,7 +60,9 @@ def test_print_view_is_the_paper_layout(client, district):
 def test_import_page_round_trip_and_broken_file(client, district):
     client.force_login(district.s1_filler)
     exported = client.get(url("report_export", district, district.project_s1.pk)).content
-    broken = SimpleUploadedFile("坏文件.xlsx", b"not a workbook at all", content_type="application/octet-stream")
+    broken = SimpleUploadedFile(
+        "坏文件.xlsx", b"not a workbook at all", content_type="application/octet-stream"
+    )
     good = SimpleUploadedFile("附件1.xlsx", exported)
     response = client.post(url("report_import", district), {"files": [good, broken]})
     content = response.content.decode()
@@ -74,6 +76,8 @@ def test_import_of_another_units_project_writes_nothing(client, district):
     client.force_login(district.p1_leader)
     exported = client.get(url("report_export", district, district.project_s1.pk)).content
     client.force_login(district.town_filler)
-    response = client.post(url("report_import", district), {"files": [SimpleUploadedFile("x.xlsx", exported)]})
+    response = client.post(
+        url("report_import", district), {"files": [SimpleUploadedFile("x.xlsx", exported)]}
+    )
     assert "未导入" in response.content.decode()
     assert not AnalysisReport.objects.exists()

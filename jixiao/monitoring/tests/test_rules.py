@@ -6,8 +6,11 @@ exactly 10pp at E = 1,700,000; one cent either side moves the result across the 
 
 import ast
 import calendar
+import dataclasses
+import decimal
 import json
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -980,3 +983,605 @@ def test_rules_module_is_pure():
         "fractions",
         "functools",
     }
+
+
+# --- the figures types ----------------------------------------------------------------------------
+
+
+def test_figures_are_immutable_keyword_built_with_defaults():
+    indicator = IndicatorFigures(
+        key=1, name="x", category="quantity", comparator=">=", value_type="number", progress_type="level"
+    )
+    assert (indicator.target_number, indicator.target_date, indicator.actual_number) == (None, None, None)
+    assert (indicator.actual_date, indicator.projected_number, indicator.projected_date) == (None, None, None)
+    assert (indicator.likelihood, indicator.self_assessment, indicator.unit) == ("", "", "")
+    with pytest.raises(AttributeError):
+        indicator.actual_number = D("1")
+    with pytest.raises(TypeError):
+        IndicatorFigures(key=1, name="x")  # the six leading fields are required
+    money = FundsFigures(budget=D("1"), paid=D("0"), projected=None)
+    assert (money.budget, money.paid, money.projected) == (D("1"), D("0"), None)
+    with pytest.raises(AttributeError):
+        money.paid = D("2")
+    with pytest.raises(TypeError):
+        FundsFigures(budget=D("1"), paid=D("0"))  # no defaults
+
+
+def test_warning_hash_ignores_figures():
+    first = rules.Warning("EXEC_LAG", RED, "m", None, None, {"gap": "0.2"})
+    second = rules.Warning("EXEC_LAG", RED, "m", None, None, {"gap": "0.3"})
+    assert hash(first) == hash(second) and first != second
+    assert first.as_dict() == {
+        "code": "EXEC_LAG",
+        "level": RED,
+        "message": "m",
+        "indicator_key": None,
+        "indicator_name": None,
+        "figures": {"gap": "0.2"},
+    }
+
+
+def test_thresholds_compare_by_their_fractions_only():
+    same = Thresholds(**{name: getattr(DEFAULTS, name) for name in THRESHOLD_NAMES})
+    assert same == DEFAULTS and hash(same) == hash(DEFAULTS) and repr(same) == repr(DEFAULTS)
+    stricter = dataclasses.replace(DEFAULTS, exec_lag_red=Fraction(3, 10))
+    assert stricter != DEFAULTS
+    assert pairs(run_funds(8, "3000000", "1400000", thresholds=stricter)) == [LAG_YELLOW]
+    assert pairs(run_funds(8, "3000000", "1100000", thresholds=stricter)) == [LAG_RED]
+
+
+def test_thresholds_of_other_number_types():
+    """Thresholds given as Decimal or int (not only Fraction) are read exactly."""
+    thresholds = Thresholds(exec_lag_red=D("0.2"), exec_lag_yellow=D("0.1"), over_target_note=1)
+    assert pairs(run_funds(8, "3000000", "1400000", thresholds=thresholds)) == [LAG_RED]
+    assert pairs(run_funds(8, "3000000", "1400000.01", thresholds=thresholds)) == [LAG_YELLOW]
+    assert pairs(run_indicator(num(">=", target="300", actual="200"), thresholds=thresholds)) == [OVER_TARGET]
+    assert pairs(run_indicator(num(">=", target="300", actual="199.99"), thresholds=thresholds)) == []
+
+
+def test_period_end_month_is_checked_where_time_progress_is_needed():
+    with pytest.raises(ValueError, match="1–12"):
+        run_funds(13, "1000000", "0")
+    lagging = num(">=", target="300", actual="140")
+    with pytest.raises(ValueError, match="1–12"):
+        indicator_warnings(lagging, period_end=period_end(12), period_end_month=0, thresholds=DEFAULTS)
+    not_met = indicator_warnings(
+        qual("not_met"), period_end=period_end(12), period_end_month=13, thresholds=DEFAULTS
+    )
+    assert pairs(not_met) == [I_RED["IND_QUAL_NOT_MET"]]  # no TP needed
+
+
+def test_other_number_types_are_read_exactly():
+    """An int projected total (0 + 0 from a form) or a str value reads as the same number."""
+    warnings = funds_warnings(
+        FundsFigures(budget=D("1000000"), paid=D("700000"), projected=0),
+        has_indicators=True,
+        period_end_month=8,
+        thresholds=DEFAULTS,
+    )
+    assert [(w.code, w.figures["projected"], w.figures["projected_rate"]) for w in warnings] == [
+        ("EXEC_PROJECTED_LOW", "0", "0")
+    ]
+    indicator = IndicatorFigures(
+        key=1,
+        name="x",
+        category="quantity",
+        comparator=">=",
+        value_type="number",
+        progress_type="cumulative",
+        target_number=300,
+        actual_number="140",
+    )
+    assert pairs(run_indicator(indicator)) == [I_RED["IND_LAG"]]
+
+
+# --- randomized equivalence with a plain Fraction reference --------------------------------------
+#
+# The rules compute with integer cross-multiplication; the reference below does what warnings.md says
+# with `Fraction`s, straightforwardly, and formats figures and messages on its own. Thousands of random
+# cases, steered onto the thresholds (exactly on them and one cent or 0.0001 either side), must give
+# identical warnings: codes, levels, messages, keys, names and figures.
+
+THRESHOLD_NAMES = (
+    "exec_lag_red",
+    "exec_lag_yellow",
+    "exec_zero_min_progress",
+    "projected_low",
+    "indicator_lag_red",
+    "indicator_lag_yellow",
+    "shortfall_red",
+    "excess_red",
+    "over_target_note",
+    "output_spend_mismatch",
+    "output_ratio_cap",
+)
+_REF_CTX = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP)
+
+
+def _ref_fraction(value):
+    if isinstance(value, (Fraction, int, Decimal)):
+        return Fraction(value)
+    return Fraction(str(value))
+
+
+def _ref_fig(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(Decimal(value.numerator))
+    return str(_REF_CTX.divide(Decimal(value.numerator), Decimal(value.denominator)))
+
+
+def _ref_pp(ratio: Fraction) -> str:
+    """A fraction of 1 in percent (points), rounded half-up (away from zero) to one decimal."""
+    tenths = abs(ratio) * 1000
+    whole = int(tenths)
+    if tenths - whole >= Fraction(1, 2):
+        whole += 1
+    sign = "-" if ratio < 0 and whole else ""
+    return f"{sign}{whole // 10}.{whole % 10}"
+
+
+def _ref_pct(ratio: Fraction) -> str:
+    return _ref_pp(ratio) + "%"
+
+
+def _ref_wan(yuan) -> str:
+    wan = _REF_CTX.scaleb(Decimal(yuan), -4).quantize(Decimal("0.01"), context=_REF_CTX)
+    return f"{wan:,.2f}万元"
+
+
+def _ref_value(indicator, number) -> str:
+    text = f"{_REF_CTX.normalize(Decimal(number)):f}"
+    unit = "%" if indicator.value_type == "percent" else indicator.unit
+    return ("0" if text == "-0" else text) + unit
+
+
+def _ref_target(indicator) -> str:
+    sign = {">=": "≥", "<=": "≤", "=": "="}.get(indicator.comparator, "")
+    if indicator.value_type == "date":
+        return sign + indicator.target_date.strftime("%Y-%m-%d")
+    return sign + _ref_value(indicator, indicator.target_number)
+
+
+def _ref_funds(money, has_indicators, m, t) -> list[tuple]:
+    tp = Fraction(m, 12)
+    paid_amount = Decimal(0) if money.paid is None else money.paid
+    paid = _ref_fraction(paid_amount)
+    out = []
+    if money.budget is None or _ref_fraction(money.budget) <= 0:
+        budget_figure = "" if money.budget is None else str(money.budget)
+        if paid > 0:
+            figures = {"budget": budget_figure, "paid": str(paid_amount)}
+            out.append(("EXEC_OVER", RED, f"未安排预算，已支出{_ref_wan(paid_amount)}", None, None, figures))
+        if has_indicators:
+            message = "项目设有绩效指标，但预算数为0或未填写"
+            out.append(("NO_BUDGET", YELLOW, message, None, None, {"budget": budget_figure}))
+        return out
+    budget = _ref_fraction(money.budget)
+    money_figures = {"budget": str(money.budget), "paid": str(paid_amount)}
+    er = paid / budget
+    gap = tp - er
+    if gap >= t.exec_lag_red or gap >= t.exec_lag_yellow:
+        red = gap >= t.exec_lag_red
+        message = f"预算执行率{_ref_pct(er)}，低于时间进度{_ref_pct(tp)}，相差{_ref_pp(gap)}个百分点"
+        figures = {
+            **money_figures,
+            "execution_rate": _ref_fig(er),
+            "time_progress": _ref_fig(tp),
+            "gap": _ref_fig(gap),
+            "threshold": _ref_fig(t.exec_lag_red if red else t.exec_lag_yellow),
+        }
+        out.append(("EXEC_LAG", RED if red else YELLOW, message, None, None, figures))
+    if paid == 0 and tp >= t.exec_zero_min_progress:
+        message = f"时间进度已达{_ref_pct(tp)}，预算执行数仍为0"
+        figures = {
+            **money_figures,
+            "time_progress": _ref_fig(tp),
+            "threshold": _ref_fig(t.exec_zero_min_progress),
+        }
+        out.append(("EXEC_ZERO", RED, message, None, None, figures))
+    if paid > budget:
+        message = f"执行数{_ref_wan(paid_amount)}，超过预算数{_ref_wan(money.budget)}"
+        out.append(("EXEC_OVER", RED, message, None, None, {**money_figures, "execution_rate": _ref_fig(er)}))
+    if money.projected is not None:
+        rate = _ref_fraction(money.projected) / budget
+        if rate < t.projected_low:
+            message = (
+                f"全年预计执行数{_ref_wan(money.projected)}，为预算数{_ref_wan(money.budget)}的"
+                f"{_ref_pct(rate)}，低于{_ref_pct(t.projected_low)}"
+            )
+            figures = {
+                "budget": str(money.budget),
+                "projected": str(money.projected),
+                "projected_rate": _ref_fig(rate),
+                "threshold": _ref_fig(t.projected_low),
+            }
+            out.append(("EXEC_PROJECTED_LOW", YELLOW, message, None, None, figures))
+    return out
+
+
+def _ref_misses(comparator, projected, target) -> bool:
+    return {">=": projected < target, "<=": projected > target, "=": projected != target}.get(
+        comparator, False
+    )
+
+
+def _ref_indicator(ind, period_end_day, m, t) -> list[tuple]:
+    out = []
+
+    def warn(code, level, message, figures):
+        out.append((code, level, message, ind.key, ind.name, figures))
+
+    if ind.likelihood == "impossible":
+        warn("IND_IMPOSSIBLE", RED, "完成目标可能性为“完全不可能”", {"likelihood": "impossible"})
+    elif ind.likelihood == "possible":
+        warn("IND_POSSIBLE", YELLOW, "完成目标可能性为“有可能”", {"likelihood": "possible"})
+    comparator = ind.comparator
+    if comparator == "qualitative" or ind.value_type == "text":
+        if ind.self_assessment == "partly_met":
+            message = "自评为“部分达成目标并具有一定效果”"
+            warn("IND_QUAL_PARTLY", YELLOW, message, {"self_assessment": "partly_met"})
+        elif ind.self_assessment == "not_met":
+            warn("IND_QUAL_NOT_MET", RED, "自评为“未达成目标且效果较差”", {"self_assessment": "not_met"})
+        return out
+    if ind.value_type == "date":
+        target = ind.target_date
+        if target is None:
+            return out
+        if ind.projected_date is not None and _ref_misses(comparator, ind.projected_date, target):
+            verb = {">=": "早于", "<=": "晚于", "=": "不符合"}[comparator]
+            message = (
+                f"预计完成日期{ind.projected_date.strftime('%Y-%m-%d')}{verb}年度指标值{_ref_target(ind)}"
+            )
+            figures = {"target": target.isoformat(), "projected": ind.projected_date.isoformat()}
+            warn("IND_PROJECTED_MISS", RED, message, figures)
+        if comparator == "<=" and period_end_day > target and ind.actual_date is None:
+            message = f"已过年度指标值{_ref_target(ind)}，截至{period_end_day.strftime('%Y-%m-%d')}仍未完成"
+            warn(
+                "IND_DATE_OVERDUE",
+                RED,
+                message,
+                {"target": target.isoformat(), "period_end": period_end_day.isoformat()},
+            )
+        return out
+    numeric = ind.value_type in ("number", "percent")
+
+    def no_actual():
+        target_figure = "" if ind.target_number is None else str(ind.target_number)
+        warn("IND_NO_ACTUAL", YELLOW, f"未填写1—{m}月实际完成值", {"target": target_figure})
+
+    if not numeric or ind.target_number is None or comparator not in (">=", "<=", "="):
+        if numeric and ind.actual_number is None:
+            no_actual()
+        return out
+    target = _ref_fraction(ind.target_number)
+    if ind.projected_number is not None and _ref_misses(
+        comparator, _ref_fraction(ind.projected_number), target
+    ):
+        verb = {">=": "未达到", "<=": "超出", "=": "不符合"}[comparator]
+        message = f"全年预计完成值{_ref_value(ind, ind.projected_number)}{verb}年度指标值{_ref_target(ind)}"
+        warn(
+            "IND_PROJECTED_MISS",
+            RED,
+            message,
+            {"target": str(ind.target_number), "projected": str(ind.projected_number)},
+        )
+    if ind.actual_number is None:
+        no_actual()
+        return out
+    actual = _ref_fraction(ind.actual_number)
+    tp = Fraction(m, 12)
+    actual_text = _ref_value(ind, ind.actual_number)
+    base = {"target": str(ind.target_number), "actual": str(ind.actual_number)}
+    cumulative, level = ind.progress_type == "cumulative", ind.progress_type == "level"
+    if cumulative and comparator in (">=", "=") and target > 0:
+        completion = actual / target
+        gap = tp - completion
+        if gap >= t.indicator_lag_red or gap >= t.indicator_lag_yellow:
+            red = gap >= t.indicator_lag_red
+            message = (
+                f"完成进度{_ref_pct(completion)}，低于时间进度{_ref_pct(tp)}，相差{_ref_pp(gap)}个百分点"
+            )
+            figures = {
+                **base,
+                "progress": _ref_fig(completion),
+                "time_progress": _ref_fig(tp),
+                "gap": _ref_fig(gap),
+                "threshold": _ref_fig(t.indicator_lag_red if red else t.indicator_lag_yellow),
+            }
+            warn("IND_LAG", RED if red else YELLOW, message, figures)
+    if level and comparator == ">=" and target > 0 and actual < target:
+        shortfall = (target - actual) / target
+        message = f"实际完成值{actual_text}低于年度指标值{_ref_target(ind)}，差距{_ref_pct(shortfall)}"
+        figures = {**base, "shortfall": _ref_fig(shortfall), "threshold": _ref_fig(t.shortfall_red)}
+        warn("IND_SHORTFALL", RED if shortfall >= t.shortfall_red else YELLOW, message, figures)
+    if (level or cumulative) and comparator == "<=" and target > 0 and actual > target:
+        excess = (actual - target) / target
+        message = f"实际完成值{actual_text}超出年度指标值{_ref_target(ind)}，超出{_ref_pct(excess)}"
+        figures = {**base, "excess": _ref_fig(excess), "threshold": _ref_fig(t.excess_red)}
+        warn("IND_EXCESS", RED if excess >= t.excess_red else YELLOW, message, figures)
+    if level and comparator == "=" and actual != target:
+        warn("IND_LEVEL_MISMATCH", YELLOW, f"实际完成值{actual_text}不符合年度指标值{_ref_target(ind)}", base)
+    if cumulative and comparator == ">=" and target > 0 and actual / (target * tp) >= t.over_target_note:
+        ratio = actual / (target * tp)
+        message = (
+            f"实际完成值{actual_text}为按时间进度应完成值的{_ref_pct(ratio)}，"
+            "大幅超前，年度指标值可能设定偏低"
+        )
+        figures = {
+            **base,
+            "time_progress": _ref_fig(tp),
+            "ratio": _ref_fig(ratio),
+            "threshold": _ref_fig(t.over_target_note),
+        }
+        warn("IND_OVER_TARGET", BLUE, message, figures)
+    return out
+
+
+def _ref_output_ratios(indicators, cap) -> list[Fraction]:
+    ratios = []
+    for ind in indicators:
+        if (
+            ind.category == "quantity"
+            and ind.progress_type == "cumulative"
+            and ind.comparator in (">=", "=")
+            and ind.value_type in ("number", "percent")
+            and ind.actual_number is not None
+            and ind.target_number is not None
+            and _ref_fraction(ind.target_number) > 0
+        ):
+            ratios.append(min(_ref_fraction(ind.actual_number) / _ref_fraction(ind.target_number), cap))
+    return ratios
+
+
+def _ref_consistency(indicators, money, t) -> list[tuple]:
+    if money.budget is None or _ref_fraction(money.budget) <= 0:
+        return []
+    ratios = _ref_output_ratios(indicators, t.output_ratio_cap)
+    if not ratios:
+        return []
+    mean = sum(ratios) / len(ratios)
+    er = (0 if money.paid is None else _ref_fraction(money.paid)) / _ref_fraction(money.budget)
+    difference = abs(mean - er)
+    if difference < t.output_spend_mismatch:
+        return []
+    message = (
+        f"数量指标平均完成进度{_ref_pct(mean)}与预算执行率{_ref_pct(er)}相差{_ref_pp(difference)}个百分点，"
+        "投入与产出不匹配"
+    )
+    figures = {
+        "output_progress": _ref_fig(mean),
+        "execution_rate": _ref_fig(er),
+        "difference": _ref_fig(difference),
+        "indicator_count": str(len(ratios)),
+        "threshold": _ref_fig(t.output_spend_mismatch),
+    }
+    return [("OUTPUT_SPEND_MISMATCH", YELLOW, message, None, None, figures)]
+
+
+def _tuples(warnings) -> list[tuple]:
+    return [(w.code, w.level, w.message, w.indicator_key, w.indicator_name, w.figures) for w in warnings]
+
+
+# Random cases. Values are steered onto a threshold: `_near` turns an exact Fraction into a number with
+# `places` decimals, exactly when it has that many and otherwise just below or above, and then moves it
+# by -1, 0 or +1 unit of the last place.
+
+
+def _near(rng, value: Fraction, places: int) -> Decimal:
+    scaled = value * 10**places
+    units = scaled.numerator // scaled.denominator
+    if scaled.denominator != 1 and rng.random() < 0.5:
+        units += 1
+    units += rng.choice((-1, 0, 0, 1))
+    number = Decimal(units).scaleb(-places)
+    return number if rng.random() < 0.9 else _REF_CTX.normalize(number)
+
+
+def _random_thresholds(rng) -> Thresholds:
+    if rng.random() < 0.4:
+        return DEFAULTS
+    values = {}
+    for name in THRESHOLD_NAMES:
+        default = getattr(DEFAULTS, name)
+        choice = rng.random()
+        if choice < 0.4:
+            values[name] = default
+        elif choice < 0.9:  # whole or half percentage points, as a cycle stores them (12.5 → 1/8)
+            values[name] = Fraction(rng.randint(0, 400), 200)
+        else:
+            values[name] = Fraction(rng.randint(-5, 300), rng.choice((3, 7, 100, 10000)))
+    return Thresholds(**values)
+
+
+def _random_budget(rng):
+    choice = rng.random()
+    if choice < 0.04:
+        return None
+    if choice < 0.07:
+        return Decimal("0.00")
+    if choice < 0.08:
+        return Decimal(-rng.randint(1, 10**6)).scaleb(-2)
+    if choice < 0.1:
+        return Decimal("0.01")
+    if choice < 0.5:  # a multiple of 0.60 yuan: m/12, 1/5, 1/10 ... of it are whole cents
+        return Decimal(60 * rng.randint(1, 10**8)).scaleb(-2)
+    return Decimal(rng.randint(1, 10**11)).scaleb(-2)
+
+
+def _random_funds(rng, m, t) -> FundsFigures:
+    budget = _random_budget(rng)
+    base = Fraction(60 * rng.randint(1, 10**8), 100) if budget is None else _ref_fraction(budget)
+    tp = Fraction(m, 12)
+    ratio = rng.choice(
+        (
+            tp - t.exec_lag_red,
+            tp - t.exec_lag_yellow,
+            tp,
+            Fraction(0),
+            Fraction(1),
+            Fraction(rng.randint(0, 1500), 1000),
+        )
+    )
+    paid = _near(rng, abs(base) * ratio, 2)
+    if rng.random() < 0.03:
+        paid = None
+    elif rng.random() < 0.15:
+        paid = Decimal("0.00")
+    choice = rng.random()
+    if choice < 0.3:
+        projected = None
+    elif choice < 0.35:
+        projected = 0  # an int total from a form: (fiscal or 0) + (other or 0)
+    else:
+        ratio = rng.choice((t.projected_low, Fraction(rng.randint(0, 1500), 1000)))
+        projected = _near(rng, abs(base) * ratio, 2)
+    return FundsFigures(budget=budget, paid=paid, projected=projected)
+
+
+def _random_date(rng, around: date):
+    return around + timedelta(days=rng.randint(-45, 45))
+
+
+def _random_indicator(rng, m, t, day_end, *, quantity_only=False) -> IndicatorFigures:
+    comparator = rng.choice((">=", ">=", ">=", "<=", "<=", "=", "=", "qualitative", "?"))
+    value_type = rng.choice(("number", "number", "number", "percent", "percent", "date", "text"))
+    progress = rng.choice(("cumulative", "cumulative", "level", "level", ""))
+    category = rng.choice(("quantity", "quantity", "quality", "timeliness", "cost", "social"))
+    if quantity_only:
+        comparator, value_type = rng.choice((">=", "=")), rng.choice(("number", "percent"))
+        progress, category = "cumulative", "quantity"
+    places = rng.choice((0, 0, 1, 2, 4))
+    choice = rng.random()
+    if choice < 0.05:
+        target = None
+    elif choice < 0.08:
+        target = Decimal(0).scaleb(-places)
+    elif choice < 0.1:
+        target = Decimal(-rng.randint(1, 10**4)).scaleb(-places)
+    elif choice < 0.6:  # a multiple of 60 units of the last place: easy exact boundaries
+        target = Decimal(60 * rng.randint(1, 10**5)).scaleb(-places)
+    else:
+        target = Decimal(rng.randint(1, 10**9)).scaleb(-places)
+    base = Fraction(rng.randint(1, 10**6)) if target is None else abs(_ref_fraction(target))
+    tp = Fraction(m, 12)
+    ratio = rng.choice(
+        (
+            tp - t.indicator_lag_red,
+            tp - t.indicator_lag_yellow,
+            t.over_target_note * tp,
+            1 - t.shortfall_red,
+            1 + t.excess_red,
+            Fraction(1),
+            t.output_ratio_cap,
+            Fraction(rng.randint(0, 2500), 1000),
+        )
+    )
+    actual_places = rng.choice((places, 2, 4))
+    actual = None if rng.random() < 0.1 else _near(rng, base * ratio, actual_places)
+    choice = rng.random()
+    if choice < 0.4:
+        projected = None
+    elif choice < 0.8:
+        projected = _near(rng, base, actual_places)
+    else:
+        projected = _near(rng, base * Fraction(rng.randint(0, 2000), 1000), actual_places)
+    if rng.random() < 0.03 and actual is not None:
+        actual = int(actual)  # another number type, read exactly as well
+    target_date = None if rng.random() < 0.1 else _random_date(rng, day_end)
+    return IndicatorFigures(
+        key=rng.choice((rng.randint(1, 10**6), "k")),
+        name=rng.choice(("培训人数", "满意度", "")),
+        category=category,
+        comparator=comparator,
+        value_type=value_type,
+        progress_type=progress,
+        target_number=target,
+        target_date=target_date,
+        actual_number=actual,
+        actual_date=None if rng.random() < 0.7 else _random_date(rng, day_end),
+        projected_number=projected,
+        projected_date=None if rng.random() < 0.4 else _random_date(rng, target_date or day_end),
+        likelihood=rng.choice(("", "", "certain", "possible", "impossible")),
+        self_assessment=rng.choice(("", "met", "partly_met", "not_met")),
+        unit=rng.choice(("人", "元", "万元", "")),
+    )
+
+
+def _random_month(rng) -> tuple[int, int, date]:
+    year, m = rng.choice((2024, 2025, 2026)), rng.randint(1, 12)
+    return year, m, period_end(m, year)
+
+
+def test_random_funds_match_reference():
+    rng = random.Random(20260801)
+    on_boundary = 0
+    codes = set()
+    for _ in range(4000):
+        _, m, _ = _random_month(rng)
+        t = _random_thresholds(rng)
+        money = _random_funds(rng, m, t)
+        has_indicators = rng.random() < 0.8
+        expected = _ref_funds(money, has_indicators, m, t)
+        got = funds_warnings(money, has_indicators=has_indicators, period_end_month=m, thresholds=t)
+        assert _tuples(got) == expected, (money, m, t)
+        assert execution_rate(money) == (
+            None
+            if money.budget is None or _ref_fraction(money.budget) <= 0
+            else _ref_fraction(money.paid or 0) / _ref_fraction(money.budget)
+        )
+        codes.update(w[0] for w in expected)
+        if expected and expected[0][0] == "EXEC_LAG":
+            on_boundary += expected[0][5]["gap"] == expected[0][5]["threshold"]
+    assert codes == {"EXEC_LAG", "EXEC_ZERO", "EXEC_OVER", "EXEC_PROJECTED_LOW", "NO_BUDGET"}
+    assert on_boundary > 100  # many cases sit exactly on a threshold
+
+
+def test_random_indicators_match_reference():
+    rng = random.Random(20260802)
+    codes = set()
+    for _ in range(8000):
+        _, m, day_end = _random_month(rng)
+        t = _random_thresholds(rng)
+        indicator = _random_indicator(rng, m, t, day_end)
+        expected = _ref_indicator(indicator, day_end, m, t)
+        got = indicator_warnings(indicator, period_end=day_end, period_end_month=m, thresholds=t)
+        assert _tuples(got) == expected, (indicator, m, t)
+        codes.update(w[0] for w in expected)
+        progress = indicator_progress(indicator, period_end_month=m)
+        if progress is not None:
+            assert progress == _ref_fraction(indicator.actual_number) / _ref_fraction(indicator.target_number)
+    assert codes == {code for code in rules.RULE_LABELS if code.startswith("IND_")}
+
+
+def test_random_consistency_and_projects_match_reference():
+    rng = random.Random(20260803)
+    fired = 0
+    for _ in range(2500):
+        year, m, day_end = _random_month(rng)
+        t = _random_thresholds(rng)
+        indicators = [
+            _random_indicator(rng, m, t, day_end, quantity_only=rng.random() < 0.7)
+            for _ in range(rng.choice((0, 1, 1, 2, 3, 5)))
+        ]
+        money = _random_funds(rng, m, t)
+        ratios = _ref_output_ratios(indicators, t.output_ratio_cap)
+        if ratios and money.budget is not None and _ref_fraction(money.budget) > 0 and rng.random() < 0.8:
+            # steer ER onto Cq ± the mismatch threshold
+            mean = sum(ratios) / len(ratios)
+            er = mean + rng.choice((1, -1)) * t.output_spend_mismatch
+            paid = _near(rng, _ref_fraction(money.budget) * er, 2)
+            money = FundsFigures(budget=money.budget, paid=paid, projected=money.projected)
+        expected = _ref_consistency(indicators, money, t)
+        assert _tuples(consistency_warnings(indicators, money, thresholds=t)) == expected, (
+            indicators,
+            money,
+            t,
+        )
+        fired += bool(expected)
+        whole = _ref_funds(money, bool(indicators), m, t)
+        for indicator in indicators:
+            whole += _ref_indicator(indicator, day_end, m, t)
+        whole += expected
+        got = project_warnings(money, iter(indicators), year=year, period_end_month=m, thresholds=t)
+        assert _tuples(got) == whole
+    assert fired > 200
