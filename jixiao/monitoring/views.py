@@ -175,20 +175,12 @@ def report_edit(request, cycle_pk: int, project_pk: int):
         else:
             messages.error(request, "有填写错误，请按提示修改后再保存；已填写的内容仍保留在页面上。")
         warnings = _live_warnings(project, cycle, report_form, entry_forms)
-        context = _report_context(
-            project=project,
-            cycle=cycle,
-            report=report,
-            report_form=report_form,
-            entry_forms=entry_forms,
-            warnings=warnings,
-            can_edit=can_edit,
+    else:
+        status = 200
+        report_form, entry_forms = _report_forms(None, project, report)
+        warnings = (
+            _stored_warnings(report) if report else _live_warnings(project, cycle, report_form, entry_forms)
         )
-        return render(request, "monitoring/report_form.html", context, status=status)
-    report_form, entry_forms = _report_forms(None, project, report)
-    warnings = (
-        _stored_warnings(report) if report else _live_warnings(project, cycle, report_form, entry_forms)
-    )
     context = _report_context(
         project=project,
         cycle=cycle,
@@ -198,7 +190,7 @@ def report_edit(request, cycle_pk: int, project_pk: int):
         warnings=warnings,
         can_edit=can_edit,
     )
-    return render(request, "monitoring/report_form.html", context)
+    return render(request, "monitoring/report_form.html", context, status=status)
 
 
 def _stored_warnings(report):

@@ -759,17 +759,23 @@ def export_filename(project: Project) -> str:
     return f"{stem[:120]}.xlsx"
 
 
+def with_unique_filenames(projects):
+    """(project, file name) pairs; a repeated name gets -2, -3 … so that no file overwrites another."""
+    used: set[str] = set()
+    for project in projects:
+        name = export_filename(project)
+        stem, number = name[: -len(".xlsx")], 2
+        while name in used:
+            name = f"{stem}-{number}.xlsx"
+            number += 1
+        used.add(name)
+        yield project, name
+
+
 def export_projects_zip(projects, cycle: MonitoringCycle) -> bytes:
     buffer = io.BytesIO()
-    used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for project in projects:
-            name = export_filename(project)
-            stem, number = name[: -len(".xlsx")], 2
-            while name in used:
-                name = f"{stem}-{number}.xlsx"
-                number += 1
-            used.add(name)
+        for project, name in with_unique_filenames(projects):
             report = report_of(project, cycle)
             archive.writestr(name, export_report_bytes(project=project, cycle=cycle, report=report))
     return buffer.getvalue()

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jixiao.monitoring.models import CycleKind, MonitoringCycle
-from jixiao.monitoring.workbook import export_filename, export_report_bytes, report_of
+from jixiao.monitoring.workbook import export_filename, export_report_bytes, report_of, with_unique_filenames
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Project
 
@@ -62,14 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"{out} 不是目录。")
         out.mkdir(parents=True, exist_ok=True)
         count = 0
-        used: set[str] = set()
-        for item in projects.order_by("owner__code", "code"):
-            name = export_filename(item)
-            stem, number = name[: -len(".xlsx")], 2
-            while name in used:
-                name = f"{stem}-{number}.xlsx"
-                number += 1
-            used.add(name)
+        for item, name in with_unique_filenames(projects.order_by("owner__code", "code")):
             self._write(item, cycle, out / name)
             count += 1
         self.stdout.write(f"已导出 {count} 个文件到 {out}")
