@@ -8,14 +8,19 @@ from jixiao.core.uploads import MultipleFileField
 from jixiao.monitoring.models import DEVIATION_FIELDS, NARRATIVE_FIELDS, AnalysisReport, IndicatorEntry
 from jixiao.projects.models import Indicator, ValueType
 
-TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+class ReadOnlyMixin:
+    def make_read_only(self) -> None:
+        """Shown to people who may read but not change the report: every field disabled."""
+        for field in self.fields.values():
+            field.disabled = True
 
 
 def _text(label, rows=2):
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class ReportForm(forms.Form):
+class ReportForm(ReadOnlyMixin, forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     projected_fiscal = WanField(label=_("全年预计执行数·财政拨款（万元）"), required=False, min_value=0)
     projected_other = WanField(label=_("全年预计执行数·其他资金（万元）"), required=False, min_value=0)
@@ -51,7 +56,7 @@ class ReportForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
 
 
-class EntryForm(forms.Form):
+class EntryForm(ReadOnlyMixin, forms.Form):
     """One indicator's row; which fields exist depends on the indicator's value type."""
 
     likelihood = forms.ChoiceField(

@@ -178,6 +178,9 @@ def report_edit(request, cycle_pk: int, project_pk: int):
     else:
         status = 200
         report_form, entry_forms = _report_forms(None, project, report)
+        if not can_edit:
+            for form in (report_form, *entry_forms):
+                form.make_read_only()
         warnings = (
             _stored_warnings(report) if report else _live_warnings(project, cycle, report_form, entry_forms)
         )

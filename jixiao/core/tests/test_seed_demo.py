@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
+from django.urls import reverse
 
 from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
 from jixiao.core.management.commands.seed_demo import organisation_plan
@@ -251,3 +252,15 @@ def test_reports_are_filled_with_every_warning_level(output):
     assert set(AnalysisReport.objects.values_list("level", flat=True)) == {"red", "yellow", "green"}
     assert set(ReportWarning.objects.values_list("level", flat=True)) == {"red", "yellow", "blue"}
     assert AnalysisReport.objects.count() < Project.objects.count()  # some units have not filled yet
+
+
+def test_every_printed_account_signs_in_and_sees_its_home_page(output, client):
+    for account in DEMO_ACCOUNTS:
+        assert account.username in output
+        response = client.post(
+            reverse("login"), {"username": account.username, "password": DEMO_PASSWORD}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("home"), account.username
+        assert "工作台" in response.content.decode()
+        client.logout()

@@ -191,7 +191,9 @@ def test_preview_returns_live_warnings_without_saving(client, district):
 def test_form_is_read_only_for_viewers_and_404_for_outsiders(client, district):
     url = reverse("monitoring:report_edit", args=[district.cycle.pk, district.project_s1.pk])
     client.force_login(district.p1_leader)
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "disabled" in page.content.decode() and 'id="save-report"' not in page.content.decode()
     assert client.post(url, {"revision": "0"}).status_code == 403
     client.force_login(district.s3_filler if "s3_filler" in district.users else district.counterpart_b)
     assert client.get(url).status_code == 404
