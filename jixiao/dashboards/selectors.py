@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, subtree_q
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
@@ -49,6 +49,20 @@ def _unit_rows(units, projects, month):
     return [{"unit": unit, "totals": rolled[unit.pk]} for unit in units], totals_of(per_owner)
 
 
+def _report_levels(projects, cycle) -> dict[str, int]:
+    """How many of these projects' 附件1 stand at each warning level, and how many are not filled yet."""
+    if cycle is None:
+        return {}
+    counts = dict(
+        AnalysisReport.objects.filter(cycle=cycle, project__in=projects.order_by().values("pk"))
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    counts["none"] = projects.count() - sum(counts.values())
+    return counts
+
+
 def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
     month = cycle.period_end_month if cycle else 12
     projects = project_visible(user)
@@ -69,6 +83,7 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 totals=totals,
                 rows=rows if len(rows) > 1 else [],
                 deadlines=_deadlines(cycle, UNIT_DEADLINES.get(unit.kind, [])),
+                extra={"levels": _report_levels(projects.filter(owner__path__startswith=unit.path), cycle)},
             )
         )
 

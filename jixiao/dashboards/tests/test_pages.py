@@ -201,3 +201,9 @@ def test_cycle_pages_show_the_calendar(client, district):
     content = client.get(reverse("monitoring:cycle_detail", args=[district.cycle.pk])).content.decode()
     for due in ("2026-09-10", "2026-09-15", "2026-09-30", "2026-10-20", "2026-11-30", "2026-12-31"):
         assert due in content
+
+
+def test_unit_home_counts_reports_by_level_with_links(client, district):
+    content = login(client, district.s1_filler).get(reverse("home")).content.decode()
+    assert "未填报 1" in content
+    assert f"?unit={district.s1.pk}&amp;level=red" in content
