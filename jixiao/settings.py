@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "jixiao.organisations",
     "jixiao.projects",
     "jixiao.monitoring",
+    "jixiao.workflow",
     "jixiao.dashboards",
 ]
 

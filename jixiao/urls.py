@@ -20,5 +20,6 @@ urlpatterns = [
     path("cycles/", include("jixiao.monitoring.urls")),
     path("organisations/", include("jixiao.organisations.urls")),
     path("audit/", include("jixiao.audit.urls")),
+    path("workflow/", include("jixiao.workflow.urls")),
     path("", include("jixiao.dashboards.urls")),
 ]

@@ -15,6 +15,13 @@ ACTION_LABELS = {
     "report.save": _("保存监控分析表"),
     "report.export": _("导出监控分析表"),
     "unit.export": _("导出单位全部监控分析表"),
+    "report.import": _("导入监控分析表"),
+    "submission.explain": _("保存书面说明材料"),
+    "submission.submit": _("报送"),
+    "submission.withdraw": _("撤回"),
+    "submission.open": _("查阅"),
+    "submission.return": _("退回补正"),
+    "submission.accept": _("审核通过"),
 }
 
 

@@ -220,7 +220,26 @@ NARRATIVE_FIELDS = [
 ]
 
 
-class AnalysisReport(DeviationAnalysis):
+class MonitoringNarrative(models.Model):
+    """The seven points of 第十条, written for one project (附件1) or for a whole unit (书面说明材料)."""
+
+    narrative_rules = models.TextField(_("制度建设及执行情况"), blank=True)
+    narrative_outputs = models.TextField(_("阶段性产出完成情况"), blank=True)
+    narrative_benefits = models.TextField(_("效益实现程度及趋势"), blank=True)
+    narrative_conditions = models.TextField(_("实施条件与目标调整需求"), blank=True)
+    narrative_funds = models.TextField(_("资金管理情况"), blank=True)
+    narrative_deviation = models.TextField(_("偏离原因及应对措施"), blank=True)
+    narrative_innovation = models.TextField(_("创新做法与可推广经验"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def narratives(self) -> list[tuple[str, str]]:
+        return [(str(label), getattr(self, name)) for name, label in NARRATIVE_FIELDS]
+
+
+class AnalysisReport(DeviationAnalysis, MonitoringNarrative):
     """附件1: one project's monitoring analysis table in one cycle.
 
     `revision` increases on every save; a save carrying an older revision (a stale tab) is refused.
@@ -241,13 +260,6 @@ class AnalysisReport(DeviationAnalysis):
         _("全年预计执行数·其他资金"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     goal_progress = models.TextField(_("目标完成情况"), blank=True)
-    narrative_rules = models.TextField(_("制度建设及执行情况"), blank=True)
-    narrative_outputs = models.TextField(_("阶段性产出完成情况"), blank=True)
-    narrative_benefits = models.TextField(_("效益实现程度及趋势"), blank=True)
-    narrative_conditions = models.TextField(_("实施条件与目标调整需求"), blank=True)
-    narrative_funds = models.TextField(_("资金管理情况"), blank=True)
-    narrative_deviation = models.TextField(_("偏离原因及应对措施"), blank=True)
-    narrative_innovation = models.TextField(_("创新做法与可推广经验"), blank=True)
     unit_leader_name = models.CharField(_("单位负责人"), max_length=40, blank=True)
     finance_leader_name = models.CharField(_("财务负责人"), max_length=40, blank=True)
     filler_name = models.CharField(_("填表人"), max_length=40, blank=True)
@@ -255,6 +267,9 @@ class AnalysisReport(DeviationAnalysis):
     filled_on = models.DateField(_("填报日期"), null=True, blank=True)
     level = models.CharField(
         _("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN
+    )
+    locked = models.BooleanField(
+        _("已报送锁定"), default=False, help_text=_("所在单位的报送材料已报送或已审核通过时，本表只读。")
     )
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)

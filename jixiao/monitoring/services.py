@@ -115,6 +115,10 @@ def report_save(
         if project.current_target_id is None:
             raise ValidationError("该项目尚未设定绩效目标，不能填报。")
         report = AnalysisReport(project=project, cycle=cycle, target_version_id=project.current_target_id)
+    if report.locked:
+        raise ValidationError(
+            "本单位的监控材料已报送，监控分析表只读；如需修改，请在对方查阅前撤回，或待对方退回后再改。"
+        )
     current_revision = report.revision if report.pk else 0
     if current_revision != expected_revision:
         raise StaleReport(

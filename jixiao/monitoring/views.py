@@ -147,7 +147,11 @@ def _progress(form, cycle):
 def report_edit(request, cycle_pk: int, project_pk: int):
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
-    can_edit = user_can_fill(request.user, project) and cycle.status == CycleStatus.OPEN
+    can_edit = (
+        user_can_fill(request.user, project)
+        and cycle.status == CycleStatus.OPEN
+        and not (report and report.locked)
+    )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -1,0 +1,111 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.monitoring.models import MonitoringNarrative
+
+
+class Step(models.IntegerChoices):
+    """The steps of 第十一条 that move a package from one organisation to another."""
+
+    UNIT_TO_PRIMARY = 1, _("二级预算单位报送一级预算单位")
+    UNIT_TO_BUREAU = 2, _("镇、一级预算单位报送区财政局")
+
+
+STEP_DUE_FIELDS = {Step.UNIT_TO_PRIMARY: "due_unit_to_primary", Step.UNIT_TO_BUREAU: "due_unit_to_bureau"}
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("未报送")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已审核通过")
+
+
+# Material is read-only for its sender in these states.
+SENT_STATES = {SubmissionState.SUBMITTED, SubmissionState.ACCEPTED}
+
+
+class Submission(MonitoringNarrative):
+    """One organisation's package for one cycle and one step, sent to its receiver.
+
+    The narrative fields hold the written explanation (书面说明材料) of a second-level unit.
+    """
+
+    cycle = models.ForeignKey(
+        "monitoring.MonitoringCycle", on_delete=models.PROTECT, related_name="submissions"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("报送单位"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    step = models.PositiveSmallIntegerField(_("环节"), choices=Step.choices)
+    receiver = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("接收单位"),
+        on_delete=models.PROTECT,
+        related_name="received",
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    due_date = models.DateField(_("截止日期"))
+    extension_reason = models.CharField(_("延期原因"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("对方查阅时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_comment = models.TextField(_("退回意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("报送材料")
+        verbose_name_plural = _("报送材料")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organisation", "step"], name="submission_one_per_step")
+        ]
+        indexes = [models.Index(fields=["cycle", "receiver", "state"])]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_step_display()}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state in SENT_STATES
+
+    @property
+    def late_days(self) -> int:
+        """Whole days after the due date (Asia/Shanghai) it was sent; until sent, how late it is today."""
+        if self.submitted_at is not None:
+            sent_on = timezone.localdate(self.submitted_at)
+        else:
+            sent_on = timezone.localdate()
+        return max((sent_on - self.due_date).days, 0)
+
+
+class Notification(models.Model):
+    """A message in a person's notification centre."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+def due_date_for(cycle, step: int) -> date:
+    return getattr(cycle, STEP_DUE_FIELDS[step])

@@ -1,0 +1,105 @@
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from jixiao.audit.models import AuditRecord
+from jixiao.monitoring.models import MonitoringCycle
+from jixiao.organisations.models import Organisation, OrganisationKind, Role
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
+from jixiao.workflow.models import Step, Submission, SubmissionState
+
+
+def sending_units(*, user) -> list[Organisation]:
+    """The units whose package this person prepares or sends (classified units send nothing)."""
+    return sorted(
+        {
+            m.organisation
+            for m in memberships_of(user)
+            if m.role in UNIT_ROLES and m.organisation.is_active and not m.organisation.is_classified
+        },
+        key=lambda unit: unit.code,
+    )
+
+
+def package_unit_get(*, user, pk: int) -> Organisation:
+    """A unit whose package the person may see (sender side or receiver side), or Http404."""
+    return get_object_or_404(organisation_list(user=user).filter(is_classified=False), pk=pk)
+
+
+def submission_timeline(submission: Submission) -> QuerySet[AuditRecord]:
+    if submission.pk is None:
+        return AuditRecord.objects.none()
+    return AuditRecord.objects.filter(
+        object_type="workflow.submission", object_id=str(submission.pk)
+    ).order_by("occurred_at", "id")
+
+
+@dataclass(frozen=True)
+class ExpectedPackage:
+    """A unit expected to send a package, with where it stands: missing, late, submitted, returned, accepted."""
+
+    unit: Organisation
+    submission: Submission | None
+
+    @property
+    def status(self) -> str:
+        if self.submission is None or self.submission.state == SubmissionState.DRAFT:
+            return "missing"
+        return self.submission.state
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "missing":
+            return "未报送"
+        return self.submission.get_state_display()
+
+    @property
+    def late_days(self) -> int:
+        if self.submission is None:
+            return 0
+        return self.submission.late_days
+
+
+def expected_packages(
+    *, senders: QuerySet[Organisation], cycle: MonitoringCycle, step: int
+) -> list[ExpectedPackage]:
+    senders = list(senders.filter(is_classified=False, is_active=True).order_by("code"))
+    submissions = {
+        s.organisation_id: s
+        for s in Submission.objects.filter(cycle=cycle, step=step, organisation__in=senders).select_related(
+            "cycle", "organisation"
+        )
+    }
+    return [ExpectedPackage(unit=unit, submission=submissions.get(unit.pk)) for unit in senders]
+
+
+def incoming_packages(*, user, cycle: MonitoringCycle) -> list[tuple[str, list[ExpectedPackage]]]:
+    """What the person receives: subordinates' packages for a first-level unit, units' packages for the bureau."""
+    groups = []
+    memberships = [m for m in memberships_of(user) if m.organisation.is_active]
+    for m in memberships:
+        unit = m.organisation
+        if m.role in UNIT_ROLES and unit.kind in (OrganisationKind.PRIMARY_UNIT, OrganisationKind.TOWN):
+            children = Organisation.objects.filter(parent=unit, kind=OrganisationKind.SECONDARY_UNIT)
+            if children.exists():
+                groups.append(
+                    (
+                        f"{unit.name}下属二级预算单位",
+                        expected_packages(senders=children, cycle=cycle, step=Step.UNIT_TO_PRIMARY),
+                    )
+                )
+        if m.role == Role.COUNTERPART_STAFF:
+            assigned = Organisation.objects.filter(counterpart_section=unit)
+            groups.append(
+                (
+                    f"{unit.name}对口单位",
+                    expected_packages(senders=assigned, cycle=cycle, step=Step.UNIT_TO_BUREAU),
+                )
+            )
+    if any(m.role in (Role.SUPERVISION_STAFF, Role.BUREAU_LEADER) for m in memberships):
+        units = Organisation.objects.filter(kind__in=[OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT])
+        groups.append(
+            ("全区镇和一级预算单位", expected_packages(senders=units, cycle=cycle, step=Step.UNIT_TO_BUREAU))
+        )
+    return groups

@@ -1,0 +1,217 @@
+"""Every transition of a package: allowed actor and state, refused actor, refused state, lateness, double
+clicks, the audit row, the lock on the sender's reports, and the notification after commit."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from jixiao.audit.models import AuditRecord
+from jixiao.monitoring.models import AnalysisReport
+from jixiao.monitoring.services import report_save
+from jixiao.organisations.models import Role
+from jixiao.workflow.models import Notification, Step, SubmissionState
+from jixiao.workflow.services import (
+    receiver_of,
+    submission_accept,
+    submission_for,
+    submission_open,
+    submission_return,
+    submission_save_explanation,
+    submission_submit,
+    submission_withdraw,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXPLANATION = {
+    "narrative_rules": "制度健全",
+    "narrative_outputs": "产出正常",
+    "narrative_benefits": "效益明显",
+    "narrative_conditions": "条件未变",
+    "narrative_funds": "资金安全",
+    "narrative_deviation": "无明显偏离",
+    "narrative_innovation": "无",
+}
+
+
+def fill_ready_report(district, project, user):
+    """A report with every warned item explained, so that it passes the readiness check."""
+    explained = {"deviation_funding": "资金拨付滞后", "corrective_measures": "加快拨付"}
+    indicators = {i.pk: explained for i in project.current_target.indicators.all()}
+    report_save(
+        project=project,
+        cycle=district.cycle,
+        values=explained,
+        entries=indicators,
+        expected_revision=0,
+        acting_user=user,
+    )
+
+
+@pytest.fixture
+def s1_leader_package(district):
+    """S1's step-1 package with its report and written explanation ready."""
+    fill_ready_report(district, district.project_s1, district.s1_filler)
+    package = submission_for(organisation=district.s1, cycle=district.cycle)
+    return submission_save_explanation(submission=package, values=EXPLANATION, acting_user=district.s1_filler)
+
+
+def test_steps_and_receivers(district):
+    assert submission_for(organisation=district.s1, cycle=district.cycle).step == Step.UNIT_TO_PRIMARY
+    assert receiver_of(district.s1) == district.p1
+    assert receiver_of(district.p1) == district.bureau
+    assert receiver_of(district.town) == district.bureau
+    assert submission_for(organisation=district.s1, cycle=district.cycle).due_date.isoformat() == "2026-09-10"
+
+
+def test_classified_unit_sends_nothing(district):
+    with pytest.raises(ValidationError):
+        submission_for(organisation=district.sc, cycle=district.cycle)
+
+
+def test_submit_lists_every_missing_piece_at_once(district):
+    package = submission_for(organisation=district.s1, cycle=district.cycle)
+    with pytest.raises(ValidationError) as refused:
+        submission_submit(submission=package, acting_user=district.s1_leader)
+    messages = refused.value.messages
+    assert any("尚未填报监控分析表" in m for m in messages)
+    assert sum("书面说明材料缺少" in m for m in messages) == 7
+
+
+def test_filler_prepares_but_only_the_leader_sends(district, s1_leader_package):
+    with pytest.raises(PermissionDenied):
+        submission_submit(submission=s1_leader_package, acting_user=district.s1_filler)
+    for outsider in ("p1_leader", "s2_filler", "counterpart_a"):
+        user = district.users.get(outsider)
+        if user is not None:
+            with pytest.raises(PermissionDenied):
+                submission_submit(submission=s1_leader_package, acting_user=user)
+    assert s1_leader_package.state == SubmissionState.DRAFT
+
+
+def test_submit_locks_reports_audits_and_notifies_after_commit(
+    district, s1_leader_package, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    assert callbacks
+    assert sent.state == SubmissionState.SUBMITTED and sent.submitted_at is not None
+    assert AnalysisReport.objects.get(project=district.project_s1).locked
+    record = AuditRecord.objects.get(action="submission.submit")
+    assert (record.from_state, record.to_state, record.actor_id) == (
+        "draft",
+        "submitted",
+        district.s1_leader.pk,
+    )
+    assert Notification.objects.filter(recipient=district.p1_leader).exists()
+    with pytest.raises(ValidationError):
+        report_save(
+            project=district.project_s1,
+            cycle=district.cycle,
+            values={"goal_progress": "报送后修改"},
+            entries={},
+            expected_revision=1,
+            acting_user=district.s1_filler,
+        )
+
+
+def test_double_submit_gives_one_transition(district, s1_leader_package):
+    submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    with pytest.raises(ValidationError):
+        submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    assert AuditRecord.objects.filter(action="submission.submit").count() == 1
+
+
+def test_late_submission_counts_whole_days(district, s1_leader_package):
+    s1_leader_package.due_date = timezone.localdate() - timedelta(days=3)
+    s1_leader_package.save()
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    assert sent.late_days == 3
+    assert "逾期 3 天" in AuditRecord.objects.get(action="submission.submit").comment
+
+
+def test_on_time_submission_is_not_late(district, s1_leader_package):
+    s1_leader_package.due_date = timezone.localdate()
+    s1_leader_package.save()
+    assert submission_submit(submission=s1_leader_package, acting_user=district.s1_leader).late_days == 0
+
+
+def test_withdraw_until_the_receiver_opens_it(district, s1_leader_package):
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    back = submission_withdraw(submission=sent, acting_user=district.s1_leader)
+    assert back.state == SubmissionState.DRAFT
+    assert not AnalysisReport.objects.get(project=district.project_s1).locked
+    sent = submission_submit(submission=back, acting_user=district.s1_leader)
+    submission_open(submission=sent, acting_user=district.p1_leader)
+    with pytest.raises(ValidationError):
+        submission_withdraw(submission=sent, acting_user=district.s1_leader)
+
+
+def test_opening_by_the_sender_does_not_count(district, s1_leader_package):
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    assert submission_open(submission=sent, acting_user=district.s1_leader).opened_at is None
+
+
+def test_return_needs_a_reason_and_unlocks_the_reports(district, s1_leader_package):
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    with pytest.raises(ValidationError):
+        submission_return(submission=sent, comment="  ", acting_user=district.p1_leader)
+    returned = submission_return(submission=sent, comment="请补充偏差分析", acting_user=district.p1_leader)
+    assert returned.state == SubmissionState.RETURNED
+    assert not AnalysisReport.objects.get(project=district.project_s1).locked
+    assert AuditRecord.objects.get(action="submission.return").comment == "请补充偏差分析"
+    assert (
+        submission_submit(submission=returned, acting_user=district.s1_leader).state
+        == SubmissionState.SUBMITTED
+    )
+
+
+@pytest.mark.parametrize("username", ["s1_leader", "s1_filler", "counterpart_a", "bureau_leader"])
+def test_only_the_receiving_leader_decides(district, s1_leader_package, username):
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    with pytest.raises(PermissionDenied):
+        submission_accept(submission=sent, acting_user=district.users[username])
+
+
+def test_accept_once(district, s1_leader_package):
+    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    accepted = submission_accept(submission=sent, acting_user=district.p1_leader)
+    assert accepted.state == SubmissionState.ACCEPTED
+    assert AnalysisReport.objects.get(project=district.project_s1).locked
+    with pytest.raises(ValidationError):
+        submission_accept(submission=sent, acting_user=district.p1_leader)
+    with pytest.raises(ValidationError):
+        submission_return(submission=sent, comment="晚了", acting_user=district.p1_leader)
+    assert AuditRecord.objects.filter(action="submission.accept").count() == 1
+
+
+def test_explanation_is_read_only_once_sent(district, s1_leader_package):
+    submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    with pytest.raises(ValidationError):
+        submission_save_explanation(
+            submission=s1_leader_package, values={"narrative_rules": "改"}, acting_user=district.s1_filler
+        )
+
+
+def test_step_two_is_reviewed_by_the_counterpart_section(district, make_user):
+    town_leader = make_user(district.town, Role.UNIT_LEADER)
+    fill_ready_report(district, district.project_town, district.town_filler)
+    package = submission_for(organisation=district.town, cycle=district.cycle)
+    sent = submission_submit(submission=package, acting_user=town_leader)
+    assert sent.receiver == district.bureau
+    with pytest.raises(PermissionDenied):
+        submission_accept(submission=sent, acting_user=district.counterpart_b)
+    assert (
+        submission_accept(submission=sent, acting_user=district.counterpart_a).state
+        == SubmissionState.ACCEPTED
+    )
+
+
+def test_budget_figures_are_untouched_by_the_flow(district, s1_leader_package):
+    before = district.project_s1.initial_fiscal
+    submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    district.project_s1.refresh_from_db()
+    assert district.project_s1.initial_fiscal == before == Decimal("1000000.00")
