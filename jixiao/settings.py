@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "jixiao.projects",
     "jixiao.monitoring",
     "jixiao.workflow",
+    "jixiao.review",
     "jixiao.dashboards",
 ]
 
