@@ -136,7 +136,8 @@ def submission_problems(submission: Submission) -> list[str]:
     return problems
 
 
-def _notify(users, message: str, url: str) -> None:
+def notify(users, message: str, url: str) -> None:
+    """In-app notifications, written only once the change that caused them has committed."""
     recipients = list(users)
     transaction.on_commit(
         lambda: Notification.objects.bulk_create(
@@ -145,7 +146,8 @@ def _notify(users, message: str, url: str) -> None:
     )
 
 
-def _people(organisation_id: int, roles) -> list[User]:
+def people_of(organisation_id: int, roles) -> list[User]:
+    """Active people holding one of `roles` in the organisation."""
     return list(
         User.objects.filter(
             is_active=True, memberships__organisation_id=organisation_id, memberships__role__in=roles
@@ -155,8 +157,8 @@ def _people(organisation_id: int, roles) -> list[User]:
 
 def _receivers(submission: Submission) -> list[User]:
     if submission.step == Step.UNIT_TO_PRIMARY:
-        return _people(submission.receiver_id, UNIT_ROLES)
-    people = _people(submission.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF})
+        return people_of(submission.receiver_id, UNIT_ROLES)
+    people = people_of(submission.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF})
     supervision = Membership.objects.filter(role=Role.SUPERVISION_STAFF).values("user")
     return people + list(User.objects.filter(is_active=True, pk__in=supervision))
 
@@ -214,7 +216,7 @@ def submission_submit(*, submission: Submission, acting_user) -> Submission:
         comment=f"逾期 {late} 天" if late else "",
     )
     lateness = f"（逾期 {late} 天）" if late else ""
-    _notify(
+    notify(
         _receivers(submission),
         f"{submission.organisation.name}已报送监控材料{lateness}，请审核。",
         _url(submission),
@@ -296,8 +298,8 @@ def submission_return(*, submission: Submission, comment: str, acting_user) -> S
         submission, acting_user, SubmissionState.RETURNED, "submission.return", comment.strip()
     )
     _set_reports_locked(submission, False)
-    _notify(
-        _people(submission.organisation_id, UNIT_ROLES),
+    notify(
+        people_of(submission.organisation_id, UNIT_ROLES),
         f"监控材料被{submission.receiver.name}退回：{submission.return_comment[:100]}",
         _url(submission),
     )
@@ -309,8 +311,8 @@ def submission_accept(*, submission: Submission, acting_user, comment: str = "")
     submission = _decide(
         submission, acting_user, SubmissionState.ACCEPTED, "submission.accept", comment.strip()
     )
-    _notify(
-        _people(submission.organisation_id, UNIT_ROLES),
+    notify(
+        people_of(submission.organisation_id, UNIT_ROLES),
         f"监控材料已由{submission.receiver.name}审核通过。",
         _url(submission),
     )
