@@ -22,6 +22,9 @@ ACTION_LABELS = {
     "submission.open": _("查阅"),
     "submission.return": _("退回补正"),
     "submission.accept": _("审核通过"),
+    "submission.overall_report": _("保存整体报告"),
+    "submission.extend": _("延期"),
+    "package.export": _("导出报送材料"),
 }
 
 

@@ -1,13 +1,11 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.audit.services import audit_record
+from jixiao.core.http import XLSX_TYPE, download
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
@@ -302,15 +300,6 @@ def report_print(request, cycle_pk: int, project_pk: int):
     return render(request, "monitoring/report_print.html", context)
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def report_export(request, cycle_pk: int, project_pk: int):
     """附件1 of one project as the paper-like workbook, prefilled with everything saved."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
@@ -319,7 +308,7 @@ def report_export(request, cycle_pk: int, project_pk: int):
     audit_record(
         actor=request.user, action="report.export", target=report or project, organisation=project.owner
     )
-    return _download(content, export_filename(project), XLSX_TYPE)
+    return download(content, export_filename(project), XLSX_TYPE)
 
 
 def unit_export(request, cycle_pk: int, unit_pk: int):
@@ -328,7 +317,7 @@ def unit_export(request, cycle_pk: int, unit_pk: int):
     unit = organisation_get(user=request.user, pk=unit_pk)
     content = export_unit_zip(unit=unit, cycle=cycle, user=request.user)
     audit_record(actor=request.user, action="unit.export", target=unit, organisation=unit)
-    return _download(content, f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip", "application/zip")
+    return download(content, f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip", "application/zip")
 
 
 def report_import(request, cycle_pk: int):

@@ -20,3 +20,8 @@ class ExplanationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionForm(forms.Form):
+    due_date = forms.DateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期原因"), max_length=200)

@@ -60,6 +60,10 @@ class Submission(MonitoringNarrative):
     opened_at = models.DateTimeField(_("对方查阅时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_comment = models.TextField(_("退回意见"), blank=True)
+    overall_report = models.TextField(
+        _("整体绩效运行监控分析报告"), blank=True, help_text=_("镇、一级预算单位报送区财政局时必须附上。")
+    )
+    overall_report_file = models.FileField(_("报告定稿（Word）"), upload_to="overall_reports/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("报送材料")

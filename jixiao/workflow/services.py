@@ -317,3 +317,87 @@ def submission_accept(*, submission: Submission, acting_user, comment: str = "")
         _url(submission),
     )
     return submission
+
+
+DOCX_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _check_docx(upload) -> None:
+    """A Word (.docx) file: the right name, a zip container, a sane size — checked before it is stored."""
+    name = (upload.name or "").lower()
+    if not name.endswith(".docx"):
+        raise ValidationError("报告定稿须为 Word 文档（.docx）。")
+    if upload.size > DOCX_MAX_BYTES:
+        raise ValidationError("报告定稿不能超过 10 MB。")
+    head = upload.read(4)
+    upload.seek(0)
+    if head != b"PK\x03\x04":
+        raise ValidationError("文件不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx 后再上传。")
+
+
+@transaction.atomic
+def submission_save_overall_report(
+    *, submission: Submission, text: str, upload=None, acting_user
+) -> Submission:
+    """The overall report of a town or first-level unit: edited here, or its final Word version uploaded."""
+    submission = _locked(submission)
+    if not can_prepare(acting_user, submission):
+        raise PermissionDenied("只有本单位的填报人或负责人可以编写整体绩效运行监控分析报告。")
+    _refuse_unless(submission.step == Step.UNIT_TO_BUREAU, "只有报送区财政局的材料需要整体报告。")
+    _refuse_unless(not submission.is_sent, "材料已报送，不能修改；如需修改请先撤回或待对方退回。")
+    submission.overall_report = text.strip()
+    if upload is not None:
+        _check_docx(upload)
+        submission.overall_report_file.save(
+            f"{submission.organisation.code}_{submission.cycle.year}.docx", upload, save=False
+        )
+    submission.save()
+    audit_record(
+        actor=acting_user,
+        action="submission.overall_report",
+        target=submission,
+        organisation=submission.organisation,
+        comment=f"上传定稿：{upload.name}" if upload is not None else "",
+    )
+    return submission
+
+
+def can_extend(user, submission: Submission) -> bool:
+    """The bureau grants extensions: the unit's counterpart section, the supervision section, bureau leaders."""
+    roles = {m.role for m in memberships_of(user) if m.organisation.is_active}
+    if roles & {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}:
+        return True
+    unit = submission.organisation
+    section_id = unit.counterpart_section_id or (
+        unit.parent.counterpart_section_id if unit.parent_id else None
+    )
+    return section_id is not None and _holds(user, section_id, {Role.COUNTERPART_STAFF})
+
+
+@transaction.atomic
+def submission_extend(*, submission: Submission, due_date, reason: str, acting_user) -> Submission:
+    """Move one unit's due date, with the reason on record; lateness is then counted from the new date."""
+    submission = _locked(submission)
+    if not can_extend(acting_user, submission):
+        raise PermissionDenied("只有区财政局可以为单位延期。")
+    _refuse_unless(bool(reason.strip()), "延期须说明原因。")
+    _refuse_unless(submission.state != SubmissionState.ACCEPTED, "材料已审核通过，无需延期。")
+    previous = submission.due_date
+    submission.due_date = due_date
+    submission.extension_reason = reason.strip()
+    submission.save(update_fields=["due_date", "extension_reason"])
+    audit_record(
+        actor=acting_user,
+        action="submission.extend",
+        target=submission,
+        organisation=submission.organisation,
+        from_state=previous.isoformat(),
+        to_state=due_date.isoformat(),
+        comment=submission.extension_reason,
+    )
+    notify(
+        people_of(submission.organisation_id, UNIT_ROLES),
+        f"区财政局已将报送截止日期延至 {due_date:%Y-%m-%d}：{submission.extension_reason}",
+        _url(submission),
+    )
+    return submission

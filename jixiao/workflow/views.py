@@ -5,10 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.audit.services import audit_record
+from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.projects.models import Project
-from jixiao.workflow.forms import DecisionForm, ExplanationForm
+from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
+from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
 from jixiao.workflow.selectors import (
     incoming_packages,
@@ -17,16 +20,19 @@ from jixiao.workflow.selectors import (
     submission_timeline,
 )
 from jixiao.workflow.services import (
+    can_extend,
     can_open,
     can_prepare,
     can_review,
     can_send,
     submission_accept,
+    submission_extend,
     submission_for,
     submission_open,
     submission_problems,
     submission_return,
     submission_save_explanation,
+    submission_save_overall_report,
     submission_submit,
     submission_withdraw,
 )
@@ -76,6 +82,10 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "problems": submission_problems(submission) if not submission.is_sent else [],
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
+        "overall_report": submission.overall_report
+        or (overall_report_draft(unit=unit, cycle=cycle) if submission.step == Step.UNIT_TO_BUREAU else ""),
+        "extension": ExtensionForm(initial={"due_date": submission.due_date}),
+        "may_extend": can_extend(request.user, submission),
         "decision": DecisionForm(),
         "may_prepare": can_prepare(request.user, submission) and not submission.is_sent,
         "may_send": can_send(request.user, submission),
@@ -96,6 +106,25 @@ def _act(request, submission, action: str) -> str:
         form.is_valid()
         submission_save_explanation(submission=submission, values=form.cleaned_data, acting_user=user)
         return "书面说明材料已保存。"
+    if action == "overall_report":
+        submission_save_overall_report(
+            submission=submission,
+            text=request.POST.get("overall_report", ""),
+            upload=request.FILES.get("overall_report_file"),
+            acting_user=user,
+        )
+        return "整体绩效运行监控分析报告已保存。"
+    if action == "extend":
+        form = ExtensionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        submission_extend(
+            submission=submission,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+            acting_user=user,
+        )
+        return "已延期。"
     if action == "submit":
         submission_submit(submission=submission, acting_user=user)
         return "已报送。对方查阅前可以撤回。"
@@ -123,3 +152,43 @@ def notification_index(request):
         "workflow/notifications.html",
         {"notifications": notifications, "crumbs": [("通知", None)]},
     )
+
+
+def _package_of(request, cycle_pk: int, unit_pk: int):
+    cycle = cycle_get(user=request.user, pk=cycle_pk)
+    unit = package_unit_get(user=request.user, pk=unit_pk)
+    try:
+        return submission_for(organisation=unit, cycle=cycle)
+    except ValidationError as exc:
+        raise Http404 from exc
+
+
+def aggregated_table(request, cycle_pk: int, unit_pk: int):
+    """汇总表 of a town or first-level unit and its accepted subordinates."""
+    submission = _package_of(request, cycle_pk, unit_pk)
+    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
+    audit_record(
+        actor=request.user, action="package.export", target=submission.organisation, comment="汇总表"
+    )
+    return download(
+        content, f"{submission.organisation.name}_汇总表_{submission.cycle.period_label}.xlsx", XLSX_TYPE
+    )
+
+
+def overall_report(request, cycle_pk: int, unit_pk: int):
+    """The overall report as Word: the uploaded final version if there is one, else the edited text."""
+    submission = _package_of(request, cycle_pk, unit_pk)
+    if submission.step != Step.UNIT_TO_BUREAU:
+        raise Http404
+    if submission.overall_report_file:
+        content = submission.overall_report_file.read()
+    else:
+        if not submission.overall_report:
+            submission.overall_report = overall_report_draft(
+                unit=submission.organisation, cycle=submission.cycle
+            )
+        content = overall_report_docx(submission=submission)
+    audit_record(
+        actor=request.user, action="package.export", target=submission.organisation, comment="整体报告"
+    )
+    return download(content, f"{submission.organisation.name}_整体绩效运行监控分析报告.docx", DOCX_TYPE)

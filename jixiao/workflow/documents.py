@@ -1,0 +1,251 @@
+"""The step-2 package's own documents: the aggregated table (汇总表) and the overall report (整体绩效运行
+监控分析报告), drafted from the data and kept as the unit edits it (forms.md)."""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, FilteredRelation, Q
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from jixiao.core.templatetags.jixiao import pct, wan
+from jixiao.monitoring.models import LEVEL_RANK, MonitoringCycle, ReportWarning
+from jixiao.monitoring.workbook import BORDER, CENTER, FONT, FONT_BOLD, FONT_TITLE, RIGHT, WRAP
+from jixiao.organisations.models import Organisation
+from jixiao.projects.models import ZERO, Project
+from jixiao.projects.selectors import budget_expression, paid_to_date_subquery
+from jixiao.workflow.models import Step, Submission, SubmissionState
+
+LEVEL_TEXT = {"red": "红色", "yellow": "黄色", "green": "绿色"}
+
+
+@dataclass
+class UnitGroup:
+    unit: Organisation
+    projects: list = field(default_factory=list)
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((p.budget_total for p in self.projects), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.paid_to_date for p in self.projects), ZERO)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.paid / self.budget if self.budget else None
+
+    def count(self, level: str) -> int:
+        return sum(1 for p in self.projects if p.report_level == level)
+
+
+def aggregated_groups(*, unit: Organisation, cycle: MonitoringCycle) -> list[UnitGroup]:
+    """The unit's own projects, then those of each subordinate whose step-1 package was accepted."""
+    accepted = Submission.objects.filter(
+        cycle=cycle, step=Step.UNIT_TO_PRIMARY, state=SubmissionState.ACCEPTED, organisation__parent=unit
+    ).values("organisation")
+    units = [unit, *Organisation.objects.filter(pk__in=accepted, is_classified=False).order_by("code")]
+    projects = (
+        Project.objects.filter(owner__in=units, year=cycle.year)
+        .annotate(
+            cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
+            report_level=F("cycle_report__level"),
+            report_id=F("cycle_report__id"),
+            budget_total=budget_expression(),
+            paid_to_date=paid_to_date_subquery(cycle.period_end_month),
+        )
+        .order_by("code")
+    )
+    main_problem: dict[int, str] = {}
+    for warning in sorted(
+        ReportWarning.objects.filter(report_id__in=[p.report_id for p in projects if p.report_id]).exclude(
+            level="blue"
+        ),
+        key=lambda w: (LEVEL_RANK[w.level], w.pk),
+    ):
+        main_problem.setdefault(warning.report_id, warning.message)
+    groups = {u.pk: UnitGroup(unit=u) for u in units}
+    for project in projects:
+        project.main_problem = main_problem.get(project.report_id, "")
+        groups[project.owner_id].projects.append(project)
+    return list(groups.values())
+
+
+HEADERS = [
+    ("单位", 22),
+    ("项目编码", 18),
+    ("项目名称", 30),
+    ("预算数（万元）", 14),
+    ("执行数（万元）", 14),
+    ("执行率", 9),
+    ("预警等级", 9),
+    ("主要偏差", 48),
+]
+
+
+def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
+    """汇总表: one row per project, subtotals per unit, a grand total; prints on A4 landscape."""
+    groups = aggregated_groups(unit=unit, cycle=cycle)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "汇总表"
+    last = get_column_letter(len(HEADERS))
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = f"{settings.DISTRICT_NAME}{unit.name}项目预算绩效监控汇总表"
+    sheet["A1"].font, sheet["A1"].alignment = FONT_TITLE, CENTER
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A2"] = f"（{cycle.year}年1—{cycle.period_end_month}月）    金额单位：万元"
+    sheet["A2"].font, sheet["A2"].alignment = FONT, CENTER
+    for column, (title, width) in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=3, column=column, value=title)
+        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = 4
+
+    def put(values, *, bold=False):
+        nonlocal row
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.font = FONT_BOLD if bold else FONT
+            cell.border = BORDER
+            cell.alignment = RIGHT if column in (4, 5, 6) else WRAP
+            if column in (4, 5):
+                cell.number_format = "#,##0.00"
+            elif column == 6:
+                cell.number_format = "0.0%"
+        row += 1
+
+    def money(yuan):
+        return float(yuan / 10000)
+
+    total_budget = total_paid = ZERO
+    for group in groups:
+        for p in group.projects:
+            rate = float(p.paid_to_date / p.budget_total) if p.budget_total else None
+            level = LEVEL_TEXT.get(p.report_level, "未填报")
+            put(
+                [
+                    group.unit.name,
+                    p.code,
+                    p.name,
+                    money(p.budget_total),
+                    money(p.paid_to_date),
+                    rate,
+                    level,
+                    p.main_problem,
+                ]
+            )
+        put(
+            [f"{group.unit.name} 小计（{len(group.projects)} 个项目）", "", "", money(group.budget), money(group.paid),
+             float(group.rate) if group.rate is not None else None, "", ""],
+            bold=True,
+        )  # fmt: skip
+        total_budget += group.budget
+        total_paid += group.paid
+    put(
+        ["合计", "", "", money(total_budget), money(total_paid),
+         float(total_paid / total_budget) if total_budget else None, "", ""],
+        bold=True,
+    )  # fmt: skip
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def overall_report_draft(*, unit: Organisation, cycle: MonitoringCycle) -> str:
+    """A first draft of the overall report written from the data; the unit edits it before sending."""
+    groups = aggregated_groups(unit=unit, cycle=cycle)
+    projects = [p for g in groups for p in g.projects]
+    budget = sum((g.budget for g in groups), ZERO)
+    paid = sum((g.paid for g in groups), ZERO)
+    counts = {level: sum(g.count(level) for g in groups) for level in ("red", "yellow", "green")}
+    unfilled = sum(1 for p in projects if p.report_id is None)
+    red = [p for p in projects if p.report_level == "red"]
+    subordinates = Organisation.objects.filter(parent=unit, is_classified=False).order_by("code")
+    packages = {
+        s.organisation_id: s
+        for s in Submission.objects.filter(
+            cycle=cycle, step=Step.UNIT_TO_PRIMARY, organisation__in=subordinates
+        )
+    }
+    lines = [
+        f"{unit.name}{cycle.year}年1—{cycle.period_end_month}月整体绩效运行监控分析报告",
+        "",
+        "一、基本情况",
+        f"纳入本次监控的项目共 {len(projects)} 个（含下属单位），预算总额 {wan(budget)} 万元，"
+        f"1—{cycle.period_end_month}月执行 {wan(paid)} 万元，执行率 {pct(paid / budget if budget else None)}，"
+        f"时间进度 {pct(cycle.time_progress)}。",
+        "",
+        "二、预算执行情况",
+        *(
+            f"{g.unit.name}：项目 {len(g.projects)} 个，预算 {wan(g.budget)} 万元，执行 {wan(g.paid)} 万元，"
+            f"执行率 {pct(g.rate)}。"
+            for g in groups
+        ),
+        "",
+        "三、绩效目标实现情况及预警",
+        f"红色预警 {counts['red']} 个，黄色预警 {counts['yellow']} 个，绿色 {counts['green']} 个"
+        + (f"，尚未填报 {unfilled} 个。" if unfilled else "。"),
+        *(f"{p.name}（{p.code}）：{p.main_problem}" for p in red),
+        "",
+        "四、主要偏差及原因",
+        "（请结合各项目偏差原因分析，归纳经费保障、制度保障、人员保障、硬件条件保障等方面的主要原因。）",
+        "",
+        "五、纠偏措施",
+        "（请说明已采取和拟采取的纠偏措施、责任人及完成时限。）",
+        "",
+        "六、下属单位报送情况",
+        *(
+            f"{s.name}：{packages[s.pk].get_state_display() if s.pk in packages else '未报送'}"
+            for s in subordinates
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _east_asian(run, font: str) -> None:
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def overall_report_docx(*, submission: Submission) -> bytes:
+    """The report as Word: the first line is the title, lines like "一、…" are headings."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.PORTRAIT
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(2.5))
+    lines = submission.overall_report.splitlines() or [""]
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(lines[0])
+    run.bold, run.font.size = True, Pt(18)
+    _east_asian(run, "黑体")
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        paragraph = document.add_paragraph()
+        heading = line[:2].rstrip("、") in "一二三四五六七八九十" and "、" in line[:3]
+        run = paragraph.add_run(line)
+        run.font.size = Pt(14 if heading else 12)
+        run.bold = heading
+        _east_asian(run, "黑体" if heading else "仿宋")
+        if not heading:
+            paragraph.paragraph_format.first_line_indent = Pt(24)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
