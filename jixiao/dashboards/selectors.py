@@ -9,6 +9,7 @@ from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, subtree_q
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
+from jixiao.workflow.services import submission_for
 
 
 @dataclass
@@ -63,6 +64,13 @@ def _report_levels(projects, cycle) -> dict[str, int]:
     return counts
 
 
+def _package(unit, cycle):
+    """The unit's own package in the cycle (none for classified units, which send nothing)."""
+    if cycle is None or unit.is_classified:
+        return None
+    return submission_for(organisation=unit, cycle=cycle)
+
+
 def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
     month = cycle.period_end_month if cycle else 12
     projects = project_visible(user)
@@ -83,7 +91,10 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 totals=totals,
                 rows=rows if len(rows) > 1 else [],
                 deadlines=_deadlines(cycle, UNIT_DEADLINES.get(unit.kind, [])),
-                extra={"levels": _report_levels(projects.filter(owner__path__startswith=unit.path), cycle)},
+                extra={
+                    "levels": _report_levels(projects.filter(owner__path__startswith=unit.path), cycle),
+                    "package": _package(unit, cycle),
+                },
             )
         )
 
