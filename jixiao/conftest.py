@@ -292,6 +292,7 @@ def browser_page(chromium, live_server, tmp_path):
     def login(user: User, password: str = "Test#password2026") -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
+        context.clear_cookies()  # whoever was signed in before is signed out
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)

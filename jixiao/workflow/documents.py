@@ -16,7 +16,14 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from jixiao.core.templatetags.jixiao import pct, wan
-from jixiao.monitoring.models import LEVEL_RANK, MonitoringCycle, ReportWarning
+from jixiao.monitoring.models import (
+    DEVIATION_FIELDS,
+    LEVEL_RANK,
+    AnalysisReport,
+    IndicatorEntry,
+    MonitoringCycle,
+    ReportWarning,
+)
 from jixiao.monitoring.workbook import BORDER, CENTER, FONT, FONT_BOLD, FONT_TITLE, RIGHT, WRAP
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import ZERO, Project
@@ -165,6 +172,32 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
     return buffer.getvalue()
 
 
+MAX_QUOTED = 8
+
+
+def _deviation_summary(report_ids: list[int]) -> tuple[list[str], list[str]]:
+    """What the projects' own deviation analyses say, grouped by the five causes, and their measures."""
+    texts: dict[str, dict[str, None]] = {name: {} for name, _label in DEVIATION_FIELDS}
+    measures: dict[str, None] = {}
+    columns = [name for name, _label in DEVIATION_FIELDS] + ["corrective_measures"]
+    rows = [
+        *AnalysisReport.objects.filter(pk__in=report_ids).values_list(*columns),
+        *IndicatorEntry.objects.filter(report_id__in=report_ids).values_list(*columns),
+    ]
+    for row in rows:
+        for (name, _label), text in zip(DEVIATION_FIELDS, row, strict=False):
+            if text.strip():
+                texts[name].setdefault(text.strip())
+        if row[-1].strip():
+            measures.setdefault(row[-1].strip())
+    reasons = [
+        f"{label}方面：{'；'.join(list(texts[name])[:MAX_QUOTED])}"
+        for name, label in DEVIATION_FIELDS
+        if texts[name]
+    ]
+    return reasons, [f"{n}. {text}" for n, text in enumerate(list(measures)[:MAX_QUOTED], start=1)]
+
+
 def overall_report_draft(*, unit: Organisation, cycle: MonitoringCycle) -> str:
     """A first draft of the overall report written from the data; the unit edits it before sending."""
     groups = aggregated_groups(unit=unit, cycle=cycle)
@@ -181,6 +214,7 @@ def overall_report_draft(*, unit: Organisation, cycle: MonitoringCycle) -> str:
             cycle=cycle, step=Step.UNIT_TO_PRIMARY, organisation__in=subordinates
         )
     }
+    reasons, measures = _deviation_summary([p.report_id for p in projects if p.report_id])
     lines = [
         f"{unit.name}{cycle.year}年1—{cycle.period_end_month}月整体绩效运行监控分析报告",
         "",
@@ -202,10 +236,10 @@ def overall_report_draft(*, unit: Organisation, cycle: MonitoringCycle) -> str:
         *(f"{p.name}（{p.code}）：{p.main_problem}" for p in red),
         "",
         "四、主要偏差及原因",
-        "（请结合各项目偏差原因分析，归纳经费保障、制度保障、人员保障、硬件条件保障等方面的主要原因。）",
+        *(reasons or ["各项目未报告明显偏差。"]),
         "",
         "五、纠偏措施",
-        "（请说明已采取和拟采取的纠偏措施、责任人及完成时限。）",
+        *(measures or ["暂无需要采取的纠偏措施。"]),
         "",
         "六、下属单位报送情况",
         *(

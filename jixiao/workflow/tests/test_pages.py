@@ -126,3 +126,13 @@ def test_bureau_extends_a_units_due_date(client, district):
     assert (
         client.post(url, {"action": "extend", "due_date": "2027-01-20", "reason": "再延"}).status_code == 403
     )
+
+
+def test_overall_report_draft_quotes_the_units_deviation_analyses(district):
+    from jixiao.workflow.documents import overall_report_draft
+
+    fill_ready_report(district, district.project_p1, district.p1_leader)
+    draft = overall_report_draft(unit=district.p1, cycle=district.cycle)
+    assert "经费保障方面：资金拨付滞后" in draft
+    assert "1. 加快拨付" in draft
+    assert "区教育局项目（2026-P1-01）" in draft

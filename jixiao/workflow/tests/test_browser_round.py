@@ -1,0 +1,112 @@
+"""One round in Chromium across roles, with a screenshot of each step under var/screenshots/."""
+
+import pytest
+
+from jixiao.conftest import screenshot
+from jixiao.monitoring.models import AnalysisReport
+from jixiao.organisations.models import Role
+from jixiao.workflow.models import Submission, SubmissionState
+from jixiao.workflow.tests.test_services import EXPLANATION
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def fill_report(page, district, project, *, explain: bool):
+    """Fill every indicator as a second-level filler would, explaining the warnings when asked."""
+    page.goto(f"{page.base_url}/cycles/{district.cycle.pk}/projects/{project.pk}/")
+    for indicator in project.current_target.indicators.all():
+        prefix = f"#id_i{indicator.pk}"
+        if indicator.value_type == "date":
+            page.fill(f"{prefix}-projected_date", "2026-11-30")
+        else:
+            page.fill(f"{prefix}-actual_number", "340" if indicator.name == "培训人数" else "100")
+            page.fill(f"{prefix}-projected_number", "500" if indicator.name == "培训人数" else "100")
+        page.select_option(f"{prefix}-likelihood", "certain")
+        if explain:
+            page.evaluate(f"document.querySelectorAll('{prefix}-deviation_funding, {prefix}-corrective_measures')"
+                          ".forEach(function (el) {{ el.closest('details').open = true; }})")  # fmt: skip
+            page.fill(f"{prefix}-deviation_funding", "上级资金下达较晚")
+            page.fill(f"{prefix}-corrective_measures", "加快资金拨付进度")
+    if explain:
+        page.evaluate("document.getElementById('funds-analysis').open = true")
+        page.fill("#id_deviation_funding", "资金尚未拨付")
+        page.fill("#id_corrective_measures", "督促尽快拨付")
+    page.click("#save-report")
+    page.get_by_text("已保存。").wait_for()
+
+
+def test_step_one_and_two_across_roles(browser_page, district, make_user):
+    page = browser_page
+    page.on("dialog", lambda dialog: dialog.accept())
+    project = district.project_s1
+
+    # 1. A second-level filler fills 附件1 (leaving one warning unexplained) and the written explanation.
+    page.login(district.s1_filler)
+    fill_report(page, district, project, explain=False)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    for name, text in EXPLANATION.items():
+        page.fill(f"#id_{name}", text)
+    page.click("#save-explanation")
+    page.get_by_text("书面说明材料已保存。").wait_for()
+    screenshot(page, "round-01-secondary-filler-prepares")
+
+    # 2. Its leader sees what is missing, then (after the filler explains it) submits.
+    page.login(district.s1_leader)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    assert page.locator("#readiness .problems li").count() > 0
+    assert page.locator("#submit-package").is_disabled()
+    page.login(district.s1_filler)
+    fill_report(page, district, project, explain=True)
+    page.login(district.s1_leader)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    page.click("#submit-package")
+    page.get_by_text("已报送。").wait_for()
+    screenshot(page, "round-02-secondary-leader-submits")
+
+    # 3. The first-level leader returns it; the unit fixes and resubmits; the leader accepts.
+    page.login(district.p1_leader)
+    page.goto(f"{page.base_url}/workflow/")
+    page.get_by_role("link", name="审核", exact=True).first.click()
+    page.fill("#id_comment", "请补充第一中学项目的阶段性产出说明")
+    page.click("#return-package")
+    page.get_by_text("已退回补正。").wait_for()
+    screenshot(page, "round-03-primary-returns")
+    assert not AnalysisReport.objects.get(project=project).locked
+
+    page.login(district.s1_leader)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    page.get_by_text("退回意见：请补充第一中学项目的阶段性产出说明").wait_for()
+    page.fill("#id_narrative_outputs", "培训已完成340人，下半年再培训160人。")
+    page.click("#save-explanation")
+    page.get_by_text("书面说明材料已保存。").wait_for()
+    page.click("#submit-package")
+    page.get_by_text("已报送。").wait_for()
+
+    page.login(district.p1_leader)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    page.click("#accept-package")
+    page.get_by_text("已审核通过。").wait_for()
+    screenshot(page, "round-04-primary-accepts")
+    assert Submission.objects.get(organisation=district.s1).state == SubmissionState.ACCEPTED
+
+    # 4. The first-level unit fills its own 附件1, writes its overall report and submits to the bureau.
+    p1_filler = make_user(district.p1, Role.FILLER, username="p1_filler")
+    page.login(p1_filler)
+    fill_report(page, district, district.project_p1, explain=True)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.p1.pk}/")
+    assert "一、基本情况" in page.input_value("#id_overall_report")
+    page.click("#save-overall-report")
+    page.get_by_text("整体绩效运行监控分析报告已保存。").wait_for()
+    page.login(district.p1_leader)
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.p1.pk}/")
+    page.click("#submit-package")
+    page.get_by_text("已报送。").wait_for()
+    screenshot(page, "round-05-primary-submits-to-bureau")
+
+    # 5. The counterpart section sees it arrive, with a notification.
+    page.login(district.counterpart_a)
+    assert page.locator("#notifications-link .badge").count() == 1
+    page.goto(f"{page.base_url}/workflow/")
+    page.get_by_role("link", name="审核", exact=True).first.wait_for()
+    screenshot(page, "round-06-counterpart-receives")
+    assert Submission.objects.get(organisation=district.p1).state == SubmissionState.SUBMITTED
