@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -42,7 +43,7 @@ class AuditRecord(models.Model):
     Append-only: the model refuses updates and deletes, so the trail cannot be rewritten through the ORM.
     """
 
-    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

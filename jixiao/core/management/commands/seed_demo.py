@@ -23,6 +23,7 @@ from django.db import reset_queries, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
+from jixiao.audit.models import AuditRecord
 from jixiao.core import demo_data
 from jixiao.core.demo_data import (
     DEMO_ACCOUNTS,
@@ -34,7 +35,13 @@ from jixiao.core.demo_data import (
     IndicatorTemplate,
     ProjectTemplate,
 )
-from jixiao.monitoring.models import AnalysisReport, CycleKind, IndicatorEntry, MonitoringCycle
+from jixiao.monitoring.models import (
+    NARRATIVE_FIELDS,
+    AnalysisReport,
+    CycleKind,
+    IndicatorEntry,
+    MonitoringCycle,
+)
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import cycle_open
 from jixiao.organisations.models import (
@@ -57,6 +64,9 @@ from jixiao.projects.models import (
     TargetVersion,
     ValueType,
 )
+from jixiao.workflow.documents import overall_report_draft
+from jixiao.workflow.models import Step
+from jixiao.workflow.services import submission_for
 
 BUREAU_CODE = "000"
 AGENCY_CODE = "A01"
@@ -566,6 +576,65 @@ class ReportGenerator:
         return value.quantize(Decimal("1") if whole else CENT, rounding=ROUND_HALF_UP)
 
 
+# Where the district's packages stand in the demo: (state, share) for each step; the rest are not sent.
+PACKAGE_STATES = {
+    Step.UNIT_TO_PRIMARY: (("accepted", 0.55), ("returned", 0.1), ("submitted", 0.15)),
+    Step.UNIT_TO_BUREAU: (("accepted", 0.15), ("submitted", 0.35), ("returned", 0.05)),
+}
+LATE_SHARE = 0.2
+DEMO_EXPLANATION = "本单位已建立项目绩效监控工作机制，按月调度项目进度和资金支付，对偏离目标的项目逐一分析原因并制定纠偏措施。"
+DEMO_RETURN_COMMENT = "部分项目偏差原因分析过于简单，请逐项补充经费、制度、人员等方面的原因后重新报送。"
+
+
+def seed_packages(*, cycle: MonitoringCycle, organisations, rng: random.Random) -> int:
+    """Packages in every state, with the audit trail a real round would have left (dated in September)."""
+    records, count = [], 0
+    for unit in sorted(organisations, key=lambda o: o.code):
+        if unit.is_classified or unit.kind not in BUDGET_UNIT_KINDS:
+            continue
+        package = submission_for(organisation=unit, cycle=cycle)
+        draw, state = rng.random(), None
+        for candidate, share in PACKAGE_STATES[package.step]:
+            if draw < share:
+                state = candidate
+                break
+            draw -= share
+        if state is None:
+            continue
+        late = rng.random() < LATE_SHARE
+        sent_on = package.due_date + timedelta(days=rng.randint(1, 6) if late else -rng.randint(0, 5))
+        sent_at = timezone.make_aware(
+            datetime.combine(sent_on, datetime.min.time()).replace(hour=rng.randint(9, 17))
+        )
+        package.state, package.submitted_at = state, sent_at
+        for name, _label in NARRATIVE_FIELDS:
+            setattr(package, name, DEMO_EXPLANATION)
+        if package.step == Step.UNIT_TO_BUREAU:
+            package.overall_report = overall_report_draft(unit=unit, cycle=cycle)
+        if state in ("accepted", "returned"):
+            package.opened_at = package.decided_at = sent_at + timedelta(days=rng.randint(1, 3))
+        if state == "returned":
+            package.return_comment = DEMO_RETURN_COMMENT
+        package.save()
+        count += 1
+        if state in ("submitted", "accepted"):
+            AnalysisReport.objects.filter(cycle=cycle, project__owner=unit).update(locked=True)
+        records.append(
+            AuditRecord(occurred_at=sent_at, actor_name=unit.contact_person, organisation=unit, action="submission.submit",
+                        object_type="workflow.submission", object_id=str(package.pk), object_repr=str(package)[:200],
+                        from_state="draft", to_state="submitted", comment=f"逾期 {package.late_days} 天" if late else "")
+        )  # fmt: skip
+        if package.decided_at:
+            records.append(
+                AuditRecord(occurred_at=package.decided_at, actor_name=package.receiver.name, organisation=package.receiver,
+                            action=f"submission.{'accept' if state == 'accepted' else 'return'}",
+                            object_type="workflow.submission", object_id=str(package.pk), object_repr=str(package)[:200],
+                            from_state="submitted", to_state=state, comment=package.return_comment)
+            )  # fmt: skip
+    AuditRecord.objects.bulk_create(records)
+    return count
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -621,6 +690,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已计算监控分析表 {stats.reports:,} 张的预警 {stats.warnings:,} 条，用时 {time.monotonic() - started:.1f} 秒。"
         )
+        packages = seed_packages(cycle=cycle, organisations=organisations.values(), rng=rng)
+        self.stdout.write(f"已生成报送材料 {packages} 份。")
 
     def _create_organisations(
         self, plan: list[PlannedOrganisation], rng: random.Random
