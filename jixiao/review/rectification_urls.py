@@ -1,5 +1,17 @@
 from django.urls import path
 
+from jixiao.review import rectification_views as views
+
 app_name = "rectification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.rectification_overview, name="index"),
+    path("cycles/<int:cycle_pk>/", views.rectification_overview, name="cycle"),
+    path("feedback/<int:pk>/", views.feedback_rectification, name="feedback"),
+    path("items/<int:pk>/respond/", views.item_respond, name="respond"),
+    path("items/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("items/<int:pk>/verify/", views.item_verify, name="verify"),
+    path("items/<int:pk>/send-back/", views.item_send_back, name="send_back"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+]

@@ -80,6 +80,8 @@ def nav_items(context) -> list[dict]:
     items.append(("projects:project_list", "项目", bool(roles & BUSINESS_ROLES)))
     items.append(("organisations:unit_list", "单位", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
     items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))

@@ -1,0 +1,463 @@
+"""附件2 综合意见反馈表 as the paper form (forms.md): an Excel workbook and a Word document.
+
+Both carry the same content in the same order: title and year, the header figures, the item table with
+the rectification columns the unit fills back by the report deadline, and the opinion block with the
+bureau's signature. The xlsx reuses the 附件1 workbook's styles so the two forms print alike.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+
+from jixiao.core.templatetags.jixiao import pct, wan
+from jixiao.monitoring.rules import LEVEL_LABELS
+from jixiao.monitoring.workbook import (
+    BORDER,
+    CENTER,
+    FILL_LABEL,
+    FMT_DATE,
+    FMT_RATE,
+    FMT_TEXT,
+    FMT_WAN,
+    FONT,
+    FONT_BOLD,
+    FONT_SUBTITLE,
+    FONT_TITLE,
+    LEVEL_FILLS,
+    RIGHT,
+    WRAP,
+    WRAP_TOP,
+    _text_height,
+    _wan,
+    workbook_bytes,
+)
+from jixiao.review.models import Feedback
+from jixiao.review.selectors import FeedbackHeader, FeedbackRow, feedback_header, feedback_rows
+
+SHEET_TITLE = "附件2"
+RECTIFICATION_GROUP = "整改落实情况（由单位填报）"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float  # Excel characters
+    docx_cm: float
+
+
+ITEM_COLUMNS = [
+    Column("position", "序号", 5, 0.9),
+    Column("project_name", "项目名称", 18, 2.4),
+    Column("project_code", "项目编码", 14, 1.9),
+    Column("budget", "预算数", 10, 1.4),
+    Column("paid", "执行数", 10, 1.4),
+    Column("rate", "执行率", 8, 1.2),
+    Column("level", "预警等级", 8, 1.1),
+    Column("problem", "监控发现的主要问题", 30, 3.2),
+    Column("requirement", "整改意见及要求", 26, 2.8),
+    Column("due_date", "整改时限", 11, 1.7),
+    Column("source", "意见来源", 12, 1.5),
+]
+RECTIFICATION_COLUMNS = [
+    Column("response", "整改落实情况", 24, 2.3),
+    Column("completed_on", "完成时间", 11, 1.5),
+    Column("evidence", "佐证材料", 16, 1.6),
+    Column("verification", "核查意见", 18, 1.8),
+]
+COLUMNS = ITEM_COLUMNS + RECTIFICATION_COLUMNS
+LAST_COLUMN = len(COLUMNS)
+MONEY_KEYS = {"budget", "paid"}
+DATE_KEYS = {"due_date", "completed_on"}
+
+
+def _title() -> str:
+    return f"{settings.DISTRICT_NAME}项目预算绩效监控综合意见反馈表"
+
+
+def _subtitle(feedback: Feedback) -> str:
+    return f"（{feedback.cycle.year}年度）"
+
+
+def _row_values(row: FeedbackRow) -> dict:
+    """The cells of one item: numbers, dates and text as stored, formatted by each document."""
+    item = row.item
+    project = item.project
+    return {
+        "position": item.position,
+        "project_name": project.name if project else "单位整体",
+        "project_code": project.code if project else "",
+        "budget": row.budget,
+        "paid": row.paid,
+        "rate": row.execution_rate,
+        "level": LEVEL_LABELS.get(row.level, ""),
+        "problem": item.problem,
+        "requirement": item.requirement,
+        "due_date": item.due_date,
+        "source": item.get_source_display(),
+        "response": item.response,
+        "completed_on": item.completed_on,
+        "evidence": "\n".join(row.evidence),
+        "verification": item.verification_comment,
+    }
+
+
+def _header_pairs(header: FeedbackHeader) -> list[list[tuple[str, str]]]:
+    """The header block as rows of (label, text) pairs, in the order of forms.md."""
+    return [
+        [
+            ("反馈对象（镇/一级预算单位）", header.unit.name),
+            ("监控期间", header.period_label),
+            ("报送情况", header.submission_label),
+        ],
+        [
+            ("项目数", f"{header.projects} 个"),
+            ("预算总额（万元）", wan(header.budget)),
+            ("执行总额（万元）", wan(header.paid)),
+        ],
+        [
+            ("执行率", pct(header.execution_rate)),
+            ("预警项目数", f"红色 {header.red} 个 · 黄色 {header.yellow} 个 · 绿色 {header.green} 个"),
+            ("", ""),
+        ],
+    ]
+
+
+def _opinion_blocks(feedback: Feedback) -> list[tuple[str, str, str]]:
+    """(label, text, signature line) of the opinion block."""
+
+    def signed(reviewer: str, day: date | None) -> str:
+        return f"审核人：{reviewer or '　　　　'}　　日期：{_chinese_date(day)}"
+
+    issued_on = timezone.localdate(feedback.issued_at) if feedback.issued_at else None
+    return [
+        (
+            "财政监督与绩效管理股意见",
+            feedback.supervision_opinion or "无",
+            signed(feedback.supervision_reviewer, feedback.supervision_date),
+        ),
+        (
+            "对口服务股室审核意见",
+            feedback.counterpart_opinion,
+            signed(feedback.counterpart_reviewer, feedback.counterpart_date),
+        ),
+        ("综合意见", feedback.overall_opinion, ""),
+        (
+            f"{settings.DISTRICT_NAME}财政局",
+            "",
+            f"（盖章）　　下达日期：{_chinese_date(issued_on)}",
+        ),
+    ]
+
+
+def _chinese_date(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "　　年　　月　　日"
+
+
+def feedback_filename(feedback: Feedback, extension: str) -> str:
+    stem = get_valid_filename(f"{feedback.organisation.name}_{feedback.cycle.year}年度综合意见反馈表")
+    return f"{stem}.{extension}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Excel
+
+
+class _Sheet:
+    def __init__(self, ws):
+        self.ws = ws
+        self.widths = [column.width for column in COLUMNS]
+
+    def width(self, first: int, last: int) -> float:
+        return sum(self.widths[first - 1 : last])
+
+    def put(self, row, first, last, value=None, *, rows=1, font=FONT, fill=None, alignment=WRAP, fmt=None):
+        if last > first or rows > 1:
+            self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
+        cell = self.ws.cell(row=row, column=first, value=value)
+        cell.font = font
+        cell.alignment = alignment
+        if fill is not None:
+            cell.fill = fill
+        if fmt:
+            cell.number_format = fmt
+        return cell
+
+    def label(self, row, first, last, text, *, rows=1):
+        return self.put(row, first, last, text, rows=rows, font=FONT_BOLD, fill=FILL_LABEL, alignment=CENTER)
+
+    def height(self, row: int, points: float) -> None:
+        current = self.ws.row_dimensions[row].height or 0
+        self.ws.row_dimensions[row].height = max(current, points)
+
+
+# Spans of the header block's three (label, value) pairs per row.
+HEADER_SPANS = [((1, 2), (3, 6)), ((7, 7), (8, 9)), ((10, 11), (12, 15))]
+
+
+def _xlsx_cell(sheet: _Sheet, row: int, index: int, key: str, value, level: str) -> None:
+    if key in MONEY_KEYS:
+        sheet.put(row, index, index, _wan(value), alignment=RIGHT, fmt=FMT_WAN)
+    elif key == "rate":
+        sheet.put(
+            row, index, index, float(value) if value is not None else None, alignment=RIGHT, fmt=FMT_RATE
+        )
+    elif key in DATE_KEYS:
+        sheet.put(row, index, index, value, alignment=CENTER, fmt=FMT_DATE)
+    elif key == "level":
+        sheet.put(row, index, index, value or None, alignment=CENTER, fill=LEVEL_FILLS.get(level))
+    elif key in ("position", "source", "project_code"):
+        sheet.put(row, index, index, value or None, alignment=CENTER)
+    else:
+        sheet.put(row, index, index, value or None, alignment=WRAP_TOP, fmt=FMT_TEXT)
+
+
+def feedback_xlsx(feedback: Feedback) -> bytes:
+    """附件2 as a workbook that prints like the paper form: A4 landscape, one page wide, header rows
+    repeated, money in 万元 and rates with one decimal."""
+    header = feedback_header(feedback)
+    rows = feedback_rows(feedback)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet = _Sheet(ws)
+    for index, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+    sheet.put(1, 1, LAST_COLUMN, _title(), font=FONT_TITLE, alignment=CENTER)
+    sheet.height(1, 30)
+    sheet.put(2, 1, LAST_COLUMN, _subtitle(feedback), font=FONT_SUBTITLE, alignment=CENTER)
+    sheet.height(2, 20)
+    sheet.put(3, 1, 8, f"反馈对象：{header.unit.name}")
+    sheet.put(3, 9, LAST_COLUMN, "金额单位：万元", alignment=RIGHT)
+    sheet.height(3, 20)
+
+    row = grid_start = 4
+    for pairs in _header_pairs(header):
+        for (label, text), ((lf, ll), (vf, vl)) in zip(pairs, HEADER_SPANS, strict=True):
+            if label:
+                sheet.label(row, lf, ll, label)
+            else:
+                sheet.put(row, lf, ll)
+            sheet.put(row, vf, vl, text or None)
+        sheet.height(row, 24)
+        row += 1
+
+    header_row = row
+    for index, column in enumerate(ITEM_COLUMNS, start=1):
+        sheet.label(row, index, index, column.header, rows=2)
+    first_rect = len(ITEM_COLUMNS) + 1
+    sheet.label(row, first_rect, LAST_COLUMN, RECTIFICATION_GROUP)
+    for index, column in enumerate(RECTIFICATION_COLUMNS, start=first_rect):
+        sheet.label(row + 1, index, index, column.header)
+    sheet.height(row, 22)
+    sheet.height(row + 1, 22)
+    ws.print_title_rows = f"{header_row}:{header_row + 1}"
+    row += 2
+
+    for item_row in rows:
+        values = _row_values(item_row)
+        for index, column in enumerate(COLUMNS, start=1):
+            _xlsx_cell(sheet, row, index, column.key, values[column.key], item_row.level)
+        sheet.height(
+            row,
+            max(
+                _text_height(str(values[c.key] or ""), c.width, minimum=30)
+                for c in COLUMNS
+                if isinstance(values[c.key], str)
+            ),
+        )
+        row += 1
+    if not rows:
+        sheet.put(row, 1, LAST_COLUMN, "本次监控未发现需要整改的问题。", alignment=CENTER)
+        sheet.height(row, 24)
+        row += 1
+
+    for label, text, signature in _opinion_blocks(feedback):
+        lines = 2 if signature and text else 1
+        sheet.label(row, 1, 2, label, rows=lines)
+        if text:
+            sheet.put(row, 3, LAST_COLUMN, text, alignment=WRAP_TOP, fmt=FMT_TEXT)
+            sheet.height(row, _text_height(text, sheet.width(3, LAST_COLUMN), minimum=45))
+        if signature:
+            signature_row = row + lines - 1
+            sheet.put(signature_row, 3, LAST_COLUMN, signature, alignment=RIGHT)
+            sheet.height(signature_row, 24 if text else 45)
+        row += lines
+    last_row = row - 1
+    for grid_row in range(grid_start, last_row + 1):
+        for column in range(1, LAST_COLUMN + 1):
+            ws.cell(row=grid_row, column=column).border = BORDER
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{last_row}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    wb.properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
+    wb.properties.creator = "jixiao"
+    return workbook_bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Word
+
+BODY_FONT = "仿宋"
+TITLE_FONT = "黑体"
+TABLE_SIZE = Pt(9)
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM, SIDE_MARGIN_MM = 297, 210, 15
+TEXT_WIDTH_CM = (PAGE_WIDTH_MM - 2 * SIDE_MARGIN_MM) / 10  # every table spans exactly this width
+
+
+def _font(run, name: str, size=None, bold: bool = False) -> None:
+    """Set a run's Latin and East Asian font (Word falls back to a Latin font for CJK without eastAsia)."""
+    run.font.name = name
+    run.font.bold = bold
+    if size is not None:
+        run.font.size = size
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _write(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=TABLE_SIZE) -> None:
+    """Cell text, one paragraph per line."""
+    lines = str(text).split("\n") if text not in (None, "") else [""]
+    paragraph = cell.paragraphs[0]
+    for index, line in enumerate(lines):
+        if index:
+            paragraph = cell.add_paragraph()
+        paragraph.alignment = align
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(line), BODY_FONT, size, bold)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _repeat_as_header(row) -> None:
+    """Mark a table row as a header row that Word repeats at the top of every page (w:tblHeader)."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
+def _set_widths(table, widths_cm: list[float]) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _docx_text(key: str, value) -> str:
+    if key in MONEY_KEYS:
+        return wan(value) if value is not None else ""
+    if key == "rate":
+        return pct(value) if value is not None else ""
+    if key in DATE_KEYS:
+        return f"{value:%Y-%m-%d}" if value else ""
+    return str(value or "")
+
+
+def feedback_docx(feedback: Feedback) -> bytes:
+    """附件2 as a Word document: A4 landscape, a real table whose header rows repeat on every page."""
+    header = feedback_header(feedback)
+    rows = feedback_rows(feedback)
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.left_margin = section.right_margin = Mm(SIDE_MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(18)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(10.5)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(_title()), TITLE_FONT, Pt(18))
+    subtitle = document.add_paragraph()
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(subtitle.add_run(_subtitle(feedback)), BODY_FONT, Pt(14))
+    meta = document.add_paragraph()
+    _font(meta.add_run(f"反馈对象：{header.unit.name}　　　　金额单位：万元"), BODY_FONT, Pt(10.5))
+
+    header_table = document.add_table(rows=0, cols=6)
+    header_table.style = "Table Grid"
+    header_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for pairs in _header_pairs(header):
+        cells = header_table.add_row().cells
+        for index, (label, text) in enumerate(pairs):
+            _write(cells[index * 2], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _write(cells[index * 2 + 1], text)
+    _set_widths(header_table, [4.0, 4.9, 3.0, 5.2, 3.0, 6.6])
+    document.add_paragraph()
+
+    widths = [column.docx_cm for column in COLUMNS]
+    items_table = document.add_table(rows=2, cols=LAST_COLUMN)
+    items_table.style = "Table Grid"
+    items_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, bottom = items_table.rows
+    for index, column in enumerate(ITEM_COLUMNS):
+        merged = top.cells[index].merge(bottom.cells[index])
+        _write(merged, column.header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    first_rect = len(ITEM_COLUMNS)
+    group = top.cells[first_rect].merge(top.cells[LAST_COLUMN - 1])
+    _write(group, RECTIFICATION_GROUP, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for index, column in enumerate(RECTIFICATION_COLUMNS, start=first_rect):
+        _write(bottom.cells[index], column.header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat_as_header(top)
+    _repeat_as_header(bottom)
+    centred = {"position", "level", "due_date", "completed_on", "source", "project_code"}
+    for item_row in rows:
+        values = _row_values(item_row)
+        cells = items_table.add_row().cells
+        for cell, column in zip(cells, COLUMNS, strict=True):
+            if column.key in MONEY_KEYS or column.key == "rate":
+                align = WD_ALIGN_PARAGRAPH.RIGHT
+            elif column.key in centred:
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            else:
+                align = WD_ALIGN_PARAGRAPH.LEFT
+            _write(cell, _docx_text(column.key, values[column.key]), align=align)
+    if not rows:
+        cells = items_table.add_row().cells
+        empty = cells[0].merge(cells[LAST_COLUMN - 1])
+        _write(empty, "本次监控未发现需要整改的问题。", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _set_widths(items_table, widths)
+    document.add_paragraph()
+
+    opinions = document.add_table(rows=0, cols=2)
+    opinions.style = "Table Grid"
+    opinions.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, text, signature in _opinion_blocks(feedback):
+        cells = opinions.add_row().cells
+        _write(cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10.5))
+        if text:
+            _write(cells[1], text, size=Pt(10.5))
+        if signature:
+            paragraph = cells[1].add_paragraph() if text else cells[1].paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _font(paragraph.add_run(signature), BODY_FONT, Pt(10.5))
+    _set_widths(opinions, [4.5, TEXT_WIDTH_CM - 4.5])
+
+    document.core_properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

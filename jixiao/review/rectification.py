@@ -1,0 +1,523 @@
+"""Step 5 and 6 of the round (第十一条 4, 第十三条): the unit answers every item of its issued 附件2 with
+what it did, when, and evidence; the bureau verifies (销号) or sends the answer back, until every item is
+closed.
+
+Writes are service functions that lock the item, check actor and state, write the change and its audit
+row in one transaction and notify after commit. Reads start from `rectification_item_list`, which scopes
+issued 附件2 items to what the person may see (another unit's item is a 404, never a 403).
+"""
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from uuid import uuid4
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.audit.services import audit_record
+from jixiao.monitoring.models import MonitoringCycle
+from jixiao.organisations.models import Membership, Organisation, Role, User
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
+from jixiao.review.models import Evidence, Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.workflow.services import notify, people_of
+
+RESPONDABLE_STATES = {RectificationState.OPEN, RectificationState.SENT_BACK}
+
+# ---------------------------------------------------------------------------------------------------
+# Who may do what
+
+
+def _holds(user, organisation_id: int | None, roles) -> bool:
+    return organisation_id is not None and any(
+        m.organisation_id == organisation_id and m.role in roles and m.organisation.is_active
+        for m in memberships_of(user)
+    )
+
+
+def can_respond(user, feedback: Feedback) -> bool:
+    """The people of the town or first-level unit the 附件2 was issued to."""
+    return _holds(user, feedback.organisation_id, UNIT_ROLES)
+
+
+def can_verify(user, feedback: Feedback) -> bool:
+    """The unit's counterpart section, or the supervision section (the report goes to both, 第十一条 4)."""
+    if _holds(user, feedback.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF}):
+        return True
+    return any(m.role == Role.SUPERVISION_STAFF and m.organisation.is_active for m in memberships_of(user))
+
+
+@dataclass(frozen=True)
+class ItemActions:
+    """What the person may do to one item now; pages show exactly these controls."""
+
+    respond: bool
+    evidence: bool
+    decide: bool
+
+
+def item_actions(user, item: FeedbackItem) -> ItemActions:
+    issued = item.feedback.state == FeedbackState.ISSUED
+    unit = issued and can_respond(user, item.feedback)
+    return ItemActions(
+        respond=unit and item.state in RESPONDABLE_STATES,
+        evidence=unit and item.state != RectificationState.VERIFIED,
+        decide=issued and item.state == RectificationState.RESPONDED and can_verify(user, item.feedback),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Selectors
+
+
+def rectification_item_list(*, user) -> QuerySet[FeedbackItem]:
+    """Items of issued 附件2 whose unit the person may see: its own people, its section, the district roles."""
+    return FeedbackItem.objects.filter(feedback__state=FeedbackState.ISSUED).filter(
+        unit_scope_q(user, via="feedback__organisation__")
+    )
+
+
+def rectification_item_get(*, user, pk: int) -> FeedbackItem:
+    return get_object_or_404(
+        rectification_item_list(user=user).select_related(
+            "feedback__organisation", "feedback__cycle", "project"
+        ),
+        pk=pk,
+    )
+
+
+def issued_feedback_list(*, user) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(state=FeedbackState.ISSUED).filter(
+        unit_scope_q(user, via="organisation__")
+    )
+
+
+def issued_feedback_get(*, user, pk: int) -> Feedback:
+    return get_object_or_404(
+        issued_feedback_list(user=user).select_related("organisation__counterpart_section", "cycle"), pk=pk
+    )
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """A file is readable by exactly the people who may see its item."""
+    return get_object_or_404(
+        Evidence.objects.filter(item__in=rectification_item_list(user=user)).select_related(
+            "item__feedback__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def overdue_items(*, user) -> QuerySet[FeedbackItem]:
+    """Items past their due date and not yet verified (第十三条), in the person's scope, any cycle.
+
+    The bureau's district roles see the whole district, a section its units, a unit its own.
+    """
+    return (
+        rectification_item_list(user=user)
+        .exclude(state=RectificationState.VERIFIED)
+        .filter(due_date__lt=timezone.localdate())
+        .select_related("feedback__organisation", "feedback__cycle", "project")
+        .order_by("due_date", "feedback__organisation__code", "position")
+    )
+
+
+def feedback_closed(feedback: Feedback) -> bool:
+    """Issued and every item verified (a 附件2 without items has nothing to rectify)."""
+    return (
+        feedback.state == FeedbackState.ISSUED
+        and not feedback.items.exclude(state=RectificationState.VERIFIED).exists()
+    )
+
+
+def cycle_rectification_closed(cycle: MonitoringCycle) -> bool:
+    """The round's rectification is closed once every 附件2 of the cycle is issued and all its items verified.
+
+    A cycle with no 附件2 yet, or with one still being drafted, is not closed.
+    """
+    feedbacks = Feedback.objects.filter(cycle=cycle)
+    return (
+        feedbacks.exists()
+        and not feedbacks.exclude(state=FeedbackState.ISSUED).exists()
+        and not FeedbackItem.objects.filter(feedback__cycle=cycle)
+        .exclude(state=RectificationState.VERIFIED)
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackProgress:
+    """One unit's 附件2 in the overview: how many items stand where."""
+
+    feedback: Feedback
+    total: int
+    open: int
+    responded: int
+    sent_back: int
+    verified: int
+    overdue: int
+
+    @property
+    def closed(self) -> bool:
+        return self.verified == self.total
+
+
+def rectification_progress(*, user, cycle: MonitoringCycle) -> list[FeedbackProgress]:
+    """Counts per issued 附件2 of the cycle in the person's scope, one query."""
+    today = timezone.localdate()
+    states = {
+        "open": RectificationState.OPEN,
+        "responded": RectificationState.RESPONDED,
+        "sent_back": RectificationState.SENT_BACK,
+        "verified": RectificationState.VERIFIED,
+    }
+    rows = (
+        issued_feedback_list(user=user)
+        .filter(cycle=cycle)
+        .select_related("organisation", "cycle")
+        .annotate(
+            n_total=Count("items"),
+            **{f"n_{name}": Count("items", filter=Q(items__state=state)) for name, state in states.items()},
+            n_overdue=Count(
+                "items",
+                filter=Q(items__due_date__lt=today) & ~Q(items__state=RectificationState.VERIFIED),
+            ),
+        )
+        .order_by("organisation__kind", "organisation__code")
+    )
+    return [
+        FeedbackProgress(
+            feedback=row,
+            total=row.n_total,
+            open=row.n_open,
+            responded=row.n_responded,
+            sent_back=row.n_sent_back,
+            verified=row.n_verified,
+            overdue=row.n_overdue,
+        )
+        for row in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Evidence files: checked on their bytes before anything is stored
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_PER_ITEM = 30
+MAX_ZIP_ENTRIES = 2000
+MAX_CONTENT_TYPES_BYTES = 256 * 1024
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Stored extension -> content type served on download.
+EVIDENCE_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": DOCX_TYPE,
+    "xlsx": XLSX_TYPE,
+}
+# Extension a person may upload -> the kind its bytes must be.
+ALLOWED_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "jpg": "JPG 图片",
+    "png": "PNG 图片",
+    "docx": "Word（.docx）",
+    "xlsx": "Excel（.xlsx）",
+}
+ALLOWED_TEXT = "只能上传 PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）文件"
+ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
+
+
+def _office_kind(data: bytes) -> str | None:
+    """docx or xlsx from the package's content types; macro-enabled or encrypted packages are refused."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return None
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise ValidationError("文件已加密，请取消密码保护后再上传。")
+    types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
+    if types is None or types.file_size > MAX_CONTENT_TYPES_BYTES:
+        return None
+    try:
+        content_types = archive.read(types)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return None
+    if b"macroEnabled" in content_types or any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+        raise ValidationError("含宏的文件不能作为佐证材料上传，请另存为不含宏的 .docx 或 .xlsx 文件。")
+    if b"wordprocessingml.document.main+xml" in content_types:
+        return "docx"
+    if b"spreadsheetml.sheet.main+xml" in content_types:
+        return "xlsx"
+    return None
+
+
+def _content_kind(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    return None
+
+
+def _display_name(name: str) -> str:
+    """The uploaded file's own name without any client path, kept short enough to store."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = "".join(ch for ch in base if ch.isprintable()) or "佐证材料"
+    if len(base) > 200:
+        stem, dot, ext = base.rpartition(".")
+        base = f"{stem[: 199 - len(ext)]}.{ext}" if dot and len(ext) < 10 else base[:200]
+    return base
+
+
+def evidence_check(upload) -> tuple[bytes, str]:
+    """The file's bytes and its stored extension, or a ValidationError saying why it is refused.
+
+    Size first (before reading), then the extension, then the bytes themselves: a renamed program or a
+    Word file called .pdf is refused, because the extension alone proves nothing.
+    """
+    name = _display_name(getattr(upload, "name", ""))
+    size = getattr(upload, "size", None)
+    limit = f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB"
+    if isinstance(size, int) and size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(f"文件“{name}”超过 {limit}，请压缩或拆分后上传。")
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    expected = ALLOWED_EXTENSIONS.get(extension)
+    if expected is None:
+        raise ValidationError(f"文件“{name}”的类型不允许上传：{ALLOWED_TEXT}。")
+    upload.seek(0)
+    data = upload.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValidationError(f"文件“{name}”超过 {limit}，请压缩或拆分后上传。")
+    if not data:
+        raise ValidationError(f"文件“{name}”是空文件。")
+    if _content_kind(data) != expected:
+        raise ValidationError(
+            f"文件“{name}”的内容不是 {KIND_LABELS[expected]} 文件（扩展名与内容不符），未保存。{ALLOWED_TEXT}。"
+        )
+    return data, expected
+
+
+# ---------------------------------------------------------------------------------------------------
+# Services
+
+
+def _locked(item: FeedbackItem) -> FeedbackItem:
+    return (
+        FeedbackItem.objects.select_for_update(of=("self",))
+        .select_related("feedback__organisation", "feedback__cycle")
+        .get(pk=item.pk)
+    )
+
+
+def _require_issued(item: FeedbackItem) -> None:
+    if item.feedback.state != FeedbackState.ISSUED:
+        raise ValidationError("综合意见反馈表尚未下达，不能办理整改。")
+
+
+def _require_unit(user, item: FeedbackItem, doing: str) -> None:
+    if not can_respond(user, item.feedback):
+        raise PermissionDenied(f"只有{item.feedback.organisation.name}的填报人或负责人可以{doing}。")
+
+
+def _verifier_organisation(user, feedback: Feedback) -> Organisation | None:
+    """The bureau section the verifier acts for, for the audit row."""
+    section_id = feedback.organisation.counterpart_section_id
+    for m in memberships_of(user):
+        if m.role == Role.COUNTERPART_STAFF and m.organisation_id == section_id:
+            return m.organisation
+    return next((m.organisation for m in memberships_of(user) if m.role == Role.SUPERVISION_STAFF), None)
+
+
+def _verifiers(feedback: Feedback) -> list[User]:
+    """Both sections receive the rectification report (第十一条 4)."""
+    people = people_of(feedback.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF})
+    supervision = Membership.objects.filter(role=Role.SUPERVISION_STAFF, organisation__is_active=True)
+    extra = User.objects.filter(is_active=True, pk__in=supervision.values("user")).exclude(
+        pk__in=[p.pk for p in people]
+    )
+    return people + list(extra)
+
+
+def item_url(item: FeedbackItem) -> str:
+    return f"{reverse('rectification:feedback', args=[item.feedback_id])}#item-{item.pk}"
+
+
+@transaction.atomic
+def rectification_respond(*, item: FeedbackItem, response: str, completed_on: date | None, acting_user):
+    """The unit reports an item rectified: what it did and when (open or sent back → responded)."""
+    item = _locked(item)
+    _require_unit(acting_user, item, "报送整改落实情况")
+    _require_issued(item)
+    if item.state not in RESPONDABLE_STATES:
+        raise ValidationError(
+            f"该事项当前为“{item.get_state_display()}”，不能再报送；如需修改请联系对口服务股室退回。"
+        )
+    errors = {}
+    response = (response or "").strip()
+    if not response:
+        errors["response"] = "请填写整改落实情况。"
+    if completed_on is None:
+        errors["completed_on"] = "请填写完成时间；尚未完成的事项请完成后再报送。"
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = "完成时间不能晚于今天；尚未完成的事项请完成后再报送。"
+    if errors:
+        raise ValidationError(errors)
+    previous = item.state
+    item.state = RectificationState.RESPONDED
+    item.response = response
+    item.completed_on = completed_on
+    item.responded_at = timezone.now()
+    item.save(update_fields=["state", "response", "completed_on", "responded_at"])
+    late = max((timezone.localdate() - item.feedback.cycle.due_rectification_report).days, 0)
+    audit_record(
+        actor=acting_user,
+        action="rectification.respond",
+        target=item,
+        organisation=item.feedback.organisation,
+        from_state=previous,
+        to_state=item.state,
+        comment=f"逾期 {late} 天报送" if late else "",
+    )
+    notify(
+        _verifiers(item.feedback),
+        f"{item.feedback.organisation.name}已报送第 {item.position} 项整改落实情况，请核查。",
+        item_url(item),
+    )
+    return item
+
+
+@transaction.atomic
+def rectification_verify(*, item: FeedbackItem, acting_user, comment: str = ""):
+    """The bureau checks the answer and closes the item (销号)."""
+    item = _locked(item)
+    if not can_verify(acting_user, item.feedback):
+        raise PermissionDenied("只有该单位的对口服务股室或财政监督与绩效管理股可以核查整改情况。")
+    _require_issued(item)
+    if item.state != RectificationState.RESPONDED:
+        raise ValidationError(f"该事项当前为“{item.get_state_display()}”，只有已报整改情况的事项可以核查。")
+    item.state = RectificationState.VERIFIED
+    item.verification_comment = (comment or "").strip()
+    item.verified_at = timezone.now()
+    item.save(update_fields=["state", "verification_comment", "verified_at"])
+    audit_record(
+        actor=acting_user,
+        action="rectification.verify",
+        target=item,
+        organisation=_verifier_organisation(acting_user, item.feedback),
+        from_state=RectificationState.RESPONDED,
+        to_state=item.state,
+        comment=item.verification_comment,
+    )
+    notify(
+        people_of(item.feedback.organisation_id, UNIT_ROLES),
+        f"第 {item.position} 项整改已核查销号。",
+        item_url(item),
+    )
+    return item
+
+
+@transaction.atomic
+def rectification_send_back(*, item: FeedbackItem, comment: str, acting_user):
+    """The answer does not close the problem: back to the unit with the reason (responded → sent back)."""
+    item = _locked(item)
+    if not can_verify(acting_user, item.feedback):
+        raise PermissionDenied("只有该单位的对口服务股室或财政监督与绩效管理股可以退回整改情况。")
+    _require_issued(item)
+    if item.state != RectificationState.RESPONDED:
+        raise ValidationError(f"该事项当前为“{item.get_state_display()}”，只有已报整改情况的事项可以退回。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "退回时请写明核查意见（哪些方面尚未整改到位）。"})
+    item.state = RectificationState.SENT_BACK
+    item.verification_comment = comment
+    item.verified_at = None
+    item.save(update_fields=["state", "verification_comment", "verified_at"])
+    audit_record(
+        actor=acting_user,
+        action="rectification.send_back",
+        target=item,
+        organisation=_verifier_organisation(acting_user, item.feedback),
+        from_state=RectificationState.RESPONDED,
+        to_state=item.state,
+        comment=comment,
+    )
+    notify(
+        people_of(item.feedback.organisation_id, UNIT_ROLES),
+        f"第 {item.position} 项整改核查未通过，请继续整改后重新报送：{comment[:100]}",
+        item_url(item),
+    )
+    return item
+
+
+@transaction.atomic
+def evidence_add(*, item: FeedbackItem, upload, acting_user) -> Evidence:
+    """Store one checked supporting file under MEDIA_ROOT with a random name (never the client's)."""
+    item = _locked(item)
+    _require_unit(acting_user, item, "上传佐证材料")
+    _require_issued(item)
+    if item.state == RectificationState.VERIFIED:
+        raise ValidationError("该事项已核查销号，不能再修改佐证材料。")
+    if item.evidence.count() >= MAX_EVIDENCE_PER_ITEM:
+        raise ValidationError(f"每个事项最多上传 {MAX_EVIDENCE_PER_ITEM} 个佐证材料。")
+    data, extension = evidence_check(upload)
+    evidence = Evidence(item=item, original_name=_display_name(upload.name), uploaded_by=acting_user)
+    evidence.file.save(f"{uuid4().hex}.{extension}", ContentFile(data), save=False)
+    try:
+        evidence.save()
+        audit_record(
+            actor=acting_user,
+            action="evidence.upload",
+            target=item,
+            organisation=item.feedback.organisation,
+            comment=evidence.original_name,
+            changes={
+                "evidence": evidence.pk,
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
+    except BaseException:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, acting_user) -> None:
+    """Take back a file uploaded by mistake; the stored file goes once the removal has committed."""
+    item = _locked(evidence.item)
+    _require_unit(acting_user, item, "删除佐证材料")
+    if item.state == RectificationState.VERIFIED:
+        raise ValidationError("该事项已核查销号，不能再修改佐证材料。")
+    evidence = Evidence.objects.filter(pk=evidence.pk, item=item).first()
+    if evidence is None:
+        raise ValidationError("该佐证材料已被删除。")
+    audit_record(
+        actor=acting_user,
+        action="evidence.remove",
+        target=item,
+        organisation=item.feedback.organisation,
+        comment=evidence.original_name,
+        changes={"evidence": evidence.pk},
+    )
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))

@@ -1,0 +1,624 @@
+"""Reads for the bureau's review of step-2 packages (第十一条 3–4), each starting from a scoped selector.
+
+Which projects the review covers: a project's 附件1 reaches the bureau inside its unit's step-2 package.
+So a project of a town or first-level unit counts once that unit's step-2 package is submitted or accepted;
+a project of a second-level unit counts once its own step-1 package was accepted by the first-level unit
+(only accepted subordinate material is aggregated, domain.md §4) and the first-level unit's step-2 package
+is submitted or accepted. Projects still with their unit, or of classified units (第四条), are not reviewed.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from random import Random
+
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from jixiao.audit.models import AuditRecord
+from jixiao.core.templatetags.jixiao import wan
+from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
+from jixiao.monitoring.rules import LEVEL_LABELS
+from jixiao.organisations.models import Organisation, OrganisationKind, Role
+from jixiao.organisations.selectors import (
+    DISTRICT_WIDE_ROLES,
+    UNIT_ROLES,
+    memberships_of,
+    organisation_list,
+    roles_of,
+)
+from jixiao.projects.models import Project
+from jixiao.projects.selectors import (
+    attach_warning_messages,
+    budget_expression,
+    paid_to_date_subquery,
+    project_visible,
+    totals_by_unit,
+    totals_of,
+)
+from jixiao.review.models import (
+    Feedback,
+    FeedbackItem,
+    FeedbackState,
+    KeyItem,
+    KeyItemSelection,
+    Opinion,
+    OpinionSource,
+)
+from jixiao.workflow.models import SENT_STATES, Step, Submission, SubmissionState
+
+# ---------------------------------------------------------------------------------------------------
+# Risk score of a project for choosing key items (重点审核). Points per component; the sum ranks.
+
+RISK_LEVEL_POINTS = {WarningLevel.RED: 40, WarningLevel.YELLOW: 20}
+# Budget B in yuan: (at least, points), largest first — 1000万, 500万, 100万.
+RISK_BUDGET_TIERS = [(Decimal("10000000"), 15), (Decimal("5000000"), 10), (Decimal("1000000"), 5)]
+RISK_POINTS_PER_LATE_DAY = 2
+RISK_LATE_CAP = 20
+RISK_POINTS_PER_RETURN = 5
+RISK_RETURN_CAP = 15
+RISK_KEY_PROJECT_POINTS = 20
+
+REVIEWED_UNIT_KINDS = [OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT]
+RETURN_ACTION = "submission.return"
+SAMPLE_ACTION = "key_items.sample"
+COMPOSE_ACTION = "feedback.compose"
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    total: int
+    reasons: tuple[str, ...]
+
+    @property
+    def explanation(self) -> str:
+        return "；".join(self.reasons) or "无加分因素"
+
+
+def risk_score(*, level: str, budget: Decimal, late_days: int, returns: int, is_key: bool) -> RiskScore:
+    """The points of each risk component and why, e.g. "红色预警 +40；预算 1,200.00万元 +15"."""
+    parts: list[tuple[str, int]] = []
+    if level in RISK_LEVEL_POINTS:
+        parts.append((f"{LEVEL_LABELS[level]}预警", RISK_LEVEL_POINTS[level]))
+    for floor, points in RISK_BUDGET_TIERS:
+        if budget >= floor:
+            parts.append((f"预算 {wan(budget)}万元", points))
+            break
+    if late_days > 0:
+        parts.append((f"报送逾期 {late_days} 天", min(late_days * RISK_POINTS_PER_LATE_DAY, RISK_LATE_CAP)))
+    if returns > 0:
+        parts.append((f"退回 {returns} 次", min(returns * RISK_POINTS_PER_RETURN, RISK_RETURN_CAP)))
+    if is_key:
+        parts.append(("重点项目", RISK_KEY_PROJECT_POINTS))
+    return RiskScore(
+        total=sum(points for _label, points in parts),
+        reasons=tuple(f"{label} +{points}" for label, points in parts),
+    )
+
+
+def risk_rules() -> list[str]:
+    """The weights above in words, for the legend beside the ranking."""
+    tiers = "，".join(f"≥{wan(floor)}万元 +{points}" for floor, points in RISK_BUDGET_TIERS)
+    levels = "，".join(f"{LEVEL_LABELS[level]}预警 +{points}" for level, points in RISK_LEVEL_POINTS.items())
+    return [
+        levels,
+        f"预算（调整后预算，未调整按年初预算）{tiers}",
+        f"单位报送区财政局逾期每天 +{RISK_POINTS_PER_LATE_DAY}，最多 +{RISK_LATE_CAP}",
+        f"报送材料每被退回 1 次 +{RISK_POINTS_PER_RETURN}，最多 +{RISK_RETURN_CAP}",
+        f"重点项目 +{RISK_KEY_PROJECT_POINTS}",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cycles, units and the packages that reached the bureau
+
+
+def review_cycle_get(*, pk: int) -> MonitoringCycle:
+    """The bureau reviews annual cycles only; a unit's self-initiated cycle has no step 3 or 4."""
+    return get_object_or_404(MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL), pk=pk)
+
+
+def review_unit_list(*, user) -> QuerySet[Organisation]:
+    """Towns and first-level units (the receivers of 附件2) the person may see, classified ones never."""
+    return organisation_list(user=user).filter(
+        kind__in=REVIEWED_UNIT_KINDS, is_classified=False, is_active=True
+    )
+
+
+def review_unit_get(*, user, pk: int) -> Organisation:
+    return get_object_or_404(review_unit_list(user=user), pk=pk)
+
+
+def _sent_to_bureau(cycle: MonitoringCycle) -> QuerySet[Submission]:
+    return Submission.objects.filter(cycle=cycle, step=Step.UNIT_TO_BUREAU, state__in=SENT_STATES)
+
+
+def reached_bureau(projects: QuerySet[Project], cycle: MonitoringCycle) -> QuerySet[Project]:
+    """The given projects whose 附件1 of the cycle reached the bureau (see the module docstring)."""
+    sent = _sent_to_bureau(cycle)
+    accepted_by_primary = Submission.objects.filter(
+        cycle=cycle, step=Step.UNIT_TO_PRIMARY, state=SubmissionState.ACCEPTED, organisation=OuterRef("owner")
+    )
+    own_package = ~Q(owner__kind=OrganisationKind.SECONDARY_UNIT) & Exists(
+        sent.filter(organisation=OuterRef("owner"))
+    )
+    via_primary = (
+        Q(owner__kind=OrganisationKind.SECONDARY_UNIT)
+        & Exists(accepted_by_primary)
+        & Exists(sent.filter(organisation=OuterRef("owner__parent")))
+    )
+    return projects.filter(
+        own_package | via_primary,
+        Exists(AnalysisReport.objects.filter(cycle=cycle, project=OuterRef("pk"))),
+        year=cycle.year,
+        owner__is_classified=False,
+    )
+
+
+def reviewed_projects(*, user, cycle: MonitoringCycle) -> QuerySet[Project]:
+    """Projects that reached the bureau and that the person may see."""
+    return reached_bureau(project_visible(user), cycle)
+
+
+def unit_projects(*, unit: Organisation, cycle: MonitoringCycle) -> QuerySet[Project]:
+    """The projects of one unit's package: its own and its accepted second-level units' (not scoped: callers
+    have already established that the person may see the unit)."""
+    return reached_bureau(Project.objects.filter(owner__path__startswith=unit.path), cycle)
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """What the ranking needs of each step-2 package: how late it came and how often it was returned."""
+
+    late_days: dict[int, int]
+    returns: dict[int, int]
+
+
+def package_facts(cycle: MonitoringCycle) -> PackageFacts:
+    """Per town / first-level unit, in two queries whatever the number of units."""
+    packages = list(_sent_to_bureau(cycle))
+    returned = dict(
+        AuditRecord.objects.filter(
+            action=RETURN_ACTION,
+            object_type=Submission._meta.label_lower,
+            object_id__in=[str(p.pk) for p in packages],
+        )
+        .order_by()
+        .values_list("object_id")
+        .annotate(n=Count("pk"))
+    )
+    return PackageFacts(
+        late_days={p.organisation_id: p.late_days for p in packages},
+        returns={p.organisation_id: returned.get(str(p.pk), 0) for p in packages},
+    )
+
+
+def _package_unit(via: str = ""):
+    """The town or first-level unit whose step-2 package carries a project reached through `via`."""
+    return Case(
+        When(**{f"{via}owner__kind": OrganisationKind.SECONDARY_UNIT}, then=F(f"{via}owner__parent_id")),
+        default=F(f"{via}owner_id"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ranking
+
+
+@dataclass(frozen=True)
+class RankedProject:
+    project_id: int
+    level: str
+    budget: Decimal
+    score: RiskScore
+
+
+def project_ranking(
+    *,
+    user,
+    cycle: MonitoringCycle,
+    unit: Organisation | None = None,
+    level: str = "",
+    project_ids=None,
+) -> list[RankedProject]:
+    """Every reviewed project the person may see, riskiest first (ties: larger budget, then code).
+
+    One query for the rows and one pass to score them, so a whole district ranks in a few seconds.
+    """
+    facts = package_facts(cycle)
+    projects = reviewed_projects(user=user, cycle=cycle).annotate(
+        cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
+        risk_level=F("cycle_report__level"),
+        budget_total=budget_expression(),
+        package_unit=_package_unit(),
+    )
+    if unit is not None:
+        projects = projects.filter(owner__path__startswith=unit.path)
+    if level:
+        projects = projects.filter(cycle_report__level=level)
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+    scored = []
+    for pk, code, is_key, risk_level, budget, package_unit in projects.order_by().values_list(
+        "pk", "code", "is_key_project", "risk_level", "budget_total", "package_unit"
+    ):
+        score = risk_score(
+            level=risk_level,
+            budget=budget,
+            late_days=facts.late_days.get(package_unit, 0),
+            returns=facts.returns.get(package_unit, 0),
+            is_key=is_key,
+        )
+        scored.append((-score.total, -budget, code, RankedProject(pk, risk_level, budget, score)))
+    scored.sort(key=lambda row: row[:3])
+    return [row[3] for row in scored]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    project: Project
+    ranked: RankedProject
+    key_item: KeyItem | None
+
+
+def ranking_rows(*, page, cycle: MonitoringCycle) -> list[RankingRow]:
+    """The projects of one page of the ranking with what the row shows, in two queries."""
+    ranked = list(page.object_list)
+    ids = [r.project_id for r in ranked]
+    projects = (
+        Project.objects.filter(pk__in=ids)
+        .select_related("owner", "owner__parent")
+        .annotate(paid_to_date=paid_to_date_subquery(cycle.period_end_month))
+        .in_bulk()
+    )
+    key_items = {k.project_id: k for k in KeyItem.objects.filter(selection__cycle=cycle, project_id__in=ids)}
+    return [
+        RankingRow(page.start_index() + index, projects[r.project_id], r, key_items.get(r.project_id))
+        for index, r in enumerate(ranked)
+    ]
+
+
+def project_risk(*, user, cycle: MonitoringCycle, project_ids) -> dict[int, RiskScore]:
+    """The risk score of given projects, computed exactly as the ranking does."""
+    wanted = set(project_ids)
+    return {r.project_id: r.score for r in project_ranking(user=user, cycle=cycle) if r.project_id in wanted}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Key items and the random sample
+
+
+def sample_ids(*, seed: int, population, size: int) -> list[int]:
+    """The reproducible sample: `random.Random(seed).sample(sorted(project ids), size)`."""
+    return Random(seed).sample(sorted(population), size)
+
+
+def population_digest(population) -> str:
+    """SHA-256 of the sorted project ids joined by commas: shows that a re-draw used the same population."""
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(population)).encode()).hexdigest()
+
+
+def key_selection_of(cycle: MonitoringCycle) -> KeyItemSelection | None:
+    return KeyItemSelection.objects.filter(cycle=cycle).select_related("created_by").first()
+
+
+def key_item_list(*, user, cycle: MonitoringCycle, unit: Organisation | None = None) -> QuerySet[KeyItem]:
+    """Key items the person may see (of one unit's package when given), riskiest first."""
+    items = KeyItem.objects.filter(selection__cycle=cycle, project__in=project_visible(user).values("pk"))
+    if unit is not None:
+        items = items.filter(project__owner__path__startswith=unit.path)
+    return (
+        items.annotate(package_unit=_package_unit("project__"))
+        .select_related("project", "project__owner", "project__owner__parent")
+        .order_by("-risk_score", "project__code")
+    )
+
+
+def key_item_get(*, user, cycle: MonitoringCycle, pk: int) -> KeyItem:
+    return get_object_or_404(key_item_list(user=user, cycle=cycle), pk=pk)
+
+
+@dataclass(frozen=True)
+class SampleDraw:
+    """The last random draw as recorded: enough for anyone to draw the same sample again."""
+
+    seed: int
+    size: int
+    population: int
+    digest: str
+    drawn_at: datetime
+    drawn_by: str
+
+
+def sample_draw_of(selection: KeyItemSelection | None) -> SampleDraw | None:
+    if selection is None or not selection.sample_size:
+        return None
+    record = (
+        AuditRecord.objects.filter(
+            action=SAMPLE_ACTION,
+            object_type=KeyItemSelection._meta.label_lower,
+            object_id=str(selection.pk),
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if record is None:
+        return None
+    return SampleDraw(
+        seed=selection.seed,
+        size=selection.sample_size,
+        population=record.changes.get("population", 0),
+        digest=record.changes.get("population_sha256", ""),
+        drawn_at=record.occurred_at,
+        drawn_by=record.actor_name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Units under review, opinions
+
+
+@dataclass(frozen=True)
+class UnitReview:
+    """Where one town or first-level unit stands in steps 2–4."""
+
+    unit: Organisation
+    package: Submission | None
+    key_items: int
+    opinions_draft: int
+    opinions_sent: int
+    feedback: Feedback | None
+    opinions_after_compose: bool = False
+
+    @property
+    def package_sent(self) -> bool:
+        return self.package is not None and self.package.is_sent
+
+
+def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]) -> list[UnitReview]:
+    """One row per unit in six queries whatever the number of units. Unsent opinions are the
+    supervision section's drafts and count only for its staff."""
+    units = list(units.select_related("counterpart_section").order_by("code"))
+    packages = {
+        s.organisation_id: s
+        for s in Submission.objects.filter(cycle=cycle, step=Step.UNIT_TO_BUREAU, organisation__in=units)
+    }
+    opinions = {
+        row["organisation_id"]: row
+        for row in Opinion.objects.filter(
+            cycle=cycle, source=OpinionSource.SUPERVISION, organisation__in=units
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            draft=Count("pk", filter=Q(sent_at__isnull=True)),
+            sent=Count("pk", filter=Q(sent_at__isnull=False)),
+            last_sent=Max("sent_at"),
+        )
+    }
+    key_items = dict(
+        KeyItem.objects.filter(selection__cycle=cycle)
+        .annotate(unit_id=_package_unit("project__"))
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    feedbacks = {
+        f.organisation_id: f
+        for f in Feedback.objects.filter(cycle=cycle, organisation__in=units).annotate(
+            item_count=Count("items")
+        )
+    }
+    composed = dict(
+        AuditRecord.objects.filter(
+            action=COMPOSE_ACTION,
+            object_type=Feedback._meta.label_lower,
+            object_id__in=[str(f.pk) for f in feedbacks.values()],
+        )
+        .order_by()
+        .values_list("object_id")
+        .annotate(last=Max("occurred_at"))
+    )
+    sees_drafts = Role.SUPERVISION_STAFF in roles_of(user)
+    rows = []
+    for unit in units:
+        counts = opinions.get(unit.pk, {})
+        feedback = feedbacks.get(unit.pk)
+        last_composed = composed.get(str(feedback.pk)) if feedback else None
+        rows.append(
+            UnitReview(
+                unit=unit,
+                package=packages.get(unit.pk),
+                key_items=key_items.get(unit.pk, 0),
+                opinions_draft=counts.get("draft", 0) if sees_drafts else 0,
+                opinions_sent=counts.get("sent", 0),
+                feedback=feedback,
+                opinions_after_compose=bool(
+                    feedback is not None
+                    and feedback.state == FeedbackState.DRAFT
+                    and last_composed
+                    and counts.get("last_sent")
+                    and counts["last_sent"] > last_composed
+                ),
+            )
+        )
+    return rows
+
+
+def package_of(*, unit: Organisation, cycle: MonitoringCycle) -> Submission | None:
+    return Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
+
+
+def opinion_list(*, user, cycle: MonitoringCycle, unit: Organisation) -> QuerySet[Opinion]:
+    """The supervision section's opinions on a unit; until sent they are its drafts, seen only by its staff."""
+    opinions = Opinion.objects.filter(
+        cycle=cycle, organisation=unit, source=OpinionSource.SUPERVISION
+    ).select_related("project", "author")
+    if Role.SUPERVISION_STAFF not in roles_of(user):
+        opinions = opinions.filter(sent_at__isnull=False)
+    return opinions
+
+
+def opinion_get(*, user, cycle: MonitoringCycle, unit: Organisation, pk: int) -> Opinion:
+    return get_object_or_404(opinion_list(user=user, cycle=cycle, unit=unit), pk=pk)
+
+
+def warned_projects(*, unit: Organisation, cycle: MonitoringCycle) -> list[Project]:
+    """Red and yellow projects of a unit's package, red first, each with `report_level` and `warning_list`."""
+    projects = list(
+        unit_projects(unit=unit, cycle=cycle)
+        .annotate(
+            cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
+            report_level=F("cycle_report__level"),
+            report_id=F("cycle_report__id"),
+        )
+        .filter(report_level__in=[WarningLevel.RED, WarningLevel.YELLOW])
+        .select_related("owner")
+        .order_by(Case(When(report_level=WarningLevel.RED, then=0), default=1), "owner__code", "code")
+    )
+    attach_warning_messages(projects)
+    return projects
+
+
+# ---------------------------------------------------------------------------------------------------
+# 附件2
+
+
+def feedback_list(*, user, cycle: MonitoringCycle | None = None) -> QuerySet[Feedback]:
+    """附件2 the person may read: the bureau's sections and leaders theirs to review, a unit only its own
+    once issued."""
+    memberships = [m for m in memberships_of(user) if m.organisation.is_active]
+    roles = {m.role for m in memberships}
+    if roles & DISTRICT_WIDE_ROLES:
+        scope = Q()
+    else:
+        section_ids = [m.organisation_id for m in memberships if m.role == Role.COUNTERPART_STAFF]
+        unit_ids = [m.organisation_id for m in memberships if m.role in UNIT_ROLES]
+        scope = Q(organisation__counterpart_section_id__in=section_ids) | Q(
+            organisation_id__in=unit_ids, state=FeedbackState.ISSUED
+        )
+    feedbacks = Feedback.objects.filter(scope, organisation__is_classified=False).select_related(
+        "cycle", "organisation", "organisation__counterpart_section", "approved_by"
+    )
+    if cycle is not None:
+        feedbacks = feedbacks.filter(cycle=cycle)
+    return feedbacks.order_by("-cycle__year", "organisation__code")
+
+
+def feedback_get(*, user, pk: int) -> Feedback:
+    return get_object_or_404(feedback_list(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class FeedbackHeader:
+    """The header figures of 附件2, computed from the data whenever it is shown."""
+
+    unit: Organisation
+    period_label: str
+    submitted_at: datetime | None
+    late_days: int
+    projects: int
+    budget: Decimal
+    paid: Decimal
+    levels: dict[str, int]
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return self.paid / self.budget if self.budget else None
+
+    @property
+    def submission_label(self) -> str:
+        if self.submitted_at is None:
+            return "未报送"
+        sent_on = f"{timezone.localdate(self.submitted_at):%Y-%m-%d}报送"
+        return f"{sent_on}，逾期 {self.late_days} 天" if self.late_days else f"{sent_on}，按时报送"
+
+    @property
+    def red(self) -> int:
+        return self.levels.get(WarningLevel.RED, 0)
+
+    @property
+    def yellow(self) -> int:
+        return self.levels.get(WarningLevel.YELLOW, 0)
+
+    @property
+    def green(self) -> int:
+        return self.levels.get(WarningLevel.GREEN, 0)
+
+
+def feedback_header(feedback: Feedback) -> FeedbackHeader:
+    cycle, unit = feedback.cycle, feedback.organisation
+    package = package_of(unit=unit, cycle=cycle)
+    projects = unit_projects(unit=unit, cycle=cycle)
+    totals = totals_of(totals_by_unit(projects=projects, up_to_month=cycle.period_end_month))
+    levels = dict(
+        AnalysisReport.objects.filter(cycle=cycle, project__in=projects.values("pk"))
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    sent = package is not None and package.is_sent
+    return FeedbackHeader(
+        unit=unit,
+        period_label=cycle.period_label,
+        submitted_at=package.submitted_at if sent else None,
+        late_days=package.late_days if sent else 0,
+        projects=totals.projects,
+        budget=totals.budget,
+        paid=totals.paid,
+        levels=levels,
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """An item of 附件2 with its project's figures (budget, executed, level) and its evidence file names."""
+
+    item: FeedbackItem
+    budget: Decimal | None
+    paid: Decimal | None
+    level: str
+    evidence: tuple[str, ...]
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return self.paid / self.budget if self.budget else None
+
+
+def feedback_rows(feedback: Feedback) -> list[FeedbackRow]:
+    """Items in order with their figures, in four queries whatever the number of items."""
+    cycle = feedback.cycle
+    items = list(feedback.items.select_related("project").prefetch_related("evidence").order_by("position"))
+    ids = {item.project_id for item in items if item.project_id}
+    figures = (
+        Project.objects.filter(pk__in=ids)
+        .annotate(budget_total=budget_expression(), paid=paid_to_date_subquery(cycle.period_end_month))
+        .in_bulk()
+    )
+    levels = dict(
+        AnalysisReport.objects.filter(cycle=cycle, project_id__in=ids).values_list("project_id", "level")
+    )
+    rows = []
+    for item in items:
+        project = figures.get(item.project_id)
+        rows.append(
+            FeedbackRow(
+                item=item,
+                budget=project.budget_total if project else None,
+                paid=project.paid if project else None,
+                level=levels.get(item.project_id, ""),
+                evidence=tuple(e.original_name for e in item.evidence.all()),
+            )
+        )
+    return rows
+
+
+def feedback_timeline(feedback: Feedback) -> QuerySet[AuditRecord]:
+    return (
+        AuditRecord.objects.filter(object_type=Feedback._meta.label_lower, object_id=str(feedback.pk))
+        .select_related("organisation")
+        .order_by("occurred_at", "id")
+    )

@@ -1,0 +1,608 @@
+"""Step 5 (第十一条 4, 第十三条): every transition allowed and refused by actor and state, evidence checked on
+its bytes before it is stored, scope in both directions (another unit's item or file is a 404), the overdue
+flag, the closing of a 附件2 and of the round, and the pages with and without htmx."""
+
+import io
+import zipfile
+from datetime import timedelta
+
+import docx
+import openpyxl
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.audit.models import AuditRecord
+from jixiao.organisations.models import Role
+from jixiao.review import rectification
+from jixiao.review.models import (
+    Evidence,
+    Feedback,
+    FeedbackItem,
+    FeedbackState,
+    OpinionSource,
+    RectificationState,
+)
+from jixiao.review.rectification import (
+    cycle_rectification_closed,
+    evidence_add,
+    evidence_remove,
+    feedback_closed,
+    overdue_items,
+    rectification_item_list,
+    rectification_progress,
+    rectification_respond,
+    rectification_send_back,
+    rectification_verify,
+)
+from jixiao.workflow.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def today():
+    return timezone.localdate()
+
+
+def issue(district, unit, *, items=2, due=None, state=FeedbackState.ISSUED) -> Feedback:
+    """A 附件2 as the composition step leaves it, with `items` problems."""
+    feedback = Feedback.objects.create(
+        cycle=district.cycle,
+        organisation=unit,
+        state=state,
+        issued_at=timezone.now() if state == FeedbackState.ISSUED else None,
+    )
+    for position in range(1, items + 1):
+        FeedbackItem.objects.create(
+            feedback=feedback,
+            position=position,
+            problem=f"问题{position}：资金支付进度滞后",
+            requirement=f"要求{position}：加快支付并说明原因",
+            due_date=due or today() + timedelta(days=30),
+            source=OpinionSource.COUNTERPART,
+        )
+    return feedback
+
+
+@pytest.fixture
+def town_feedback(district):
+    return issue(district, district.town)
+
+
+@pytest.fixture
+def item(town_feedback):
+    return town_feedback.items.get(position=1)
+
+
+def answer(item, user):
+    return rectification_respond(
+        item=item, response="已完成资金拨付。", completed_on=today(), acting_user=user
+    )
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("整改说明")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "整改台账"
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def macro_docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+        )
+        archive.writestr("word/vbaProject.bin", b"\x00" * 16)
+    return buffer.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run in DOS mode."
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def stored_files(media_root) -> list:
+    return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Answering
+
+
+@pytest.mark.parametrize("role", [Role.FILLER, Role.UNIT_LEADER])
+def test_the_units_people_answer_and_both_sections_are_told(
+    district, item, make_user, role, django_capture_on_commit_callbacks
+):
+    user = make_user(district.town, role)
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = answer(item, user)
+    assert answered.state == RectificationState.RESPONDED
+    assert answered.responded_at is not None and answered.completed_on == today()
+    record = AuditRecord.objects.get(action="rectification.respond")
+    assert (record.from_state, record.to_state, record.actor_id, record.organisation_id) == (
+        "open",
+        "responded",
+        user.pk,
+        district.town.pk,
+    )
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"counterpart_a", "supervision_staff"}
+
+
+def test_nothing_is_told_before_commit(district, item, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        answer(item, district.town_filler)
+    assert callbacks and not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "counterpart_a",
+        "supervision_staff",
+        "bureau_leader",
+        "p1_leader",
+        "s1_filler",
+        "agency_staff",
+        "nobody",
+    ],
+)
+def test_only_the_units_people_answer(district, item, username):
+    with pytest.raises(PermissionDenied):
+        answer(item, district.users[username])
+    item.refresh_from_db()
+    assert item.state == RectificationState.OPEN
+
+
+def test_an_answer_needs_what_was_done_and_when_not_in_the_future(district, item):
+    with pytest.raises(ValidationError) as refused:
+        rectification_respond(item=item, response="  ", completed_on=None, acting_user=district.town_filler)
+    assert set(refused.value.message_dict) == {"response", "completed_on"}
+    with pytest.raises(ValidationError) as refused:
+        rectification_respond(
+            item=item,
+            response="正在整改",
+            completed_on=today() + timedelta(days=1),
+            acting_user=district.town_filler,
+        )
+    assert "不能晚于今天" in refused.value.message_dict["completed_on"][0]
+    assert not AuditRecord.objects.filter(action="rectification.respond").exists()
+
+
+@pytest.mark.parametrize("state", [FeedbackState.DRAFT, FeedbackState.APPROVED])
+def test_no_answer_before_the_feedback_is_issued(district, state):
+    feedback = issue(district, district.town, state=state)
+    with pytest.raises(ValidationError, match="尚未下达"):
+        answer(feedback.items.first(), district.town_filler)
+
+
+def test_an_answered_or_verified_item_is_not_answered_again(district, item):
+    answer(item, district.town_filler)
+    with pytest.raises(ValidationError, match="已报整改情况"):
+        answer(item, district.town_filler)
+    rectification_verify(item=item, acting_user=district.counterpart_a)
+    with pytest.raises(ValidationError, match="已核查销号"):
+        answer(item, district.town_filler)
+    assert AuditRecord.objects.filter(action="rectification.respond").count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Verifying and sending back
+
+
+@pytest.mark.parametrize(
+    ("username", "section"), [("counterpart_a", "section_a"), ("supervision_staff", "supervision")]
+)
+def test_the_counterpart_or_the_supervision_section_verifies(
+    district, item, username, section, django_capture_on_commit_callbacks
+):
+    answer(item, district.town_filler)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        verified = rectification_verify(item=item, acting_user=district.users[username], comment="材料齐全")
+    assert verified.state == RectificationState.VERIFIED and verified.verified_at is not None
+    record = AuditRecord.objects.get(action="rectification.verify")
+    assert (record.from_state, record.to_state, record.comment) == ("responded", "verified", "材料齐全")
+    assert record.organisation == getattr(district, section)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["town_filler"]
+
+
+@pytest.mark.parametrize(
+    "username", ["counterpart_b", "bureau_leader", "town_filler", "p1_leader", "agency_staff"]
+)
+def test_others_do_not_verify_or_send_back(district, item, username):
+    answer(item, district.town_filler)
+    user = district.users[username]
+    with pytest.raises(PermissionDenied):
+        rectification_verify(item=item, acting_user=user)
+    with pytest.raises(PermissionDenied):
+        rectification_send_back(item=item, comment="不合格", acting_user=user)
+    item.refresh_from_db()
+    assert item.state == RectificationState.RESPONDED
+
+
+def test_only_an_answered_item_is_verified_or_sent_back(district, item):
+    with pytest.raises(ValidationError, match="待整改"):
+        rectification_verify(item=item, acting_user=district.counterpart_a)
+    with pytest.raises(ValidationError, match="待整改"):
+        rectification_send_back(item=item, comment="不合格", acting_user=district.counterpart_a)
+    answer(item, district.town_filler)
+    rectification_verify(item=item, acting_user=district.counterpart_a)
+    with pytest.raises(ValidationError):
+        rectification_verify(item=item, acting_user=district.counterpart_a)
+    assert AuditRecord.objects.filter(action="rectification.verify").count() == 1
+
+
+def test_send_back_needs_a_reason_tells_the_unit_and_reopens_the_answer(
+    district, item, django_capture_on_commit_callbacks
+):
+    answer(item, district.town_filler)
+    with pytest.raises(ValidationError) as refused:
+        rectification_send_back(item=item, comment=" ", acting_user=district.counterpart_a)
+    assert "comment" in refused.value.message_dict
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        back = rectification_send_back(item=item, comment="缺少拨付凭证", acting_user=district.counterpart_a)
+    assert back.state == RectificationState.SENT_BACK and back.verification_comment == "缺少拨付凭证"
+    notice = Notification.objects.get()
+    assert notice.recipient == district.town_filler and "缺少拨付凭证" in notice.message
+    again = answer(item, district.town_filler)
+    assert again.state == RectificationState.RESPONDED
+    record = AuditRecord.objects.filter(action="rectification.respond").latest("id")
+    assert (record.from_state, record.to_state) == ("sent_back", "responded")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Evidence
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extension"),
+    [
+        ("拨付凭证.pdf", pdf_bytes(), "pdf"),
+        ("现场照片.JPG", JPG, "jpg"),
+        ("现场照片.jpeg", JPG, "jpg"),
+        ("截图.png", PNG, "png"),
+        ("整改说明.docx", docx_bytes(), "docx"),
+        ("整改台账.xlsx", xlsx_bytes(), "xlsx"),
+    ],
+)
+def test_allowed_types_are_stored_under_a_random_name(district, item, media_root, name, content, extension):
+    evidence = evidence_add(item=item, upload=upload(name, content), acting_user=district.town_filler)
+    assert evidence.original_name == name
+    assert evidence.file.name.startswith("evidence/") and evidence.file.name.endswith(f".{extension}")
+    assert name.rpartition(".")[0] not in evidence.file.name
+    assert [path.read_bytes() for path in stored_files(media_root)] == [content]
+    record = AuditRecord.objects.get(action="evidence.upload")
+    assert record.comment == name and len(record.changes["sha256"]) == 64
+
+
+def test_a_program_renamed_pdf_is_refused_and_nothing_is_stored(district, item, media_root):
+    with pytest.raises(ValidationError) as refused:
+        evidence_add(item=item, upload=upload("整改报告.pdf", EXE), acting_user=district.town_filler)
+    assert "扩展名与内容不符" in refused.value.messages[0]
+    assert not Evidence.objects.exists()
+    assert stored_files(media_root) == []
+    assert not AuditRecord.objects.filter(action="evidence.upload").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.exe", EXE, "类型不允许上传"),
+        ("无扩展名", pdf_bytes(), "类型不允许上传"),
+        ("整改说明.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "类型不允许上传"),
+        ("报告.pdf", docx_bytes(), "不是 PDF"),
+        ("说明.docx", xlsx_bytes(), "不是 Word"),
+        ("台账.xlsx", docx_bytes(), "不是 Excel"),
+        ("照片.png", JPG, "不是 PNG"),
+        ("说明.docx", macro_docx_bytes(), "含宏"),
+        ("空白.pdf", b"", "空文件"),
+    ],
+)
+def test_wrong_files_are_refused_with_the_reason(district, item, media_root, name, content, message):
+    with pytest.raises(ValidationError) as refused:
+        evidence_add(item=item, upload=upload(name, content), acting_user=district.town_filler)
+    assert message in refused.value.messages[0]
+    assert not Evidence.objects.exists() and stored_files(media_root) == []
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(district, item, media_root, monkeypatch):
+    monkeypatch.setattr(rectification, "MAX_EVIDENCE_BYTES", 1024)
+    big = upload("大文件.pdf", pdf_bytes() + b"0" * 2048)
+    with pytest.raises(ValidationError, match="超过"):
+        evidence_add(item=item, upload=big, acting_user=district.town_filler)
+    assert big.tell() == 0
+    assert stored_files(media_root) == []
+
+
+def test_evidence_is_the_units_and_frozen_once_verified(district, item, media_root):
+    with pytest.raises(PermissionDenied):
+        evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.counterpart_a)
+    evidence = evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
+    answer(item, district.town_filler)
+    evidence_add(item=item, upload=upload("补充.pdf", pdf_bytes()), acting_user=district.town_filler)
+    rectification_verify(item=item, acting_user=district.counterpart_a)
+    with pytest.raises(ValidationError, match="已核查销号"):
+        evidence_add(item=item, upload=upload("b.pdf", pdf_bytes()), acting_user=district.town_filler)
+    with pytest.raises(ValidationError, match="已核查销号"):
+        evidence_remove(evidence=evidence, acting_user=district.town_filler)
+    assert item.evidence.count() == 2 and len(stored_files(media_root)) == 2
+
+
+def test_removing_evidence_deletes_the_file_after_commit(
+    district, item, media_root, django_capture_on_commit_callbacks
+):
+    evidence = evidence_add(
+        item=item, upload=upload("错传.pdf", pdf_bytes()), acting_user=district.town_filler
+    )
+    with pytest.raises(PermissionDenied):
+        evidence_remove(evidence=evidence, acting_user=district.counterpart_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        evidence_remove(evidence=evidence, acting_user=district.town_filler)
+    assert not Evidence.objects.exists() and len(stored_files(media_root)) == 1
+    callbacks[0]()
+    assert stored_files(media_root) == []
+    assert AuditRecord.objects.get(action="evidence.remove").comment == "错传.pdf"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scope, overdue, closing
+
+
+def test_each_person_sees_the_items_of_their_own_scope(district, town_feedback):
+    p1_feedback = issue(district, district.p1, items=1)
+    p2_feedback = issue(district, district.p2, items=1)
+    issue(district, district.s2, items=1, state=FeedbackState.DRAFT)
+    expected = {
+        "town_filler": {town_feedback},
+        "p1_leader": {p1_feedback},
+        "s1_filler": set(),
+        "counterpart_a": {town_feedback, p1_feedback},
+        "counterpart_b": {p2_feedback},
+        "supervision_staff": {town_feedback, p1_feedback, p2_feedback},
+        "bureau_leader": {town_feedback, p1_feedback, p2_feedback},
+        "agency_staff": set(),
+        "sysadmin": set(),
+        "nobody": set(),
+    }
+    for username, feedbacks in expected.items():
+        seen = {i.feedback for i in rectification_item_list(user=district.users[username])}
+        assert seen == feedbacks, username
+
+
+def test_an_item_not_verified_after_its_due_date_is_overdue(district):
+    late = issue(district, district.town, items=3, due=today() - timedelta(days=1))
+    first, second, third = late.items.order_by("position")
+    answer(second, district.town_filler)
+    answer(third, district.town_filler)
+    rectification_verify(item=third, acting_user=district.counterpart_a)
+    issue(district, district.p2, items=1, due=today() - timedelta(days=5))
+    first.refresh_from_db()
+    assert first.is_overdue
+    third.refresh_from_db()
+    assert not third.is_overdue
+    town_items = [first.pk, second.pk]
+    assert [i.pk for i in overdue_items(user=district.town_filler)] == town_items
+    assert [i.pk for i in overdue_items(user=district.counterpart_a)] == town_items
+    assert overdue_items(user=district.bureau_leader).count() == 3
+    assert overdue_items(user=district.counterpart_b).count() == 1
+    assert not overdue_items(user=district.p1_leader).exists()
+
+
+def test_due_today_is_not_yet_overdue(district):
+    feedback = issue(district, district.town, items=1, due=today())
+    assert not feedback.items.get().is_overdue
+    assert not overdue_items(user=district.town_filler).exists()
+
+
+def test_a_feedback_and_the_round_close_when_every_item_is_verified(district, town_feedback):
+    assert not cycle_rectification_closed(district.cycle)
+    p1_feedback = issue(district, district.p1, items=1, state=FeedbackState.APPROVED)
+    empty = issue(district, district.p2, items=0)
+    assert feedback_closed(empty)
+    for item in town_feedback.items.all():
+        answer(item, district.town_filler)
+        assert not feedback_closed(town_feedback)
+        rectification_verify(item=item, acting_user=district.supervision_staff)
+    assert feedback_closed(town_feedback)
+    assert not cycle_rectification_closed(district.cycle), "p1's 附件2 is not issued yet"
+    Feedback.objects.filter(pk=p1_feedback.pk).update(state=FeedbackState.ISSUED)
+    assert not cycle_rectification_closed(district.cycle)
+    p1_item = p1_feedback.items.get()
+    answer(p1_item, district.p1_leader)
+    rectification_verify(item=p1_item, acting_user=district.counterpart_a)
+    assert cycle_rectification_closed(district.cycle)
+
+
+def test_progress_counts_per_unit_in_scope(district, town_feedback):
+    issue(district, district.p2, items=1, due=today() - timedelta(days=2))
+    first, second = town_feedback.items.order_by("position")
+    answer(first, district.town_filler)
+    answer(second, district.town_filler)
+    rectification_send_back(item=second, comment="不完整", acting_user=district.counterpart_a)
+    rows = rectification_progress(user=district.counterpart_a, cycle=district.cycle)
+    assert [(r.feedback, r.total, r.open, r.responded, r.sent_back, r.verified, r.overdue) for r in rows] == [
+        (town_feedback, 2, 0, 1, 1, 0, 0)
+    ]
+    district_rows = rectification_progress(user=district.bureau_leader, cycle=district.cycle)
+    assert {(r.feedback.organisation.code, r.overdue, r.closed) for r in district_rows} == {
+        ("T", 0, False),
+        ("P2", 1, False),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pages
+
+
+def page(client, user, name, *args, **kwargs):
+    client.force_login(user)
+    return client.get(reverse(name, args=args), **kwargs)
+
+
+def test_the_unit_page_shows_answer_forms_and_due_badges(client, district, town_feedback):
+    response = page(client, district.town_filler, "rectification:feedback", town_feedback.pk)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.count("报送整改落实情况</button>") == 2
+    assert "还剩 30 天" in text and "核查通过" not in text
+
+
+def test_the_bureau_page_shows_verification_of_answered_items(client, district, town_feedback, item):
+    answer(item, district.town_filler)
+    text = page(client, district.counterpart_a, "rectification:feedback", town_feedback.pk).content.decode()
+    assert text.count("核查通过，销号") == 1 and "报送整改落实情况</button>" not in text
+
+
+def test_an_overdue_item_is_flagged_on_the_page_and_the_overview(client, district):
+    feedback = issue(district, district.town, items=1, due=today() - timedelta(days=4))
+    text = page(client, district.town_filler, "rectification:feedback", feedback.pk).content.decode()
+    assert "已逾期 4 天" in text
+    overview = page(client, district.bureau_leader, "rectification:cycle", district.cycle.pk).content.decode()
+    assert "已逾期 4 天" in overview and "本轮整改尚未闭环" in overview
+
+
+@pytest.mark.parametrize("username", ["p1_leader", "s1_filler", "counterpart_b"])
+def test_another_units_feedback_item_and_file_are_not_found(client, district, item, username):
+    evidence = evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
+    client.force_login(district.users[username])
+    assert client.get(reverse("rectification:feedback", args=[item.feedback_id])).status_code == 404
+    assert client.get(reverse("rectification:evidence_download", args=[evidence.pk])).status_code == 404
+    for name in ("respond", "verify", "send_back", "evidence_upload"):
+        assert client.post(reverse(f"rectification:{name}", args=[item.pk])).status_code == 404
+    assert client.post(reverse("rectification:evidence_delete", args=[evidence.pk])).status_code == 404
+    item.refresh_from_db()
+    assert item.state == RectificationState.OPEN and Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize("username", ["sysadmin", "auditor", "agency_staff", "nobody"])
+def test_people_without_a_business_role_are_refused(client, district, town_feedback, username):
+    assert page(client, district.users[username], "rectification:index").status_code == 403
+    assert (
+        page(client, district.users[username], "rectification:feedback", town_feedback.pk).status_code == 403
+    )
+
+
+def test_a_draft_feedback_has_no_rectification_page(client, district):
+    draft = issue(district, district.town, state=FeedbackState.DRAFT)
+    assert page(client, district.town_filler, "rectification:feedback", draft.pk).status_code == 404
+
+
+@pytest.mark.parametrize("username", ["town_filler", "counterpart_a", "supervision_staff", "bureau_leader"])
+def test_evidence_downloads_to_those_who_see_the_item(client, district, item, username):
+    evidence = evidence_add(
+        item=item, upload=upload("拨付凭证.pdf", pdf_bytes()), acting_user=district.town_filler
+    )
+    response = page(client, district.users[username], "rectification:evidence_download", evidence.pk)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert client.get(f"/{settings.MEDIA_URL}{evidence.file.name}").status_code == 404, "never public"
+
+
+def test_answer_through_the_page_without_and_with_htmx(client, district, town_feedback):
+    first, second = town_feedback.items.order_by("position")
+    client.force_login(district.town_filler)
+    url = reverse("rectification:respond", args=[first.pk])
+    response = client.post(url, {"response": "已整改", "completed_on": today().isoformat()})
+    assert response.status_code == 302 and response.url.endswith(f"#item-{first.pk}")
+    refused = client.post(
+        reverse("rectification:respond", args=[second.pk]), {"response": ""}, headers={"HX-Request": "true"}
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 200 and f'id="item-{second.pk}"' in text and "请填写整改落实情况" in text
+    assert "<html" not in text
+    done = client.post(
+        reverse("rectification:respond", args=[second.pk]),
+        {"response": "已整改", "completed_on": today().isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    assert "已报整改情况" in done.content.decode()
+    assert FeedbackItem.objects.filter(state=RectificationState.RESPONDED).count() == 2
+
+
+def test_a_refused_answer_without_htmx_keeps_what_was_typed(client, district, item):
+    client.force_login(district.town_filler)
+    response = client.post(
+        reverse("rectification:respond", args=[item.pk]),
+        {"response": "我们已经整改", "completed_on": (today() + timedelta(days=3)).isoformat()},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "我们已经整改" in text and "不能晚于今天" in text
+
+
+def test_upload_through_the_page_keeps_good_files_and_names_refused_ones(client, district, item, media_root):
+    client.force_login(district.town_filler)
+    response = client.post(
+        reverse("rectification:evidence_upload", args=[item.pk]),
+        {"files": [upload("凭证.pdf", pdf_bytes()), upload("病毒.pdf", EXE)]},
+        headers={"HX-Request": "true"},
+    )
+    text = response.content.decode()
+    assert "已上传 1 个佐证材料" in text and "病毒.pdf" in text and "扩展名与内容不符" in text
+    assert list(Evidence.objects.values_list("original_name", flat=True)) == ["凭证.pdf"]
+    assert len(stored_files(media_root)) == 1
+
+
+def test_send_back_and_verify_through_the_page(client, district, town_feedback):
+    first, second = town_feedback.items.order_by("position")
+    answer(first, district.town_filler)
+    answer(second, district.town_filler)
+    client.force_login(district.counterpart_a)
+    refused = client.post(
+        reverse("rectification:send_back", args=[first.pk]), {"comment": ""}, headers={"HX-Request": "true"}
+    )
+    assert "退回时请写明核查意见" in refused.content.decode()
+    client.post(reverse("rectification:send_back", args=[first.pk]), {"comment": "凭证不全"})
+    client.post(reverse("rectification:verify", args=[second.pk]), {"comment": ""})
+    states = dict(FeedbackItem.objects.values_list("position", "state"))
+    assert states == {1: RectificationState.SENT_BACK, 2: RectificationState.VERIFIED}
+
+
+def test_the_overview_counts_units_and_shows_the_round_closing(client, district, town_feedback, make_user):
+    issue(district, district.p2, items=1)
+    p2_leader = make_user(district.p2, Role.UNIT_LEADER)
+    text = page(client, district.counterpart_a, "rectification:index").content.decode()
+    assert "东镇" in text and "区农业农村局" not in text and "本轮整改尚未闭环" in text
+    assert "区农业农村局" in page(client, district.bureau_leader, "rectification:index").content.decode()
+    for feedback in Feedback.objects.all():
+        for item in feedback.items.all():
+            answer(item, district.town_filler if feedback == town_feedback else p2_leader)
+            rectification_verify(item=item, acting_user=district.supervision_staff)
+    text = page(client, district.counterpart_a, "rectification:index").content.decode()
+    assert "本轮整改已闭环" in text and "已全部销号" in text
+
+
+def test_the_unit_overview_has_no_round_status(client, district, town_feedback):
+    text = page(client, district.town_filler, "rectification:index").content.decode()
+    assert "东镇" in text and "本轮整改" not in text

@@ -1,0 +1,407 @@
+"""Pages of the bureau's review: the supervision section's workbench (step 3), the counterpart section's
+workbench (step 4) and 附件2. Views read through scoped selectors and write through services only."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from jixiao.audit.services import audit_record
+from jixiao.core.permissions import require_roles
+from jixiao.monitoring.selectors import cycle_current
+from jixiao.organisations.models import Role
+from jixiao.organisations.selectors import primary_organisation, roles_of
+from jixiao.review.documents import feedback_docx, feedback_filename, feedback_xlsx
+from jixiao.review.forms import (
+    FeedbackItemForm,
+    FeedbackTextForm,
+    ManualPickForm,
+    OpinionForm,
+    RankingFilterForm,
+    SampleForm,
+    item_project_choices,
+)
+from jixiao.review.models import FeedbackState, KeyItemSource
+from jixiao.review.selectors import (
+    feedback_get,
+    feedback_header,
+    feedback_list,
+    feedback_rows,
+    feedback_timeline,
+    key_item_get,
+    key_item_list,
+    key_selection_of,
+    opinion_get,
+    opinion_list,
+    package_of,
+    project_ranking,
+    ranking_rows,
+    review_cycle_get,
+    review_unit_get,
+    review_unit_list,
+    reviewed_projects,
+    risk_rules,
+    sample_draw_of,
+    unit_overview,
+)
+from jixiao.review.services import (
+    can_compose,
+    can_supervise,
+    feedback_approve,
+    feedback_compose,
+    feedback_issue,
+    feedback_item_add,
+    feedback_item_remove,
+    feedback_item_update,
+    feedback_update,
+    key_item_mark,
+    key_item_unmark,
+    key_items_draw,
+    opinion_create,
+    opinion_delete,
+    opinions_send,
+)
+
+PAGE_SIZE = 50
+REVIEWERS = (Role.SUPERVISION_STAFF, Role.COUNTERPART_STAFF, Role.BUREAU_LEADER)
+FEEDBACK_READERS = (*REVIEWERS, Role.FILLER, Role.UNIT_LEADER)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _crumbs(*trail) -> list:
+    return [("财政审核", reverse("review:index")), *trail]
+
+
+def _posted_pk(request, name: str) -> int | None:
+    """An id from the form, or None (a 404 for the lookup) when it is missing or not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _report(request, exc: ValidationError) -> None:
+    for problem in exc.messages:
+        messages.error(request, problem)
+
+
+@require_roles(*FEEDBACK_READERS)
+def review_index(request):
+    """财政审核: the workbenches of the current cycle for the person's roles and every 附件2 they may read."""
+    cycle = cycle_current()
+    roles = roles_of(request.user)
+    page = Paginator(feedback_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "cycle": cycle,
+        "page": page,
+        "shows_supervision": bool(roles & set(REVIEWERS)),
+        "shows_counterpart": bool(roles & {Role.COUNTERPART_STAFF, Role.BUREAU_LEADER}),
+        "crumbs": [("财政审核", None)],
+    }
+    return render(request, "review/index.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Step 3: supervision section
+
+
+@require_roles(*REVIEWERS)
+def supervision_workbench(request, cycle_pk: int):
+    """重点审核: the risk ranking, the random sample, the key items and each unit's opinions."""
+    cycle = review_cycle_get(pk=cycle_pk)
+    user = request.user
+    if request.method == "POST":
+        if not can_supervise(user):
+            raise PermissionDenied
+        try:
+            message = _supervision_act(request, cycle)
+        except ValidationError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, message)
+        return redirect(request.get_full_path())
+    filters = RankingFilterForm(request.GET or None, user=user)
+    ranking = project_ranking(user=user, cycle=cycle, **filters.filters())
+    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "cycle": cycle,
+        "filters": filters,
+        "page": page,
+        "rows": ranking_rows(page=page, cycle=cycle),
+        "query": query.urlencode(),
+        "may_supervise": can_supervise(user),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "review/_ranking.html", context)
+    selection = key_selection_of(cycle)
+    context |= {
+        "selection": selection,
+        "draw": sample_draw_of(selection),
+        "risk_rules": risk_rules(),
+        "key_items": key_item_list(user=user, cycle=cycle),
+        "units": unit_overview(user=user, cycle=cycle, units=review_unit_list(user=user)),
+        "sample_form": SampleForm(),
+        "manual_form": ManualPickForm(user=user, cycle=cycle),
+        "crumbs": _crumbs(("重点审核与审核意见", None)),
+    }
+    return render(request, "review/supervision.html", context)
+
+
+def _supervision_act(request, cycle) -> str:
+    user, action = request.user, request.POST.get("action", "")
+    if action == "sample":
+        form = SampleForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["size"])
+        selection = key_items_draw(cycle=cycle, size=form.cleaned_data["size"], acting_user=user)
+        return f"已随机抽取 {selection.sample_size} 个项目，种子 {selection.seed}。"
+    if action == "mark":
+        project = get_object_or_404(
+            reviewed_projects(user=user, cycle=cycle), pk=_posted_pk(request, "project")
+        )
+        key_item_mark(cycle=cycle, project=project, source=KeyItemSource.RISK, acting_user=user)
+        return f"已将“{project.name}”列为重点审核项目。"
+    if action == "manual":
+        form = ManualPickForm(request.POST, user=user, cycle=cycle)
+        if not form.is_valid():
+            raise ValidationError(form.errors["project"])
+        project = form.cleaned_data["project"]
+        key_item_mark(cycle=cycle, project=project, source=KeyItemSource.MANUAL, acting_user=user)
+        return f"已将“{project.name}”列为重点审核项目。"
+    if action == "unmark":
+        item = key_item_get(user=user, cycle=cycle, pk=_posted_pk(request, "item"))
+        key_item_unmark(item=item, acting_user=user)
+        return f"已将“{item.project.name}”移出重点审核清单。"
+    raise ValidationError("未知的操作。")
+
+
+@require_roles(*REVIEWERS)
+def supervision_unit(request, cycle_pk: int, unit_pk: int):
+    """One unit's opinions from the supervision section: written per project or for the unit, then sent."""
+    cycle = review_cycle_get(pk=cycle_pk)
+    unit = review_unit_get(user=request.user, pk=unit_pk)
+    user = request.user
+    form = OpinionForm(unit=unit, cycle=cycle, initial={"project": request.GET.get("project")})
+    if request.method == "POST":
+        if not can_supervise(user):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action == "create":
+            form = OpinionForm(request.POST, unit=unit, cycle=cycle)
+            if form.is_valid():
+                try:
+                    opinion_create(cycle=cycle, unit=unit, acting_user=user, **form.cleaned_data)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, "意见已保存，尚未送对口服务股室。")
+                    return redirect(request.path)
+        else:
+            try:
+                messages.success(request, _opinion_act(request, cycle, unit, action))
+            except ValidationError as exc:
+                _report(request, exc)
+            return redirect(request.path)
+    context = {
+        "cycle": cycle,
+        "unit": unit,
+        "package": package_of(unit=unit, cycle=cycle),
+        "opinions": opinion_list(user=user, cycle=cycle, unit=unit),
+        "key_items": key_item_list(user=user, cycle=cycle, unit=unit),
+        "form": form,
+        "may_supervise": can_supervise(user),
+        "crumbs": _crumbs(
+            ("重点审核与审核意见", reverse("review:supervision", args=[cycle.pk])), (unit.name, None)
+        ),
+    }
+    return render(request, "review/supervision_unit.html", context)
+
+
+def _opinion_act(request, cycle, unit, action: str) -> str:
+    user = request.user
+    if action == "delete":
+        opinion = opinion_get(user=user, cycle=cycle, unit=unit, pk=_posted_pk(request, "opinion"))
+        opinion_delete(opinion=opinion, acting_user=user)
+        return "意见已删除。"
+    if action == "send":
+        sent = opinions_send(cycle=cycle, unit=unit, acting_user=user)
+        return f"已将 {sent} 条意见送{unit.counterpart_section.name}。"
+    raise ValidationError("未知的操作。")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Step 4: counterpart section and 附件2
+
+
+@require_roles(Role.COUNTERPART_STAFF, Role.BUREAU_LEADER)
+def counterpart_workbench(request, cycle_pk: int):
+    """The section's units: package state, opinions received from supervision and 附件2 with its actions."""
+    cycle = review_cycle_get(pk=cycle_pk)
+    user = request.user
+    if request.method == "POST":
+        unit = review_unit_get(user=user, pk=_posted_pk(request, "unit"))
+        try:
+            feedback = feedback_compose(cycle=cycle, unit=unit, acting_user=user)
+        except ValidationError as exc:
+            _report(request, exc)
+            return redirect(request.path)
+        messages.success(request, f"已生成{unit.name}的综合意见反馈表，请逐条审核修改。")
+        return redirect("review:feedback", feedback.pk)
+    units = review_unit_list(user=user)
+    rows = unit_overview(user=user, cycle=cycle, units=units)
+    context = {
+        "cycle": cycle,
+        "rows": rows,
+        "composable": {row.unit.pk for row in rows if can_compose(user, row.unit)},
+        "crumbs": _crumbs(("综合意见反馈表", None)),
+    }
+    return render(request, "review/counterpart.html", context)
+
+
+@require_roles(*FEEDBACK_READERS)
+def feedback_detail(request, pk: int):
+    """附件2: the edit page while it is a draft for its counterpart section, the read page otherwise."""
+    feedback = feedback_get(user=request.user, pk=pk)
+    may_act = can_compose(request.user, feedback.organisation)
+    bound: dict = {}
+    if request.method == "POST":
+        if not may_act:
+            raise PermissionDenied
+        response, bound = _feedback_act(request, feedback)
+        if response is not None:
+            return response
+    rows = feedback_rows(feedback)
+    editable = may_act and feedback.state == FeedbackState.DRAFT
+    context = {
+        "feedback": feedback,
+        "cycle": feedback.cycle,
+        "header": feedback_header(feedback),
+        "rows": rows,
+        "timeline": feedback_timeline(feedback),
+        "may_act": may_act,
+        "crumbs": _crumbs(
+            *(
+                [("综合意见反馈表", reverse("review:counterpart", args=[feedback.cycle_id]))]
+                if Role.COUNTERPART_STAFF in roles_of(request.user)
+                else []
+            ),
+            (f"{feedback.organisation.name} · {feedback.cycle.year}年度", None),
+        ),
+    }
+    if not editable:
+        return render(request, "review/feedback_detail.html", context)
+    projects = item_project_choices(feedback)
+    context |= {
+        "item_forms": [
+            (
+                row,
+                bound.get(row.item.pk)
+                or FeedbackItemForm(
+                    projects=projects,
+                    prefix=f"item-{row.item.pk}",
+                    initial={
+                        "project": row.item.project_id,
+                        "problem": row.item.problem,
+                        "requirement": row.item.requirement,
+                        "due_date": row.item.due_date,
+                    },
+                ),
+            )
+            for row in rows
+        ],
+        "new_item": bound.get("new")
+        or FeedbackItemForm(
+            projects=projects, prefix="new", initial={"due_date": feedback.cycle.due_rectification_report}
+        ),
+        "texts": bound.get("texts")
+        or FeedbackTextForm(
+            initial={
+                "counterpart_opinion": feedback.counterpart_opinion,
+                "overall_opinion": feedback.overall_opinion,
+            }
+        ),
+    }
+    return render(request, "review/feedback_edit.html", context)
+
+
+def _feedback_act(request, feedback):
+    """Run one action; a redirect when done, else the bound forms to show again with their errors."""
+    user, action = request.user, request.POST.get("action", "")
+    done = redirect(request.path)
+    try:
+        if action == "texts":
+            form = FeedbackTextForm(request.POST)
+            form.is_valid()
+            feedback_update(feedback=feedback, values=form.cleaned_data, acting_user=user)
+            messages.success(request, "意见已保存。")
+            return done, {}
+        if action in ("add_item", "update_item"):
+            item = None
+            if action == "update_item":
+                item = get_object_or_404(feedback.items, pk=_posted_pk(request, "item"))
+            key = item.pk if item else "new"
+            form = FeedbackItemForm(
+                request.POST, projects=item_project_choices(feedback), prefix=f"item-{key}" if item else "new"
+            )
+            if not form.is_valid():
+                return None, {key: form}
+            try:
+                if item is None:
+                    item = feedback_item_add(feedback=feedback, values=form.cleaned_data, acting_user=user)
+                    messages.success(request, f"已增加第 {item.position} 条。")
+                else:
+                    feedback_item_update(item=item, values=form.cleaned_data, acting_user=user)
+                    messages.success(request, f"第 {item.position} 条已保存。")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None, {key: form}
+            return done, {}
+        if action == "remove_item":
+            item = get_object_or_404(feedback.items, pk=_posted_pk(request, "item"))
+            feedback_item_remove(item=item, acting_user=user)
+            messages.success(request, f"已删除第 {item.position} 条。")
+        elif action == "compose":
+            feedback_compose(cycle=feedback.cycle, unit=feedback.organisation, acting_user=user)
+            messages.success(request, "已按最新的预警和监督股意见重新生成问题清单。")
+        elif action == "approve":
+            feedback_approve(feedback=feedback, acting_user=user)
+            messages.success(request, "综合意见反馈表已审定，可以下达。")
+        elif action == "issue":
+            feedback_issue(feedback=feedback, acting_user=user)
+            messages.success(request, f"已下达{feedback.organisation.name}。")
+        else:
+            raise ValidationError("未知的操作。")
+    except ValidationError as exc:
+        _report(request, exc)
+    return done, {}
+
+
+def _download(request, pk: int, build, extension: str, content_type: str) -> HttpResponse:
+    feedback = feedback_get(user=request.user, pk=pk)
+    content = build(feedback)
+    audit_record(
+        actor=request.user,
+        action="feedback.export",
+        target=feedback,
+        organisation=primary_organisation(request.user),
+        comment=extension,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    filename = quote(feedback_filename(feedback, extension))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@require_roles(*FEEDBACK_READERS)
+def feedback_xlsx_download(request, pk: int):
+    return _download(request, pk, feedback_xlsx, "xlsx", XLSX_TYPE)
+
+
+@require_roles(*FEEDBACK_READERS)
+def feedback_docx_download(request, pk: int):
+    return _download(request, pk, feedback_docx, "docx", DOCX_TYPE)
