@@ -9,6 +9,8 @@ from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, subtree_q
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
+from jixiao.review.rectification import cycle_rectification_closed, overdue_items
+from jixiao.review.selectors import feedback_list
 from jixiao.workflow.services import submission_for
 
 
@@ -28,6 +30,14 @@ def _deadlines(cycle: MonitoringCycle | None, fields: list[str]) -> list[tuple[s
         return []
     return [(label, due) for name, label, due in cycle.due_dates() if name in fields]
 
+
+BUSINESS_ROLES = {
+    Role.FILLER,
+    Role.UNIT_LEADER,
+    Role.COUNTERPART_STAFF,
+    Role.SUPERVISION_STAFF,
+    Role.BUREAU_LEADER,
+}
 
 UNIT_DEADLINES = {
     OrganisationKind.SECONDARY_UNIT: ["due_unit_to_primary"],
@@ -79,6 +89,8 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
     memberships = [m for m in memberships_of(user) if m.organisation.is_active]
     roles = {m.role for m in memberships}
     panels: list[Panel] = []
+    overdue = overdue_items(user=user).count() if roles & BUSINESS_ROLES else 0
+    issued = {f.organisation_id: f for f in feedback_list(user=user, cycle=cycle)} if cycle else {}
 
     for unit in {m.organisation for m in memberships if m.role in UNIT_ROLES}:
         subtree = organisation_list(user=user).filter(path__startswith=unit.path).order_by("path")
@@ -94,6 +106,8 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 extra={
                     "levels": _report_levels(projects.filter(owner__path__startswith=unit.path), cycle),
                     "package": _package(unit, cycle),
+                    "feedback": issued.get(unit.pk),
+                    "overdue": overdue,
                 },
             )
         )
@@ -109,6 +123,7 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 totals=totals,
                 rows=rows,
                 deadlines=_deadlines(cycle, SECTION_DEADLINES),
+                extra={"overdue": overdue},
             )
         )
 
@@ -126,7 +141,12 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 totals=totals_of(by_unit),
                 rows=lagging,
                 deadlines=_deadlines(cycle, SECTION_DEADLINES),
-                extra={"key_projects": projects.filter(is_key_project=True).count()},
+                extra={
+                    "key_projects": projects.filter(is_key_project=True).count(),
+                    "overdue": overdue,
+                    "closed": cycle is not None and cycle_rectification_closed(cycle),
+                    "supervision": Role.SUPERVISION_STAFF in roles,
+                },
             )
         )
 
