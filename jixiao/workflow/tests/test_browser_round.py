@@ -5,6 +5,7 @@ import pytest
 from jixiao.conftest import screenshot
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.organisations.models import Role
+from jixiao.review.models import Feedback, KeyItem, Opinion
 from jixiao.workflow.models import Submission, SubmissionState
 from jixiao.workflow.tests.test_services import EXPLANATION
 
@@ -35,7 +36,7 @@ def fill_report(page, district, project, *, explain: bool):
     page.get_by_text("已保存。").wait_for()
 
 
-def test_step_one_and_two_across_roles(browser_page, district, make_user):
+def test_a_whole_round_across_roles(browser_page, district, make_user):
     page = browser_page
     page.on("dialog", lambda dialog: dialog.accept())
     project = district.project_s1
@@ -110,3 +111,55 @@ def test_step_one_and_two_across_roles(browser_page, district, make_user):
     page.get_by_role("link", name="审核", exact=True).first.wait_for()
     screenshot(page, "round-06-counterpart-receives")
     assert Submission.objects.get(organisation=district.p1).state == SubmissionState.SUBMITTED
+
+    # 6. Supervision picks a key item and writes an opinion on the first-level unit, sent to its section.
+    page.login(district.supervision_staff)
+    page.goto(f"{page.base_url}/review/{district.cycle.pk}/supervision/")
+    page.get_by_role("button", name="列为重点审核").first.click()
+    page.get_by_text("人工选取").wait_for()
+    assert KeyItem.objects.count() == 1
+    page.goto(f"{page.base_url}/review/{district.cycle.pk}/supervision/units/{district.p1.pk}/")
+    page.select_option("#id_project", str(district.project_p1.pk))
+    page.fill("#id_problem", "项目预算执行严重滞后，资金未支出")
+    page.fill("#id_requirement", "请制定支付计划，9月底前完成首笔支付")
+    page.get_by_role("button", name="保存意见").click()
+    page.click("#send-opinions")
+    page.locator("#opinions").get_by_text("项目预算执行严重滞后").wait_for()
+    screenshot(page, "round-07-supervision-opinion")
+    assert Opinion.objects.get().sent_at is not None
+
+    # 7. The counterpart section composes 附件2 from the warnings and the opinion, approves and issues it.
+    page.login(district.counterpart_a)
+    page.goto(f"{page.base_url}/review/{district.cycle.pk}/counterpart/")
+    page.get_by_role("button", name="生成综合意见反馈表").click()
+    page.locator("#items").wait_for()
+    page.fill("#id_counterpart_opinion", "材料基本齐全，部分项目执行滞后")
+    page.fill("#id_overall_opinion", "请按问题清单逐项整改，11月30日前报送整改落实情况")
+    page.locator("#opinions").get_by_role("button", name="保存意见").click()
+    page.click("#approve-feedback")
+    page.click("#issue-feedback")
+    page.locator("#go-rectification").wait_for()
+    screenshot(page, "round-08-counterpart-issues-feedback")
+    feedback = Feedback.objects.get(organisation=district.p1)
+    assert feedback.state == "issued" and feedback.items.count() >= 2
+
+    # 8. The unit answers every item with what it did and when.
+    page.login(district.p1_leader)
+    page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
+    for item in feedback.items.order_by("position"):
+        article = page.locator(f"#item-{item.pk}")
+        article.locator("textarea").fill("已制定支付计划并完成首笔支付，培训已补充安排")
+        article.locator("input[type=date]").fill("2026-11-20")
+        article.get_by_role("button", name="报送整改落实情况").click()
+        page.locator(f"#item-{item.pk}").get_by_text("已报整改情况").first.wait_for()
+    screenshot(page, "round-09-unit-answers")
+
+    # 9. The bureau verifies each answer; the round shows closed.
+    page.login(district.counterpart_a)
+    page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
+    for item in feedback.items.order_by("position"):
+        page.locator(f"#item-{item.pk}").get_by_role("button", name="核查通过，销号").click()
+        page.locator(f"#item-{item.pk}").get_by_text("已核查销号").first.wait_for()
+    page.login(district.bureau_leader)
+    page.get_by_text("已下达的整改问题已全部核查销号，本轮整改闭环。").wait_for()
+    screenshot(page, "round-10-round-closed")
