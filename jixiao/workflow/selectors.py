@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.models import CycleKind, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
 from jixiao.workflow.models import Step, Submission, SubmissionState
@@ -89,7 +89,7 @@ def incoming_packages(*, user, cycle: MonitoringCycle) -> list[tuple[str, list[E
                         expected_packages(senders=children, cycle=cycle, step=Step.UNIT_TO_PRIMARY),
                     )
                 )
-        if m.role == Role.COUNTERPART_STAFF:
+        if m.role == Role.COUNTERPART_STAFF and cycle.kind == CycleKind.ANNUAL:
             assigned = Organisation.objects.filter(counterpart_section=unit)
             groups.append(
                 (
@@ -97,6 +97,8 @@ def incoming_packages(*, user, cycle: MonitoringCycle) -> list[tuple[str, list[E
                     expected_packages(senders=assigned, cycle=cycle, step=Step.UNIT_TO_BUREAU),
                 )
             )
+    if cycle.kind == CycleKind.SELF_INITIATED:
+        return groups  # a self-initiated round stays inside its unit
     if any(m.role in (Role.SUPERVISION_STAFF, Role.BUREAU_LEADER) for m in memberships):
         units = Organisation.objects.filter(kind__in=[OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT])
         groups.append(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, MonitoringCycle
+from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.monitoring.selectors import report_readiness
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
@@ -70,14 +70,24 @@ def can_open(user, submission: Submission) -> bool:
 
 
 def submission_for(*, organisation: Organisation, cycle: MonitoringCycle) -> Submission:
-    """The organisation's package in the cycle (unsaved until the first action on it)."""
+    """The organisation's package in the cycle (unsaved until the first action on it).
+
+    A self-initiated cycle (自行开展) runs the same flow inside the unit that opened it: the units below it
+    send to it, and nothing goes to the bureau.
+    """
     step = step_of(organisation)
+    receiver = receiver_of(organisation)
+    if cycle.kind == CycleKind.SELF_INITIATED:
+        owner = cycle.organisation
+        if organisation.pk == owner.pk or not organisation.is_within(owner):
+            raise ValidationError("自行开展的监控只在本单位内部报送：由下属单位报送本单位。")
+        step, receiver = Step.UNIT_TO_PRIMARY, organisation.parent
     found = Submission.objects.filter(cycle=cycle, organisation=organisation, step=step).first()
     return found or Submission(
         cycle=cycle,
         organisation=organisation,
         step=step,
-        receiver=receiver_of(organisation),
+        receiver=receiver,
         due_date=due_date_for(cycle, step),
     )
 

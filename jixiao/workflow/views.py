@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
-from jixiao.monitoring.models import AnalysisReport
-from jixiao.monitoring.selectors import cycle_current, cycle_get
+from jixiao.monitoring.models import AnalysisReport, CycleStatus
+from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
 from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
@@ -38,15 +38,32 @@ from jixiao.workflow.services import (
 )
 
 
+def _own_packages(user, cycle) -> list:
+    packages = []
+    for unit in sending_units(user=user):
+        try:
+            packages.append(submission_for(organisation=unit, cycle=cycle))
+        except ValidationError:
+            continue  # this unit sends nothing in this cycle (e.g. it opened the self-initiated cycle)
+    return packages
+
+
 def workflow_index(request):
-    """报送与审核: the person's own packages and the packages that come to them."""
-    cycle = cycle_current()
+    """报送与审核: the person's own packages and the packages that come to them, for the annual cycle or
+    (with ?cycle=) a self-initiated one."""
+    requested = request.GET.get("cycle", "")
+    cycle = cycle_get(user=request.user, pk=int(requested)) if requested.isdigit() else cycle_current()
+    cycles = cycle_list(user=request.user).filter(status=CycleStatus.OPEN)
     if cycle is None:
-        return render(request, "workflow/index.html", {"cycle": None, "crumbs": [("报送与审核", None)]})
-    own = [submission_for(organisation=unit, cycle=cycle) for unit in sending_units(user=request.user)]
+        return render(
+            request,
+            "workflow/index.html",
+            {"cycle": None, "cycles": cycles, "crumbs": [("报送与审核", None)]},
+        )
     context = {
         "cycle": cycle,
-        "own": own,
+        "cycles": cycles,
+        "own": _own_packages(request.user, cycle),
         "incoming": incoming_packages(user=request.user, cycle=cycle),
         "crumbs": [("报送与审核", None)],
     }

@@ -215,3 +215,45 @@ def test_budget_figures_are_untouched_by_the_flow(district, s1_leader_package):
     submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
     district.project_s1.refresh_from_db()
     assert district.project_s1.initial_fiscal == before == Decimal("1000000.00")
+
+
+def test_self_initiated_cycle_runs_inside_the_unit(district):
+    from jixiao.monitoring.services import cycle_open
+
+    own = cycle_open(
+        year=2026, acting_user=None, kind="self_initiated", organisation=district.p1, period_end_month=6
+    )
+    package = submission_for(organisation=district.s1, cycle=own)
+    assert package.step == Step.UNIT_TO_PRIMARY and package.receiver == district.p1
+    with pytest.raises(ValidationError):
+        submission_for(organisation=district.p1, cycle=own)  # the unit that opened it sends to nobody
+    with pytest.raises(ValidationError):
+        submission_for(organisation=district.s3, cycle=own)  # other units are not part of it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_give_one_transition(district, s1_leader_package):
+    """Two clicks at once: the row lock lets one through; the other then sees the new state and is refused."""
+    import threading
+
+    from django.db import connection
+
+    results = []
+
+    def click():
+        try:
+            package = submission_for(organisation=district.s1, cycle=district.cycle)
+            submission_submit(submission=package, acting_user=district.s1_leader)
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused"]
+    assert AuditRecord.objects.filter(action="submission.submit").count() == 1
