@@ -112,7 +112,7 @@ def _locked_selection(cycle: MonitoringCycle, acting_user) -> KeyItemSelection:
     KeyItemSelection.objects.get_or_create(
         cycle=cycle, defaults={"seed": secrets.randbits(32), "created_by": acting_user}
     )
-    return KeyItemSelection.objects.select_for_update().select_related("cycle").get(cycle=cycle)
+    return KeyItemSelection.objects.select_for_update(of=("self",)).select_related("cycle").get(cycle=cycle)
 
 
 @transaction.atomic
@@ -203,7 +203,7 @@ def key_item_unmark(*, item: KeyItem, acting_user) -> None:
     """Take a risk or manual pick off the list; sampled items leave only with a re-draw, so the stored
     seed always reproduces the sample shown."""
     section = _require_supervision(acting_user)
-    selection = KeyItemSelection.objects.select_for_update().select_related("cycle").get(pk=item.selection_id)
+    selection = KeyItemSelection.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=item.selection_id)
     _require_open(selection.cycle)
     item = KeyItem.objects.filter(pk=item.pk).select_related("project").first()
     if item is None:
@@ -221,7 +221,7 @@ def key_item_unmark(*, item: KeyItem, acting_user) -> None:
 
 
 def _locked_feedback_of(unit: Organisation, cycle: MonitoringCycle) -> Feedback | None:
-    return Feedback.objects.select_for_update().filter(cycle=cycle, organisation=unit).first()
+    return Feedback.objects.select_for_update(of=("self",)).filter(cycle=cycle, organisation=unit).first()
 
 
 def _refuse_after_approval(feedback: Feedback | None) -> None:
@@ -266,7 +266,7 @@ def opinion_create(
 def opinion_delete(*, opinion: Opinion, acting_user) -> None:
     """Only a draft: once sent, the counterpart section may already have merged it into 附件2."""
     section = _require_supervision(acting_user)
-    opinion = Opinion.objects.select_for_update().select_related("cycle", "project").get(pk=opinion.pk)
+    opinion = Opinion.objects.select_for_update(of=("self",)).select_related("cycle", "project").get(pk=opinion.pk)
     _require_open(opinion.cycle)
     if opinion.source != OpinionSource.SUPERVISION or opinion.sent_at is not None:
         raise ValidationError("意见已送对口服务股室，不能删除。")
@@ -289,7 +289,7 @@ def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) ->
         raise ValidationError(f"{unit.name}未指定对口服务股室，请先由系统管理员指定。")
     _refuse_after_approval(_locked_feedback_of(unit, cycle))
     drafts = list(
-        Opinion.objects.select_for_update().filter(
+        Opinion.objects.select_for_update(of=("self",)).filter(
             cycle=cycle, organisation=unit, source=OpinionSource.SUPERVISION, sent_at__isnull=True
         )
     )
@@ -319,7 +319,7 @@ def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) ->
 
 def _locked(feedback: Feedback) -> Feedback:
     return (
-        Feedback.objects.select_for_update()
+        Feedback.objects.select_for_update(of=("self",))
         .select_related("cycle", "organisation", "organisation__counterpart_section")
         .get(pk=feedback.pk)
     )

@@ -102,7 +102,7 @@ def _locked(submission: Submission) -> Submission:
             defaults={"receiver": submission.receiver, "due_date": submission.due_date},
         )
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("cycle", "organisation", "receiver")
         .get(cycle=submission.cycle, organisation=submission.organisation, step=submission.step)
     )
