@@ -203,7 +203,11 @@ def key_item_unmark(*, item: KeyItem, acting_user) -> None:
     """Take a risk or manual pick off the list; sampled items leave only with a re-draw, so the stored
     seed always reproduces the sample shown."""
     section = _require_supervision(acting_user)
-    selection = KeyItemSelection.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=item.selection_id)
+    selection = (
+        KeyItemSelection.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=item.selection_id)
+    )
     _require_open(selection.cycle)
     item = KeyItem.objects.filter(pk=item.pk).select_related("project").first()
     if item is None:
@@ -266,7 +270,9 @@ def opinion_create(
 def opinion_delete(*, opinion: Opinion, acting_user) -> None:
     """Only a draft: once sent, the counterpart section may already have merged it into 附件2."""
     section = _require_supervision(acting_user)
-    opinion = Opinion.objects.select_for_update(of=("self",)).select_related("cycle", "project").get(pk=opinion.pk)
+    opinion = (
+        Opinion.objects.select_for_update(of=("self",)).select_related("cycle", "project").get(pk=opinion.pk)
+    )
     _require_open(opinion.cycle)
     if opinion.source != OpinionSource.SUPERVISION or opinion.sent_at is not None:
         raise ValidationError("意见已送对口服务股室，不能删除。")
