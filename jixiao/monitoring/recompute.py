@@ -41,10 +41,11 @@ REPORTS_SQL = """
     ) paid ON paid.project_id = r.project_id
     WHERE r.cycle_id = %s ORDER BY r.id
 """
+# Columns after the report id are in the field order of rules.IndicatorFigures.
 INDICATORS_SQL = """
-    SELECT r.id, i.id, i.name, i.unit, i.category, i.comparator, i.value_type, i.progress_type,
+    SELECT r.id, i.id, i.name, i.category, i.comparator, i.value_type, i.progress_type,
            i.target_number, i.target_date, e.actual_number, e.actual_date, e.projected_number,
-           e.projected_date, e.likelihood, e.self_assessment
+           e.projected_date, COALESCE(e.likelihood, ''), COALESCE(e.self_assessment, ''), i.unit
     FROM {report} r
     JOIN {indicator} i ON i.version_id = r.target_version_id
     LEFT JOIN {entry} e ON e.report_id = r.id AND e.indicator_id = i.id
@@ -130,9 +131,9 @@ def _funds(row) -> rules.FundsFigures:
 
 
 def _figures(row) -> rules.IndicatorFigures:
-    """Positional construction (in the field order of IndicatorFigures): this runs once per indicator."""
-    (_report_id, key, name, unit, category, comparator, value_type, progress_type, target, due,
-     actual, actual_date, projected, projected_date, likelihood, self_assessment) = row  # fmt: skip
+    """The figures of one indicator row; SQLite's numbers and dates need typing, PostgreSQL's are typed."""
+    (_report_id, key, name, category, comparator, value_type, progress_type, target, due,
+     actual, actual_date, projected, projected_date, likelihood, self_assessment, unit) = row  # fmt: skip
     return rules.IndicatorFigures(
         key,
         name,
@@ -146,10 +147,14 @@ def _figures(row) -> rules.IndicatorFigures:
         _date(actual_date),
         _decimal(projected, FOUR_PLACES),
         _date(projected_date),
-        likelihood or "",
-        self_assessment or "",
+        likelihood,
+        self_assessment,
         unit,
     )
+
+
+def _typed_figures(row) -> rules.IndicatorFigures:
+    return rules.IndicatorFigures._make(row[1:])
 
 
 class _Writer:
@@ -217,9 +222,10 @@ def cycle_recompute_warnings(cycle: MonitoringCycle) -> RecomputeStats:
     stored = _ByReport(_stream(WARNINGS_SQL, [cycle.pk]))
     writer = _Writer()
     stats = RecomputeStats()
+    figures_of = _typed_figures if connection.vendor == "postgresql" else _figures
     for report in _stream(REPORTS_SQL, [month, cycle.pk]):
         report_id, level = report[0], report[1]
-        figures = [_figures(row) for row in indicators.take(report_id)]
+        figures = [figures_of(row) for row in indicators.take(report_id)]
         warnings = rules.project_warnings(
             _funds(report), figures, year=year, period_end_month=month, thresholds=thresholds
         )
