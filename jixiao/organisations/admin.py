@@ -6,11 +6,15 @@ whatever screen made the change.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.audit.services import audit_record
 from jixiao.organisations.models import Membership, Organisation, User
 from jixiao.organisations.services import organisation_save
+
+# Roles are held per organisation (Membership); Django's groups are not used.
+admin.site.unregister(Group)
 
 
 class MembershipInline(admin.TabularInline):
