@@ -4,6 +4,7 @@ Defaults suit development: an embedded SQLite database under var/ and the consol
 Production uses jixiao.settings_production, which refuses to start with unsafe values.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -83,7 +84,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     # Tests use a file too, so that locking behaves as in use (an in-memory database fails fast instead).
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-jixiao.sqlite3")}
+    # One file per test process, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-jixiao-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
