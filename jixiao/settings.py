@@ -107,6 +107,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: failures per username and per client address inside the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -4,13 +4,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from jixiao.core.env import env_bool, env_int
 from jixiao.settings import *  # noqa: F403
-from jixiao.settings import DEBUG, SECRET_KEY
+from jixiao.settings import DEBUG, REDIS_URL, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 
+if not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL is required: login throttling must be shared by every worker.")
+
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -2,6 +2,8 @@
 
 from contextvars import ContextVar
 
+from django.conf import settings
+
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
@@ -10,6 +12,13 @@ def current_ip() -> str | None:
 
 
 def client_ip_of(request) -> str | None:
+    """The client's address; behind N trusted proxies (TRUSTED_PROXY_COUNT), the Nth hop from the right of
+    X-Forwarded-For, which those proxies appended and the client cannot forge."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

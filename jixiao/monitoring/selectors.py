@@ -4,14 +4,24 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
-from jixiao.organisations.selectors import unit_scope_q
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
 from jixiao.projects.selectors import project_get
 
 
 def cycle_list(*, user) -> QuerySet[MonitoringCycle]:
-    """Annual cycles are public to every signed-in person; a self-initiated one only inside its unit's scope."""
+    """Annual cycles are open to every signed-in person; a self-initiated one to the people of the unit that
+    opened it and of the units below it (who report into it)."""
+    own_paths = [
+        m.organisation.path for m in memberships_of(user) if m.role in UNIT_ROLES and m.organisation.is_active
+    ]
+    inside = Q(pk__in=[])
+    for path in own_paths:
+        ancestors = [
+            f"/{'/'.join(path.strip('/').split('/')[:depth])}/" for depth in range(1, path.count("/"))
+        ]
+        inside |= Q(organisation__path__in=ancestors)
     return MonitoringCycle.objects.filter(
-        Q(kind=CycleKind.ANNUAL) | Q(unit_scope_q(user, via="organisation__"))
+        Q(kind=CycleKind.ANNUAL) | (Q(kind=CycleKind.SELF_INITIATED) & inside)
     ).select_related("organisation")
 
 

@@ -110,6 +110,8 @@ def report_save(
         raise ValidationError("该监控周期已结束，不能再修改。")
     if project.year != cycle.year:
         raise ValidationError("项目年度与监控周期不一致。")
+    if cycle.kind == CycleKind.SELF_INITIATED and not project.owner.is_within(cycle.organisation):
+        raise ValidationError("该项目不属于开展这次自行监控的单位。")
     report = AnalysisReport.objects.select_for_update().filter(project=project, cycle=cycle).first()
     if report is None:
         if project.current_target_id is None:

@@ -65,7 +65,7 @@ def project_scope_q(user) -> Q:
     scope = unit_scope_q(user, via="owner__")
     agency_ids = agency_ids_of(user)
     if agency_ids:
-        scope |= Q(agencies__in=agency_ids)
+        scope |= Q(agencies__in=agency_ids, owner__is_classified=False)
     return scope
 
 

@@ -8,8 +8,6 @@ issued 附件2 items to what the person may see (another unit's item is a 404, n
 """
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
@@ -23,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
+from jixiao.core.files import office_kind
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
@@ -68,7 +67,7 @@ def item_actions(user, item: FeedbackItem) -> ItemActions:
     unit = issued and can_respond(user, item.feedback)
     return ItemActions(
         respond=unit and item.state in RESPONDABLE_STATES,
-        evidence=unit and item.state != RectificationState.VERIFIED,
+        evidence=unit and item.state in RESPONDABLE_STATES,
         decide=issued and item.state == RectificationState.RESPONDED and can_verify(user, item.feedback),
     )
 
@@ -211,8 +210,6 @@ def rectification_progress(*, user, cycle: MonitoringCycle) -> list[FeedbackProg
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 30
-MAX_ZIP_ENTRIES = 2000
-MAX_CONTENT_TYPES_BYTES = 256 * 1024
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -238,33 +235,6 @@ ALLOWED_TEXT = "只能上传 PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx�
 ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
 
 
-def _office_kind(data: bytes) -> str | None:
-    """docx or xlsx from the package's content types; macro-enabled or encrypted packages are refused."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        return None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        return None
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise ValidationError("文件已加密，请取消密码保护后再上传。")
-    types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
-    if types is None or types.file_size > MAX_CONTENT_TYPES_BYTES:
-        return None
-    try:
-        content_types = archive.read(types)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        return None
-    if b"macroEnabled" in content_types or any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-        raise ValidationError("含宏的文件不能作为佐证材料上传，请另存为不含宏的 .docx 或 .xlsx 文件。")
-    if b"wordprocessingml.document.main+xml" in content_types:
-        return "docx"
-    if b"spreadsheetml.sheet.main+xml" in content_types:
-        return "xlsx"
-    return None
-
-
 def _content_kind(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -273,7 +243,7 @@ def _content_kind(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if data.startswith(b"PK\x03\x04"):
-        return _office_kind(data)
+        return office_kind(data)
     return None
 
 
@@ -473,8 +443,10 @@ def evidence_add(*, item: FeedbackItem, upload, acting_user) -> Evidence:
     item = _locked(item)
     _require_unit(acting_user, item, "上传佐证材料")
     _require_issued(item)
-    if item.state == RectificationState.VERIFIED:
-        raise ValidationError("该事项已核查销号，不能再修改佐证材料。")
+    if item.state not in RESPONDABLE_STATES:
+        raise ValidationError(
+            "整改情况已报送（或已核查销号），佐证材料不能再修改；如需补充请待区财政局退回。"
+        )
     if item.evidence.count() >= MAX_EVIDENCE_PER_ITEM:
         raise ValidationError(f"每个事项最多上传 {MAX_EVIDENCE_PER_ITEM} 个佐证材料。")
     data, extension = evidence_check(upload)
@@ -505,8 +477,10 @@ def evidence_remove(*, evidence: Evidence, acting_user) -> None:
     """Take back a file uploaded by mistake; the stored file goes once the removal has committed."""
     item = _locked(evidence.item)
     _require_unit(acting_user, item, "删除佐证材料")
-    if item.state == RectificationState.VERIFIED:
-        raise ValidationError("该事项已核查销号，不能再修改佐证材料。")
+    if item.state not in RESPONDABLE_STATES:
+        raise ValidationError(
+            "整改情况已报送（或已核查销号），佐证材料不能再修改；如需补充请待区财政局退回。"
+        )
     evidence = Evidence.objects.filter(pk=evidence.pk, item=item).first()
     if evidence is None:
         raise ValidationError("该佐证材料已被删除。")

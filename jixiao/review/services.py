@@ -566,6 +566,7 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     _require_open(feedback.cycle)
     if feedback.state != FeedbackState.APPROVED:
         raise ValidationError(f"综合意见反馈表当前为“{feedback.get_state_display()}”，审定后才能下达。")
+    _require_package_sent(unit, feedback.cycle)
     feedback.state = FeedbackState.ISSUED
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
+from jixiao.core.files import office_kind
+from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, CycleStatus, MonitoringCycle
 from jixiao.monitoring.selectors import report_readiness
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
 from jixiao.projects.models import Project
+from jixiao.review.models import Feedback, FeedbackState
 from jixiao.workflow.models import Notification, Step, Submission, SubmissionState, due_date_for
 
 
@@ -200,11 +202,18 @@ def submission_save_explanation(*, submission: Submission, values: dict, acting_
 @transaction.atomic
 def submission_submit(*, submission: Submission, acting_user) -> Submission:
     submission = _locked(submission)
+    _refuse_unless(submission.cycle.status == CycleStatus.OPEN, "该监控周期已结束。")
     if not can_send(acting_user, submission):
         raise PermissionDenied("只有本单位负责人可以报送。")
     _refuse_unless(
         submission.state in (SubmissionState.DRAFT, SubmissionState.RETURNED),
         f"材料当前为“{submission.get_state_display()}”，不能再次报送。",
+    )
+    # Lock the reports first, so that a save racing this submit cannot slip unchecked content in.
+    list(
+        AnalysisReport.objects.select_for_update(of=("self",))
+        .filter(cycle=submission.cycle, project__owner=submission.organisation)
+        .values_list("pk", flat=True)
     )
     problems = submission_problems(submission)
     if problems:
@@ -282,6 +291,22 @@ def _decide(submission: Submission, acting_user, state: str, action: str, commen
         submission.state == SubmissionState.SUBMITTED,
         f"材料当前为“{submission.get_state_display()}”，不能审核。",
     )
+    if submission.step == Step.UNIT_TO_PRIMARY:
+        # What reached the bureau is fixed once the first-level unit has sent its own package.
+        receiver_package = Submission.objects.filter(
+            cycle=submission.cycle, organisation=submission.receiver, step=Step.UNIT_TO_BUREAU
+        ).first()
+        _refuse_unless(
+            receiver_package is None or not receiver_package.is_sent,
+            f"{submission.receiver.name}的材料已报送区财政局，不能再审核下属单位的材料；如需调整请先撤回或待区财政局退回。",
+        )
+    elif state == SubmissionState.RETURNED:
+        _refuse_unless(
+            not Feedback.objects.filter(cycle=submission.cycle, organisation=submission.organisation)
+            .exclude(state=FeedbackState.DRAFT)
+            .exists(),
+            "综合意见反馈表已审定，不能再退回报送材料。",
+        )
     submission.state = state
     submission.decided_at = timezone.now()
     submission.opened_at = submission.opened_at or submission.decided_at
@@ -333,15 +358,14 @@ DOCX_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _check_docx(upload) -> None:
-    """A Word (.docx) file: the right name, a zip container, a sane size — checked before it is stored."""
-    name = (upload.name or "").lower()
-    if not name.endswith(".docx"):
+    """A real Word document (not a renamed zip, macro file or spreadsheet), checked before it is stored."""
+    if not (upload.name or "").lower().endswith(".docx"):
         raise ValidationError("报告定稿须为 Word 文档（.docx）。")
     if upload.size > DOCX_MAX_BYTES:
         raise ValidationError("报告定稿不能超过 10 MB。")
-    head = upload.read(4)
+    data = upload.read()
     upload.seek(0)
-    if head != b"PK\x03\x04":
+    if office_kind(data) != "docx":
         raise ValidationError("文件不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx 后再上传。")
 
 
@@ -391,7 +415,7 @@ def submission_extend(*, submission: Submission, due_date, reason: str, acting_u
     if not can_extend(acting_user, submission):
         raise PermissionDenied("只有区财政局可以为单位延期。")
     _refuse_unless(bool(reason.strip()), "延期须说明原因。")
-    _refuse_unless(submission.state != SubmissionState.ACCEPTED, "材料已审核通过，无需延期。")
+    _refuse_unless(not submission.is_sent, "材料已报送，逾期天数以报送时为准，不能再延期。")
     previous = submission.due_date
     submission.due_date = due_date
     submission.extension_reason = reason.strip()

@@ -344,18 +344,20 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(district, item, m
     assert stored_files(media_root) == []
 
 
-def test_evidence_is_the_units_and_frozen_once_verified(district, item, media_root):
+def test_evidence_is_the_units_and_frozen_once_answered(district, item, media_root):
     with pytest.raises(PermissionDenied):
         evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.counterpart_a)
     evidence = evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
     answer(item, district.town_filler)
-    evidence_add(item=item, upload=upload("补充.pdf", pdf_bytes()), acting_user=district.town_filler)
-    rectification_verify(item=item, acting_user=district.counterpart_a)
-    with pytest.raises(ValidationError, match="已核查销号"):
-        evidence_add(item=item, upload=upload("b.pdf", pdf_bytes()), acting_user=district.town_filler)
-    with pytest.raises(ValidationError, match="已核查销号"):
+    # What the bureau checks is what the unit sent: no changes while it is being verified, nor after.
+    with pytest.raises(ValidationError, match="佐证材料不能再修改"):
+        evidence_add(item=item, upload=upload("补充.pdf", pdf_bytes()), acting_user=district.town_filler)
+    with pytest.raises(ValidationError, match="佐证材料不能再修改"):
         evidence_remove(evidence=evidence, acting_user=district.town_filler)
-    assert item.evidence.count() == 2 and len(stored_files(media_root)) == 2
+    rectification_verify(item=item, acting_user=district.counterpart_a)
+    with pytest.raises(ValidationError, match="佐证材料不能再修改"):
+        evidence_add(item=item, upload=upload("b.pdf", pdf_bytes()), acting_user=district.town_filler)
+    assert item.evidence.count() == 1 and len(stored_files(media_root)) == 1
 
 
 def test_removing_evidence_deletes_the_file_after_commit(
