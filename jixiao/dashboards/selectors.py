@@ -7,7 +7,13 @@ from django.db.models import Count
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
-from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, subtree_q
+from jixiao.organisations.selectors import (
+    UNIT_BROWSING_ROLES,
+    UNIT_ROLES,
+    memberships_of,
+    organisation_list,
+    subtree_q,
+)
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
 from jixiao.review.rectification import cycle_rectification_closed, overdue_items
 from jixiao.review.selectors import feedback_list
@@ -30,14 +36,6 @@ def _deadlines(cycle: MonitoringCycle | None, fields: list[str]) -> list[tuple[s
         return []
     return [(label, due) for name, label, due in cycle.due_dates() if name in fields]
 
-
-BUSINESS_ROLES = {
-    Role.FILLER,
-    Role.UNIT_LEADER,
-    Role.COUNTERPART_STAFF,
-    Role.SUPERVISION_STAFF,
-    Role.BUREAU_LEADER,
-}
 
 UNIT_DEADLINES = {
     OrganisationKind.SECONDARY_UNIT: ["due_unit_to_primary"],
@@ -89,7 +87,7 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
     memberships = [m for m in memberships_of(user) if m.organisation.is_active]
     roles = {m.role for m in memberships}
     panels: list[Panel] = []
-    overdue = overdue_items(user=user).count() if roles & BUSINESS_ROLES else 0
+    overdue = overdue_items(user=user).count() if roles & UNIT_BROWSING_ROLES else 0
     issued = {f.organisation_id: f for f in feedback_list(user=user, cycle=cycle)} if cycle else {}
 
     for unit in {m.organisation for m in memberships if m.role in UNIT_ROLES}:

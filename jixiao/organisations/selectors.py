@@ -18,6 +18,16 @@ from jixiao.organisations.models import (
 )
 
 UNIT_ROLES = {Role.FILLER, Role.UNIT_LEADER}
+# Roles that handle business data (the sysadmin and the auditor never do).
+BUSINESS_ROLES = {
+    *UNIT_ROLES,
+    Role.COUNTERPART_STAFF,
+    Role.SUPERVISION_STAFF,
+    Role.BUREAU_LEADER,
+    Role.AGENCY_STAFF,
+}
+# Business roles that work with units and their packages (an agency only tracks the projects entrusted to it).
+UNIT_BROWSING_ROLES = BUSINESS_ROLES - {Role.AGENCY_STAFF}
 DISTRICT_WIDE_ROLES = {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
 _NOTHING = Q(pk__in=[])
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.organisations.models import Role
-from jixiao.organisations.selectors import roles_of
+from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
 
 register = template.Library()
 
@@ -58,17 +58,6 @@ def due_badge(due: date | None):
     """ "还剩 N 天" / "今日截止" / "已逾期 N 天", in the colour of its urgency."""
     days = days_left(due)
     return {"due": due, "days": days, "overdue": -days if days is not None and days < 0 else 0}
-
-
-BUSINESS_ROLES = {
-    Role.FILLER,
-    Role.UNIT_LEADER,
-    Role.COUNTERPART_STAFF,
-    Role.SUPERVISION_STAFF,
-    Role.BUREAU_LEADER,
-    Role.AGENCY_STAFF,
-}
-UNIT_BROWSING_ROLES = BUSINESS_ROLES - {Role.AGENCY_STAFF}
 
 
 @register.simple_tag(takes_context=True)
