@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from jixiao.monitoring import rules
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
-from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth
+from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, budget_of
 
 FETCH_SIZE = 10_000
 FLUSH_EVERY = 5_000  # reports per write batch
@@ -109,14 +109,6 @@ class _ByReport:
         return taken
 
 
-def _budget(initial_fiscal, initial_other, adjusted_fiscal, adjusted_other) -> Decimal:
-    if adjusted_fiscal is None and adjusted_other is None:
-        return initial_fiscal + initial_other
-    fiscal = initial_fiscal if adjusted_fiscal is None else adjusted_fiscal
-    other = initial_other if adjusted_other is None else adjusted_other
-    return fiscal + other
-
-
 def _funds(row) -> rules.FundsFigures:
     _id, _level, projected_fiscal, projected_other, *budget_parts, paid = row
     projected_fiscal, projected_other = _decimal(projected_fiscal), _decimal(projected_other)
@@ -124,7 +116,7 @@ def _funds(row) -> rules.FundsFigures:
     if projected_fiscal is not None or projected_other is not None:
         projected = (projected_fiscal or ZERO) + (projected_other or ZERO)
     return rules.FundsFigures(
-        budget=_budget(*(_decimal(part) for part in budget_parts)),
+        budget=budget_of(*(_decimal(part) for part in budget_parts)),
         paid=_decimal(paid) or ZERO,
         projected=projected,
     )

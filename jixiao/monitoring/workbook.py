@@ -259,7 +259,7 @@ def _report_warnings(project, cycle, report, indicators) -> tuple[list[_Warned],
     return warned, rules.project_level(computed)
 
 
-def _wan(yuan: Decimal | None) -> float | None:
+def wan_number(yuan: Decimal | None) -> float | None:
     if yuan is None:
         return None
     return float(Decimal(yuan) / TEN_THOUSAND)
@@ -276,7 +276,7 @@ def _display_width(text: str) -> float:
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
 
 
-def _text_height(text: str, width: float, *, minimum: float = 18.0) -> float:
+def text_height(text: str, width: float, *, minimum: float = 18.0) -> float:
     """Row height (points) that shows `text` wrapped in a cell `width` characters wide."""
     if not text:
         return minimum
@@ -407,7 +407,7 @@ def export_report_workbook(
         w.label(row, 9, 10, right_label)
         w.put(row, 11, LAST_COLUMN, right_value, number_format=FMT_TEXT)
         w.height(
-            row, max(_text_height(str(left_value), w.width(3, 8)), _text_height(right_value, w.width(11, 17)))
+            row, max(text_height(str(left_value), w.width(3, 8)), text_height(right_value, w.width(11, 17)))
         )
         row += 1
 
@@ -443,7 +443,7 @@ def export_report_workbook(
             fiscal_paid,
             None,
             None,
-            _wan(report.projected_fiscal) if report is not None else None,
+            wan_number(report.projected_fiscal) if report is not None else None,
         ),
         (
             L_FUNDS_OTHER,
@@ -452,16 +452,16 @@ def export_report_workbook(
             other_paid,
             None,
             None,
-            _wan(report.projected_other) if report is not None else None,
+            wan_number(report.projected_other) if report is not None else None,
         ),
     ]
     funds_cells: dict[str, tuple[int, int]] = {}
     for index, (label, initial, adjusted, paid, rate_value, progress, projected) in enumerate(funds_rows):
         w.label(row, 1, 3, label, center=False)
         values = [
-            (_wan(initial), FMT_WAN),
-            (_wan(adjusted), FMT_WAN),
-            (_wan(paid), FMT_WAN),
+            (wan_number(initial), FMT_WAN),
+            (wan_number(adjusted), FMT_WAN),
+            (wan_number(paid), FMT_WAN),
             (rate_value, FMT_RATE),
             (progress, FMT_RATE),
             (projected, FMT_WAN),
@@ -486,7 +486,7 @@ def export_report_workbook(
         w.label(row, first, last, str(label))
         text = getattr(report, name) if report is not None else ""
         w.put(row + 1, first, last, text or None, alignment=WRAP_TOP, number_format=FMT_TEXT)
-        funds_texts.append(_text_height(text, w.width(first, last), minimum=45))
+        funds_texts.append(text_height(text, w.width(first, last), minimum=45))
     w.height(row, 20)
     w.height(row + 1, max(funds_texts))
     row += 2
@@ -495,12 +495,12 @@ def export_report_workbook(
     annual_goal = version.annual_goal if version is not None else ""
     w.label(row, 1, 3, L_ANNUAL_GOAL)
     w.put(row, 4, LAST_COLUMN, annual_goal)
-    w.height(row, _text_height(annual_goal, w.width(4, LAST_COLUMN), minimum=30))
+    w.height(row, text_height(annual_goal, w.width(4, LAST_COLUMN), minimum=30))
     row += 1
     goal_progress = report.goal_progress if report is not None else ""
     w.label(row, 1, 3, f"1—{month}月目标完成情况")
     w.put(row, 4, LAST_COLUMN, goal_progress or None, alignment=WRAP_TOP, number_format=FMT_TEXT)
-    w.height(row, _text_height(goal_progress, w.width(4, LAST_COLUMN), minimum=45))
+    w.height(row, text_height(goal_progress, w.width(4, LAST_COLUMN), minimum=45))
     row += 1
 
     # Indicator table.
@@ -618,7 +618,7 @@ def export_report_workbook(
         warn_fill = LEVEL_FILLS.get(_fill_level([item.level for item in row_warnings]) or "")
         put("warnings", text, fill=warn_fill, alignment=WRAP)
         texts.append((text, col["warnings"]))
-        w.height(row, max(_text_height(t, w.widths[c - 1], minimum=36) for t, c in texts))
+        w.height(row, max(text_height(t, w.widths[c - 1], minimum=36) for t, c in texts))
         row += 1
     if not indicators:
         w.put(row, 1, LAST_COLUMN, "该项目尚未设定绩效指标。", alignment=CENTER)
@@ -658,7 +658,7 @@ def export_report_workbook(
         text = getattr(report, name) if report is not None else ""
         w.label(row, 1, 3, f"{number}. {label}", center=False)
         w.put(row, 4, LAST_COLUMN, text or None, alignment=WRAP_TOP, number_format=FMT_TEXT)
-        w.height(row, _text_height(text, w.width(4, LAST_COLUMN), minimum=48))
+        w.height(row, text_height(text, w.width(4, LAST_COLUMN), minimum=48))
         row += 1
 
     # Footer.
@@ -688,19 +688,11 @@ def export_report_workbook(
     text = "\n".join(project_lines)
     w.label(row, 1, 3, L_PROJECT_WARNINGS)
     w.put(row, 4, LAST_COLUMN, text, fill=LEVEL_FILLS.get(level))
-    w.height(row, _text_height(text, w.width(4, LAST_COLUMN), minimum=30))
+    w.height(row, text_height(text, w.width(4, LAST_COLUMN), minimum=30))
     last_row = row
     w.borders(grid_start, last_row)
 
-    # Print setup: A4 landscape, one page wide, header rows repeated.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{last_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_landscape(ws, last_column=LAST_COLUMN, last_row=last_row)
     ws.sheet_view.zoomScale = 90
 
     _write_identification(wb, project=project, cycle=cycle, report=report, version=version)
@@ -729,6 +721,19 @@ def _write_identification(wb: Workbook, *, project, cycle, report, version) -> N
         ws.cell(row=index, column=2, value=value).number_format = (
             FMT_TEXT if isinstance(value, str) else "General"
         )
+
+
+def a4_landscape(ws, *, last_column: int, last_row: int) -> None:
+    """Print setup of every form the system exports: A4 landscape, one page wide, page numbers below."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

@@ -11,6 +11,16 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
+def budget_of(initial_fiscal: Decimal, initial_other: Decimal, adjusted_fiscal, adjusted_other) -> Decimal:
+    """B of warnings.md: the adjusted budget when either part was adjusted (a part left blank keeps its
+    initial amount), else the initial budget."""
+    if adjusted_fiscal is None and adjusted_other is None:
+        return initial_fiscal + initial_other
+    fiscal = initial_fiscal if adjusted_fiscal is None else adjusted_fiscal
+    other = initial_other if adjusted_other is None else adjusted_other
+    return fiscal + other
+
+
 class ProjectType(models.TextChoices):
     DEPARTMENT_SPECIAL = "department_special", _("部门预算专项")
     FISCAL_SPECIAL = "fiscal_special", _("财政专项资金")
@@ -84,18 +94,11 @@ class Project(models.Model):
 
     @property
     def adjusted_total(self) -> Decimal | None:
-        """The adjusted budget; a part left blank in an adjustment keeps its initial amount."""
-        if not self.is_adjusted:
-            return None
-        fiscal = self.initial_fiscal if self.adjusted_fiscal is None else self.adjusted_fiscal
-        other = self.initial_other if self.adjusted_other is None else self.adjusted_other
-        return fiscal + other
+        return self.budget if self.is_adjusted else None
 
     @property
     def budget(self) -> Decimal:
-        """B of warnings.md: the adjusted budget if set, else the initial one."""
-        adjusted = self.adjusted_total
-        return adjusted if adjusted is not None else self.initial_total
+        return budget_of(self.initial_fiscal, self.initial_other, self.adjusted_fiscal, self.adjusted_other)
 
 
 class ProjectMonth(models.Model):

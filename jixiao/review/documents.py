@@ -21,7 +21,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
 from jixiao.core.templatetags.jixiao import pct, wan
 from jixiao.monitoring.rules import LEVEL_LABELS
@@ -41,8 +40,9 @@ from jixiao.monitoring.workbook import (
     RIGHT,
     WRAP,
     WRAP_TOP,
-    _text_height,
-    _wan,
+    a4_landscape,
+    text_height,
+    wan_number,
     workbook_bytes,
 )
 from jixiao.review.models import Feedback
@@ -211,7 +211,7 @@ HEADER_SPANS = [((1, 2), (3, 6)), ((7, 7), (8, 9)), ((10, 11), (12, 15))]
 
 def _xlsx_cell(sheet: _Sheet, row: int, index: int, key: str, value, level: str) -> None:
     if key in MONEY_KEYS:
-        sheet.put(row, index, index, _wan(value), alignment=RIGHT, fmt=FMT_WAN)
+        sheet.put(row, index, index, wan_number(value), alignment=RIGHT, fmt=FMT_WAN)
     elif key == "rate":
         sheet.put(
             row, index, index, float(value) if value is not None else None, alignment=RIGHT, fmt=FMT_RATE
@@ -277,7 +277,7 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
         sheet.height(
             row,
             max(
-                _text_height(str(values[c.key] or ""), c.width, minimum=30)
+                text_height(str(values[c.key] or ""), c.width, minimum=30)
                 for c in COLUMNS
                 if isinstance(values[c.key], str)
             ),
@@ -293,7 +293,7 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
         sheet.label(row, 1, 2, label, rows=lines)
         if text:
             sheet.put(row, 3, LAST_COLUMN, text, alignment=WRAP_TOP, fmt=FMT_TEXT)
-            sheet.height(row, _text_height(text, sheet.width(3, LAST_COLUMN), minimum=45))
+            sheet.height(row, text_height(text, sheet.width(3, LAST_COLUMN), minimum=45))
         if signature:
             signature_row = row + lines - 1
             sheet.put(signature_row, 3, LAST_COLUMN, signature, alignment=RIGHT)
@@ -304,14 +304,7 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
         for column in range(1, LAST_COLUMN + 1):
             ws.cell(row=grid_row, column=column).border = BORDER
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{last_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_landscape(ws, last_column=LAST_COLUMN, last_row=last_row)
     wb.properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
     wb.properties.creator = "jixiao"
     return workbook_bytes(wb)

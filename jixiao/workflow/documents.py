@@ -24,7 +24,7 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
     ReportWarning,
 )
-from jixiao.monitoring.workbook import BORDER, CENTER, FONT, FONT_BOLD, FONT_TITLE, RIGHT, WRAP
+from jixiao.monitoring.workbook import BORDER, CENTER, FONT, FONT_BOLD, FONT_TITLE, RIGHT, WRAP, a4_landscape
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import ZERO, Project
 from jixiao.projects.selectors import budget_expression, paid_to_date_subquery
@@ -163,10 +163,7 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
         bold=True,
     )  # fmt: skip
     sheet.print_title_rows = "3:3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    a4_landscape(sheet, last_column=len(HEADERS), last_row=row - 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
