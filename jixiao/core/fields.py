@@ -48,8 +48,17 @@ class WanField(LenientDecimalField):
         return value
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date picker; its value must be ``yyyy-mm-dd`` whatever the locale says."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class LenientDateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = IsoDateInput
 
     def to_python(self, value):
         try:

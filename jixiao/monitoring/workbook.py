@@ -59,7 +59,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
-from django.utils.functional import Promise
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -70,6 +69,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from jixiao.audit.services import audit_record
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_date, parse_number
+from jixiao.core.xlsx import put_value
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ReportForm
@@ -313,8 +313,7 @@ class _SheetWriter:
     ):
         if last > first or rows > 1:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
-        cell = self.ws.cell(row=row, column=first)
-        cell.value = str(value) if isinstance(value, Promise) else value
+        cell = put_value(self.ws.cell(row=row, column=first), value)
         cell.font = font
         cell.alignment = alignment
         if fill is not None:
@@ -717,8 +716,8 @@ def _write_identification(wb: Workbook, *, project, cycle, report, version) -> N
         ("exported_at", timezone.localtime().isoformat(timespec="seconds")),
     ]
     for index, (key, value) in enumerate(rows, start=1):
-        ws.cell(row=index, column=1, value=key)
-        ws.cell(row=index, column=2, value=value).number_format = (
+        put_value(ws.cell(row=index, column=1), key)
+        put_value(ws.cell(row=index, column=2), value).number_format = (
             FMT_TEXT if isinstance(value, str) else "General"
         )
 

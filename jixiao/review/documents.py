@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from jixiao.core.templatetags.jixiao import pct, wan
+from jixiao.core.xlsx import put_value
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.monitoring.workbook import (
     BORDER,
@@ -188,7 +189,7 @@ class _Sheet:
     def put(self, row, first, last, value=None, *, rows=1, font=FONT, fill=None, alignment=WRAP, fmt=None):
         if last > first or rows > 1:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
-        cell = self.ws.cell(row=row, column=first, value=value)
+        cell = put_value(self.ws.cell(row=row, column=first), value)
         cell.font = font
         cell.alignment = alignment
         if fill is not None:

@@ -80,9 +80,7 @@ class FeedbackItemForm(forms.Form):
     project = forms.ChoiceField(label=_("项目"), required=False)
     problem = forms.CharField(label=_("监控发现的主要问题"), widget=forms.Textarea(attrs={"rows": 3}))
     requirement = forms.CharField(label=_("整改意见及要求"), widget=forms.Textarea(attrs={"rows": 3}))
-    due_date = LenientDateField(
-        label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due_date = LenientDateField(label=_("整改时限"))
 
     def __init__(self, *args, projects: list, **kwargs):
         super().__init__(*args, **kwargs)

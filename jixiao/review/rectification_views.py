@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.audit.models import AuditRecord
+from jixiao.core.fields import IsoDateInput
 from jixiao.core.permissions import require_roles
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
@@ -59,7 +60,7 @@ class RespondForm(forms.Form):
     completed_on = forms.DateField(
         label="完成时间",
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "narrow"}),
+        widget=IsoDateInput(attrs={"class": "narrow"}),
     )
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from jixiao.core.templatetags.jixiao import pct, wan
+from jixiao.core.xlsx import put_value
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     LEVEL_RANK,
@@ -106,10 +107,10 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
     sheet.title = "汇总表"
     last = get_column_letter(len(HEADERS))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = f"{settings.DISTRICT_NAME}{unit.name}项目预算绩效监控汇总表"
+    put_value(sheet["A1"], f"{settings.DISTRICT_NAME}{unit.name}项目预算绩效监控汇总表")
     sheet["A1"].font, sheet["A1"].alignment = FONT_TITLE, CENTER
     sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = f"（{cycle.year}年1—{cycle.period_end_month}月）    金额单位：万元"
+    put_value(sheet["A2"], f"（{cycle.year}年1—{cycle.period_end_month}月）    金额单位：万元")
     sheet["A2"].font, sheet["A2"].alignment = FONT, CENTER
     for column, (title, width) in enumerate(HEADERS, start=1):
         cell = sheet.cell(row=3, column=column, value=title)
@@ -120,7 +121,7 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
     def put(values, *, bold=False):
         nonlocal row
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = put_value(sheet.cell(row=row, column=column), value)
             cell.font = FONT_BOLD if bold else FONT
             cell.border = BORDER
             cell.alignment = RIGHT if column in (4, 5, 6) else WRAP

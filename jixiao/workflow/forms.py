@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.fields import IsoDateInput
 from jixiao.monitoring.models import NARRATIVE_FIELDS
 
 
@@ -23,5 +24,5 @@ class DecisionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    due_date = forms.DateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("新的截止日期"), widget=IsoDateInput)
     reason = forms.CharField(label=_("延期原因"), max_length=200)
