@@ -9,7 +9,7 @@ from jixiao.core.xlsx import put_value
 
 def test_text_that_looks_like_a_formula_stays_text():
     sheet = Workbook().active
-    for column, text in enumerate(["=100%", "=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)"], start=1):
+    for column, text in enumerate(["=100%", '=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)"], start=1):
         cell = put_value(sheet.cell(row=1, column=column), text)
         assert cell.data_type == "s"
         assert cell.value == text
