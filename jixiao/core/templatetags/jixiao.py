@@ -60,6 +60,22 @@ def due_badge(due: date | None):
     return {"due": due, "days": days, "overdue": -days if days is not None and days < 0 else 0}
 
 
+# Pages whose menu section is not their URL's namespace: 附件1 is reached from a project (项目 → 项目 →
+# 监控分析表), and the notifications behind the bell belong to no menu section.
+SECTION_OF_PAGE = {
+    "monitoring:report_edit": "projects",
+    "workflow:notifications": "",
+}
+
+
+def _section_of(resolver_match) -> str:
+    """The menu section a page belongs to: its URL namespace ("home" for the home page) unless listed."""
+    if resolver_match is None:
+        return ""
+    default = resolver_match.namespace or resolver_match.url_name or ""
+    return SECTION_OF_PAGE.get(resolver_match.view_name, default)
+
+
 @register.simple_tag(takes_context=True)
 def nav_items(context) -> list[dict]:
     """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
@@ -74,9 +90,9 @@ def nav_items(context) -> list[dict]:
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
     items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
-    current = request.resolver_match.view_name if request.resolver_match else ""
+    section = _section_of(request.resolver_match)
     return [
-        {"url": reverse(name), "label": label, "active": current.split(":")[0] == name.split(":")[0]}
+        {"url": reverse(name), "label": label, "active": name.split(":")[0] == section}
         for name, label, shown in items
         if shown
     ]
