@@ -1,3 +1,6 @@
+import re
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -46,6 +49,33 @@ ACTION_LABELS = {
     "evidence.upload": _("上传佐证材料"),
     "evidence.remove": _("删除佐证材料"),
 }
+
+
+NO_STATE = _("（无）")
+# The fields whose codes a record's from/to states hold, in the order a model's choices are looked up.
+STATE_FIELDS = ("state", "status", "source")
+VERSION_CODE = re.compile(r"r?(\d+)")
+
+
+def state_label(object_type: str, code: str) -> str:
+    """A state code as people read it: the label its model's choices give it ("open" of a cycle is
+    "进行中", of a rectification item "待整改"), a revision or version number as "第 N 版", "（无）" when empty.
+    """
+    if not code:
+        return str(NO_STATE)
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        model = None
+    if model is not None:
+        fields = {field.name: field for field in model._meta.get_fields() if getattr(field, "choices", None)}
+        for name in (*STATE_FIELDS, *fields):
+            choices = dict(fields[name].flatchoices) if name in fields else {}
+            if code in choices:
+                return str(choices[code])
+    if version := VERSION_CODE.fullmatch(code):
+        return f"第 {version.group(1)} 版"
+    return code
 
 
 class AuditRecordQuerySet(models.QuerySet):
@@ -112,3 +142,11 @@ class AuditRecord(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def from_state_label(self) -> str:
+        return state_label(self.object_type, self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return state_label(self.object_type, self.to_state)
