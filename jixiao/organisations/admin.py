@@ -17,6 +17,17 @@ from jixiao.organisations.services import organisation_save
 admin.site.unregister(Group)
 
 
+def yes_no_column(model, field_name: str):
+    """A list column showing 是/否: Django's tick icons carry English alternative text ("True")."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def column(obj) -> str:
+        return "是" if getattr(obj, field_name) else "否"
+
+    column.__name__ = f"{field_name}_shown"
+    return column
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
@@ -27,7 +38,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "counterpart_section", "is_classified", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "counterpart_section",
+        yes_no_column(Organisation, "is_classified"),
+        yes_no_column(Organisation, "is_active"),
+    ]
     list_filter = ["kind", "is_classified", "is_active", "counterpart_section"]
     search_fields = ["code", "name", "short_name"]
     autocomplete_fields = ["parent", "counterpart_section"]
@@ -48,7 +67,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "phone",
+        yes_no_column(User, "is_active"),
+        yes_no_column(User, "is_staff"),
+        "last_login",
+    ]
     search_fields = ["username", "full_name", "phone"]
     inlines = [MembershipInline]
     fieldsets = [

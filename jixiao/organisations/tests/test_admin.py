@@ -73,7 +73,7 @@ def test_new_cycle_form_starts_from_the_regulation_dates(admin_client):
     content = admin_client.get(
         reverse("admin:monitoring_monitoringcycle_add") + "?year=2027"
     ).content.decode()
-    assert "2027/09/10" in content and "2027/12/31" in content
+    assert "2027-09-10" in content and "2027-12-31" in content
 
 
 def test_changing_a_threshold_recomputes_the_cycle(admin_client, district):
