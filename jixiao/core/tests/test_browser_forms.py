@@ -2,8 +2,10 @@
 disabled buttons and links look disabled and take no clicks."""
 
 import pytest
+from django.urls import reverse
 
 from jixiao.conftest import screenshot
+from jixiao.review.tests.test_rectification import issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,3 +64,20 @@ def test_disabled_controls_look_disabled_and_take_no_clicks(page):
     page.wait_for_timeout(300)
     assert page.url == f"{page.base_url}/"
     screenshot(page, "polish-disabled-controls")
+
+
+def test_a_form_sent_through_htmx_lands_on_its_first_invalid_field(browser_page, district):
+    feedback = issue(district, district.town, items=3)
+    last = feedback.items.order_by("position").last()
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.login(district.town_filler, PASSWORD)
+    page.goto(f"{page.base_url}{reverse('rectification:feedback', args=[feedback.pk])}")
+    item = page.locator(f"#item-{last.pk}")
+    item.locator("button.primary").first.click()
+    answer = page.locator(f"#item-{last.pk} textarea[aria-invalid=true]")
+    answer.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA'")
+    assert answer.evaluate("el => el === document.activeElement")
+    box = answer.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 768, box
