@@ -5,6 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from jixiao.review.tests.test_rectification import issue
+
 pytestmark = pytest.mark.django_db
 
 ACTIVE_ITEM = re.compile(r'<a href="[^"]*" class="active" aria-current="page">([^<]+)</a>')
@@ -23,6 +25,7 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
     """(user, page, the menu items marked on it)."""
     cycle, s1, p1 = district.cycle.pk, district.s1.pk, district.p1.pk
     project = district.project_s1.pk
+    feedback = issue(district, district.town).pk
     return [
         ("s1_filler", reverse("home"), ["工作台"]),
         ("s1_filler", reverse("projects:project_list"), ["项目"]),
@@ -38,7 +41,10 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
         ("supervision_staff", reverse("review:supervision", args=[cycle]), ["财政审核"]),
         ("supervision_staff", reverse("review:supervision_unit", args=[cycle, p1]), ["财政审核"]),
         ("counterpart_a", reverse("review:counterpart", args=[cycle]), ["财政审核"]),
+        ("counterpart_a", reverse("review:feedback", args=[feedback]), ["财政审核"]),
+        ("town_filler", reverse("review:feedback", args=[feedback]), ["财政审核"]),
         ("counterpart_a", reverse("rectification:index"), ["整改落实"]),
+        ("town_filler", reverse("rectification:feedback", args=[feedback]), ["整改落实"]),
         ("counterpart_a", reverse("rectification:cycle", args=[cycle]), ["整改落实"]),
         ("supervision_staff", reverse("monitoring:cycle_list"), ["监控周期"]),
         ("supervision_staff", reverse("monitoring:cycle_detail", args=[cycle]), ["监控周期"]),
