@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.dashboards",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "jixiao.api",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +157,46 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "jixiao.api.authentication.ApiTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["jixiao.api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "jixiao.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "jixiao.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "jixiao.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "预算绩效运行监控系统接口",
+    "DESCRIPTION": (
+        "读取本机构可见的机构、项目、指标、支付、监控周期、监控分析表、报送材料、综合意见反馈表和整改事项；"
+        "填报监控分析表并办理报送材料的流转。浏览器登录后使用会话（须带 CSRF 令牌），"
+        "其他系统使用系统管理员发放的接口令牌（Authorization: Bearer 令牌）。金额单位为元。"
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CycleStatusEnum": "jixiao.monitoring.models.CycleStatus",
+        "SubmissionStateEnum": "jixiao.workflow.models.SubmissionState",
+        "FeedbackStateEnum": "jixiao.review.models.FeedbackState",
+        "RectificationStateEnum": "jixiao.review.models.RectificationState",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -48,6 +48,10 @@ ACTION_LABELS = {
     "rectification.send_back": _("整改核查退回"),
     "evidence.upload": _("上传佐证材料"),
     "evidence.remove": _("删除佐证材料"),
+    "api_token.create": _("创建接口令牌"),
+    "api_token.revoke": _("吊销接口令牌"),
+    "api_token.use": _("接口令牌调用"),
+    "api_token.refused": _("接口令牌调用被拒绝"),
 }
 
 

@@ -1,0 +1,352 @@
+"""What the API shows of each record. Money is Decimal yuan, sent as strings ("1234.50")."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from jixiao.audit.models import AuditRecord
+from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
+from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
+from jixiao.organisations.models import Organisation
+from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
+from jixiao.review.models import Feedback, FeedbackItem
+from jixiao.workflow.models import Submission
+from jixiao.workflow.selectors import submission_timeline
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every refusal."""
+
+    message = serializers.CharField(help_text="给人看的中文说明")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="按字段列出的错误；与字段无关的在 non_field_errors 下",
+    )
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "kind_label",
+            "parent",
+            "counterpart_section",
+            "is_classified",
+            "is_active",
+        ]
+
+
+class FundingSerializer(serializers.Serializer):
+    initial_fiscal = serializers.DecimalField(**MONEY, help_text="年初预算·财政拨款（元）")
+    initial_other = serializers.DecimalField(**MONEY, help_text="年初预算·其他资金（元）")
+    adjusted_fiscal = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="调整后预算·财政拨款（元）"
+    )
+    adjusted_other = serializers.DecimalField(**MONEY, allow_null=True, help_text="调整后预算·其他资金（元）")
+    budget = serializers.DecimalField(
+        **MONEY, source="budget_total", help_text="预算数 B：有调整用调整后预算，否则用年初预算（元）"
+    )
+    paid_to_date = serializers.DecimalField(**MONEY, help_text="本年累计支付数（元）")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    project_type_label = serializers.CharField(source="get_project_type_display", read_only=True)
+    funding = FundingSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "year",
+            "owner",
+            "project_type",
+            "project_type_label",
+            "responsible_person",
+            "responsible_phone",
+            "start_date",
+            "end_date",
+            "is_key_project",
+            "current_target",
+            "funding",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    target_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "position",
+            "category",
+            "category_label",
+            "name",
+            "unit",
+            "comparator",
+            "value_type",
+            "target_number",
+            "target_date",
+            "target_text",
+            "target_display",
+            "progress_type",
+        ]
+
+
+class TargetVersionSerializer(serializers.ModelSerializer):
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TargetVersion
+        fields = ["id", "project", "number", "annual_goal", "reason", "approved_at", "indicators"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectMonth
+        fields = ["id", "project", "month", "paid_fiscal", "paid_other", "planned"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonitoringCycle
+        fields = [
+            "id",
+            "year",
+            "kind",
+            "organisation",
+            "name",
+            "period_end_month",
+            "status",
+            "due_unit_to_primary",
+            "due_unit_to_bureau",
+            "due_supervision_review",
+            "due_feedback_issue",
+            "due_rectification_report",
+            "due_rectification_complete",
+        ]
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = ReportWarning
+        fields = ["id", "indicator", "code", "level", "level_label", "message"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorEntry
+        fields = ["indicator", *ENTRY_INPUT_FIELDS]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    entries = EntrySerializer(many=True, read_only=True)
+    warnings = WarningSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AnalysisReport
+        fields = [
+            "id",
+            "cycle",
+            "project",
+            "target_version",
+            "revision",
+            "level",
+            "level_label",
+            "locked",
+            "updated_at",
+            *REPORT_INPUT_FIELDS,
+            "entries",
+            "warnings",
+        ]
+
+
+class EntryInputSerializer(serializers.Serializer):
+    """One indicator's row; the service checks each value against the indicator's type."""
+
+    indicator = serializers.IntegerField(help_text="绩效指标编号（该项目现行绩效目标中的指标）")
+    actual_number = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True)
+    actual_date = serializers.DateField(required=False, allow_null=True)
+    actual_text = serializers.CharField(required=False, allow_blank=True)
+    projected_number = serializers.DecimalField(
+        max_digits=18, decimal_places=4, required=False, allow_null=True
+    )
+    projected_date = serializers.DateField(required=False, allow_null=True)
+    self_assessment = serializers.ChoiceField(
+        choices=IndicatorEntry._meta.get_field("self_assessment").choices, required=False, allow_blank=True
+    )
+    likelihood = serializers.ChoiceField(
+        choices=IndicatorEntry._meta.get_field("likelihood").choices, required=False, allow_blank=True
+    )
+    deviation_funding = serializers.CharField(required=False, allow_blank=True)
+    deviation_rules = serializers.CharField(required=False, allow_blank=True)
+    deviation_staffing = serializers.CharField(required=False, allow_blank=True)
+    deviation_facilities = serializers.CharField(required=False, allow_blank=True)
+    deviation_other = serializers.CharField(required=False, allow_blank=True)
+    corrective_measures = serializers.CharField(required=False, allow_blank=True)
+    remark = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """A save of 附件1: only the fields sent change; `revision` is the one read, so a stale save is refused."""
+
+    revision = serializers.IntegerField(min_value=0, help_text="读取时的版本号（首次填报为 0）")
+    projected_fiscal = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="元"
+    )
+    projected_other = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="元"
+    )
+    goal_progress = serializers.CharField(required=False, allow_blank=True)
+    narrative_rules = serializers.CharField(required=False, allow_blank=True)
+    narrative_outputs = serializers.CharField(required=False, allow_blank=True)
+    narrative_benefits = serializers.CharField(required=False, allow_blank=True)
+    narrative_conditions = serializers.CharField(required=False, allow_blank=True)
+    narrative_funds = serializers.CharField(required=False, allow_blank=True)
+    narrative_deviation = serializers.CharField(required=False, allow_blank=True)
+    narrative_innovation = serializers.CharField(required=False, allow_blank=True)
+    deviation_funding = serializers.CharField(required=False, allow_blank=True)
+    deviation_rules = serializers.CharField(required=False, allow_blank=True)
+    deviation_staffing = serializers.CharField(required=False, allow_blank=True)
+    deviation_facilities = serializers.CharField(required=False, allow_blank=True)
+    deviation_other = serializers.CharField(required=False, allow_blank=True)
+    corrective_measures = serializers.CharField(required=False, allow_blank=True)
+    unit_leader_name = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    finance_leader_name = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    filler_name = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    filled_on = serializers.DateField(required=False, allow_null=True)
+    entries = EntryInputSerializer(many=True, required=False)
+
+    def validate_entries(self, entries):
+        indicators = [entry["indicator"] for entry in entries]
+        if len(indicators) != len(set(indicators)):
+            raise serializers.ValidationError("同一指标只能出现一次。")
+        return entries
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(read_only=True)
+    from_state_label = serializers.CharField(read_only=True)
+    to_state_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AuditRecord
+        fields = [
+            "occurred_at",
+            "actor_name",
+            "organisation",
+            "action",
+            "action_label",
+            "from_state",
+            "from_state_label",
+            "to_state",
+            "to_state_label",
+            "comment",
+        ]
+
+
+class PackageSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    step_label = serializers.CharField(source="get_step_display", read_only=True)
+    late_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "cycle",
+            "organisation",
+            "step",
+            "step_label",
+            "receiver",
+            "state",
+            "state_label",
+            "due_date",
+            "extension_reason",
+            "submitted_at",
+            "opened_at",
+            "decided_at",
+            "return_comment",
+            "late_days",
+        ]
+
+
+class PackageDetailSerializer(PackageSerializer):
+    history = serializers.SerializerMethodField(help_text="办理记录，按时间先后")
+
+    class Meta(PackageSerializer.Meta):
+        fields = [*PackageSerializer.Meta.fields, "history"]
+
+    @extend_schema_field(HistorySerializer(many=True))
+    def get_history(self, submission):
+        return HistorySerializer(submission_timeline(submission), many=True).data
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="退回时必填")
+
+
+class FeedbackItemSerializer(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = FeedbackItem
+        fields = [
+            "id",
+            "feedback",
+            "position",
+            "project",
+            "problem",
+            "requirement",
+            "due_date",
+            "source",
+            "source_label",
+            "state",
+            "state_label",
+            "response",
+            "completed_on",
+            "responded_at",
+            "verification_comment",
+            "verified_at",
+        ]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    items = FeedbackItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "cycle",
+            "organisation",
+            "state",
+            "state_label",
+            "supervision_opinion",
+            "supervision_reviewer",
+            "supervision_date",
+            "counterpart_opinion",
+            "counterpart_reviewer",
+            "counterpart_date",
+            "overall_opinion",
+            "approved_at",
+            "issued_at",
+            "items",
+        ]

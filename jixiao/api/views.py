@@ -1,0 +1,235 @@
+"""Endpoints of /api/v1/. Reads go through the scoped selectors, writes through the same service
+functions as the pages, so the API can never do what a page refuses."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jixiao.api import filtersets, serializers
+from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
+from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
+from jixiao.monitoring.services import report_save
+from jixiao.organisations.selectors import organisation_list
+from jixiao.projects.selectors import ProjectFilters, project_list
+from jixiao.review.rectification import rectification_item_list
+from jixiao.review.selectors import feedback_list
+from jixiao.workflow.selectors import package_unit_get
+from jixiao.workflow.services import (
+    submission_accept,
+    submission_for,
+    submission_return,
+    submission_submit,
+    submission_withdraw,
+)
+
+
+class LoginByApi:
+    """The site's login wall redirects to the sign-in page; the API answers 401 itself instead, and
+    accepts tokens as well as sessions."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+class ReadViewSet(LoginByApi, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
+
+
+@extend_schema_view(list=extend_schema(summary="机构列表"), retrieve=extend_schema(summary="机构"))
+class OrganisationViewSet(ReadViewSet):
+    """Budget units the caller may see."""
+
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = filtersets.OrganisationFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return organisation_list(user=user).order_by("code")
+
+
+@extend_schema_view(list=extend_schema(summary="项目列表"), retrieve=extend_schema(summary="项目及资金"))
+class ProjectViewSet(ReadViewSet):
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filtersets.ProjectFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return project_list(user=user, filters=ProjectFilters())
+
+
+@extend_schema_view(
+    list=extend_schema(summary="绩效目标版本及指标"), retrieve=extend_schema(summary="绩效目标版本")
+)
+class TargetVersionViewSet(ReadViewSet):
+    serializer_class = serializers.TargetVersionSerializer
+    filterset_class = filtersets.TargetVersionFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return target_version_list(user=user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="项目月度支付"), retrieve=extend_schema(summary="项目月度支付")
+)
+class PaymentViewSet(ReadViewSet):
+    serializer_class = serializers.PaymentSerializer
+    filterset_class = filtersets.PaymentFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return payment_list(user=user)
+
+
+@extend_schema_view(list=extend_schema(summary="监控周期"), retrieve=extend_schema(summary="监控周期"))
+class CycleViewSet(ReadViewSet):
+    serializer_class = serializers.CycleSerializer
+    filterset_class = filtersets.CycleFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return cycle_list(user=user).order_by("-year", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="监控分析表（附件1）及预警"),
+    retrieve=extend_schema(summary="监控分析表（附件1）"),
+)
+class ReportViewSet(ReadViewSet):
+    serializer_class = serializers.ReportSerializer
+    filterset_class = filtersets.ReportFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return report_list(user=user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="报送材料"), retrieve=extend_schema(summary="报送材料及办理记录")
+)
+class PackageViewSet(ReadViewSet):
+    filterset_class = filtersets.PackageFilter
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PackageDetailSerializer
+        return serializers.PackageSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        return package_list(user=user).select_related("cycle", "organisation")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="综合意见反馈表（附件2）"),
+    retrieve=extend_schema(summary="综合意见反馈表（附件2）"),
+)
+class FeedbackViewSet(ReadViewSet):
+    serializer_class = serializers.FeedbackSerializer
+    filterset_class = filtersets.FeedbackFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return feedback_list(user=user).prefetch_related("items")
+
+
+@extend_schema_view(list=extend_schema(summary="整改事项"), retrieve=extend_schema(summary="整改事项"))
+class RectificationItemViewSet(ReadViewSet):
+    serializer_class = serializers.FeedbackItemSerializer
+    filterset_class = filtersets.RectificationItemFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return rectification_item_list(user=user).order_by("feedback_id", "position")
+
+
+class ReportSaveView(LoginByApi, APIView):
+    """附件1 of one project in one cycle: read it, or save it through `report_save` as the page does."""
+
+    @extend_schema(summary="读取监控分析表", responses={200: serializers.ReportSerializer})
+    def get(self, request, cycle_pk: int, project_pk: int):
+        report = self._report(request, cycle_pk, project_pk)
+        if report is None:
+            raise Http404
+        return Response(serializers.ReportSerializer(report).data)
+
+    @extend_schema(
+        summary="保存监控分析表",
+        description="只改动提交的字段；revision 须为读取时的版本号（首次填报为 0），"
+        "期间已有他人保存时返回 409，什么也不写。金额单位为元。",
+        request=serializers.ReportInputSerializer,
+        responses={200: serializers.ReportSerializer, 409: serializers.ErrorSerializer},
+    )
+    def patch(self, request, cycle_pk: int, project_pk: int):
+        cycle = cycle_get(user=request.user, pk=cycle_pk)
+        project, _report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
+        payload = serializers.ReportInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = dict(payload.validated_data)
+        revision = values.pop("revision")
+        entries = {}
+        for entry in values.pop("entries", []):
+            entry = dict(entry)
+            entries[entry.pop("indicator")] = entry
+        report_save(
+            project=project,
+            cycle=cycle,
+            values=values,
+            entries=entries,
+            expected_revision=revision,
+            acting_user=request.user,
+            source="通过接口保存",
+        )
+        return Response(serializers.ReportSerializer(self._report(request, cycle_pk, project_pk)).data)
+
+    @staticmethod
+    def _report(request, cycle_pk: int, project_pk: int):
+        cycle = cycle_get(user=request.user, pk=cycle_pk)
+        _project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
+        return report
+
+
+TRANSITIONS = {
+    "submit": lambda submission, user, comment: submission_submit(submission=submission, acting_user=user),
+    "withdraw": lambda submission, user, comment: submission_withdraw(
+        submission=submission, acting_user=user
+    ),
+    "return": lambda submission, user, comment: submission_return(
+        submission=submission, comment=comment, acting_user=user
+    ),
+    "accept": lambda submission, user, comment: submission_accept(
+        submission=submission, comment=comment, acting_user=user
+    ),
+}
+
+
+class PackageTransitionView(LoginByApi, APIView):
+    """报送、撤回、退回、审核通过 of a unit's package in a cycle, through the workflow services."""
+
+    @extend_schema(
+        summary="报送材料流转",
+        description="action：submit 报送、withdraw 撤回、return 退回补正（comment 必填）、accept 审核通过。",
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(TRANSITIONS)),
+        ],
+        request=serializers.DecisionSerializer,
+        responses={200: serializers.PackageDetailSerializer},
+    )
+    def post(self, request, cycle_pk: int, unit_pk: int, action: str):
+        if action not in TRANSITIONS:
+            raise Http404
+        cycle = cycle_get(user=request.user, pk=cycle_pk)
+        unit = package_unit_get(user=request.user, pk=unit_pk)
+        try:
+            submission = submission_for(organisation=unit, cycle=cycle)
+        except ValidationError as exc:
+            raise Http404 from exc  # as on the package page: this unit sends nothing in this cycle
+        decision = serializers.DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        submission = TRANSITIONS[action](submission, request.user, decision.validated_data["comment"])
+        return Response(serializers.PackageDetailSerializer(submission).data)
