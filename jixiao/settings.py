@@ -160,8 +160,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # First, so that a request without credentials is answered 401 with how to authenticate.
         "jixiao.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jixiao.api.permissions.TokenScopes"],
     "DEFAULT_RENDERER_CLASSES": [

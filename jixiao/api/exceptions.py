@@ -15,7 +15,7 @@ from rest_framework.views import set_rollback
 from jixiao.monitoring.services import StaleReport
 
 NON_FIELD = "non_field_errors"
-INVALID_INPUT = "提交的内容有误，请按提示修改。"
+INVALID_INPUT = "提交的内容有误，请按各字段的提示修改。"
 
 
 def _flatten(detail) -> list[str]:
@@ -27,20 +27,23 @@ def _flatten(detail) -> list[str]:
 
 
 def _field_errors(detail) -> dict[str, list[str]]:
+    """Messages by field; a lone message about no field is the message itself and lists nothing."""
     if isinstance(detail, dict):
         return {NON_FIELD if key == "__all__" else str(key): _flatten(value) for key, value in detail.items()}
-    return {NON_FIELD: _flatten(detail)} if _flatten(detail) else {}
+    messages = _flatten(detail)
+    return {NON_FIELD: messages} if len(messages) > 1 else {}
 
 
 def _body(message: str, errors: dict | None = None) -> dict:
     return {"message": message, "errors": errors or {}}
 
 
-def _summary(errors: dict[str, list[str]]) -> str:
+def _summary(errors: dict[str, list[str]], messages: list[str]) -> str:
     """One sentence for the message: the only problem itself, or a pointer to the list."""
-    messages = [message for field_messages in errors.values() for message in field_messages]
     if len(messages) == 1:
         return messages[0]
+    if set(errors) == {NON_FIELD}:
+        return f"有 {len(messages)} 处问题需要先处理，详见各项说明。"
     return INVALID_INPUT
 
 
@@ -51,7 +54,7 @@ def api_exception_handler(exc, context):
         return Response(_body(exc.messages[0]), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         errors = _field_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-        return Response(_body(_summary(errors), errors), status=status.HTTP_400_BAD_REQUEST)
+        return Response(_body(_summary(errors, exc.messages), errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied):
         message = str(exc) or "您没有执行该操作的权限。"
         return Response(_body(message), status=status.HTTP_403_FORBIDDEN)
@@ -62,7 +65,7 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
-        response.data = _body(_summary(errors), errors)
+        response.data = _body(_summary(errors, _flatten(exc.detail)), errors)
     else:
         response.data = _body(" ".join(_flatten(exc.detail)))
     return response
