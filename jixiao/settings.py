@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jixiao.api.schema.bound_path_ids",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CycleStatusEnum": "jixiao.monitoring.models.CycleStatus",
         "SubmissionStateEnum": "jixiao.workflow.models.SubmissionState",

@@ -72,14 +72,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "organisation",
         "name",
         "prefix",
-        "scope_read",
-        "scope_load",
+        "scopes_shown",
         "expires_at",
         "created_at",
         "created_by",
         "revoked_at",
         "last_used_at",
     ]
+
+    @admin.display(description=_("权限"))
+    def scopes_shown(self, token) -> str:
+        return "、".join(str(TokenScope(scope).label) for scope in TokenScope.values if scope in token.scopes)
 
     def has_module_permission(self, request):
         return can_manage_api_tokens(request.user)

@@ -2,6 +2,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
+from jixiao.api.filtersets import MAX_ID
 from jixiao.api.serializers import ErrorSerializer
 
 # Every operation can be refused in the one error shape; 409 is added where a stale write is possible.
@@ -9,13 +10,12 @@ ERROR_CODES = ["400", "401", "403", "404"]
 
 
 class ApiAutoSchema(AutoSchema):
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if not isinstance(responses, dict):
-            responses = {"200": responses}
-        responses = {str(code): serializer for code, serializer in responses.items()}
+    def _get_response_bodies(self, direction="response"):
+        """Whatever the view declares, plus the refusals every operation can answer."""
+        responses = super()._get_response_bodies(direction)
         for code in ERROR_CODES:
-            responses.setdefault(code, ErrorSerializer)
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
         return responses
 
     def get_tags(self):
@@ -28,3 +28,13 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+
+
+def bound_path_ids(result, generator, request, public):
+    """Ids in paths are positive whole numbers (the routes match nothing else)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"].update(minimum=1, maximum=MAX_ID)
+    return result

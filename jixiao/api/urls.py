@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -39,4 +39,5 @@ urlpatterns = [
         name="package-transition",
     ),
     path("", include(router.urls)),
+    re_path(r"", views.NotFoundView.as_view()),
 ]

@@ -233,3 +233,13 @@ class PackageTransitionView(LoginByApi, APIView):
         decision.is_valid(raise_exception=True)
         submission = TRANSITIONS[action](submission, request.user, decision.validated_data["comment"])
         return Response(serializers.PackageDetailSerializer(submission).data)
+
+
+class NotFoundView(LoginByApi, APIView):
+    """Any other address under /api/v1/ answers 404 in the API's error shape, not the site's HTML page."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise Http404
