@@ -63,20 +63,20 @@ class Column:
 
 ITEM_COLUMNS = [
     Column("position", "序号", 5, 0.6),
-    Column("project_name", "项目名称", 18, 2.0),
+    Column("project_name", "项目名称", 18, 1.9),
     Column("project_code", "项目编码", 14, 1.7),
     Column("budget", "预算数", 10, 1.6),
     Column("paid", "执行数", 10, 1.6),
     Column("rate", "执行率", 8, 1.25),
     Column("level", "预警等级", 8, 1.4),
-    Column("problem", "监控发现的主要问题", 42, 5.75),
-    Column("requirement", "整改意见及要求", 20, 2.6),
-    Column("due_date", "整改时限", 11, 1.75),
+    Column("problem", "监控发现的主要问题", 42, 5.55),
+    Column("requirement", "整改意见及要求", 20, 2.5),
+    Column("due_date", "整改时限", 11, 1.95),
     Column("source", "意见来源", 12, 1.2),
 ]
 RECTIFICATION_COLUMNS = [
     Column("response", "整改落实情况", 22, 1.8),
-    Column("completed_on", "完成时间", 11, 1.75),
+    Column("completed_on", "完成时间", 11, 1.95),
     Column("evidence", "佐证材料", 16, 1.1),
     Column("verification", "核查意见", 18, 1.2),
 ]
@@ -349,23 +349,36 @@ def _write(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=TABLE_
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _row_flag(row, tag: str) -> None:
-    """Set a row property such as w:tblHeader (repeated at the top of every page) or w:cantSplit."""
-    flag = OxmlElement(tag)
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
+# Child order that the schema requires (Word refuses a file whose properties are out of order).
+TABLE_PROPERTY_ORDER = (
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
+    "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+    "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
+ROW_PROPERTY_ORDER = (
+    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
+)  # fmt: skip
 
 
-def _table_property(table, tag: str, **attributes):
-    """Replace one w:tblPr child and return it."""
-    properties = table._tbl.tblPr
+def _put_property(properties, order: tuple[str, ...], tag: str, **attributes):
+    """Replace one child of a w:tblPr or w:trPr, in its schema position, and return it."""
     for old in properties.findall(qn(tag)):
         properties.remove(old)
     element = OxmlElement(tag)
     for name, value in attributes.items():
         element.set(qn(f"w:{name}"), str(value))
-    properties.append(element)
+    properties.insert_element_before(element, *order[order.index(tag) + 1 :])
     return element
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set a row property such as w:tblHeader (repeated at the top of every page) or w:cantSplit."""
+    _put_property(row._tr.get_or_add_trPr(), ROW_PROPERTY_ORDER, tag, val="true")
+
+
+def _table_property(table, tag: str, **attributes):
+    return _put_property(table._tbl.tblPr, TABLE_PROPERTY_ORDER, tag, **attributes)
 
 
 def _fixed_layout(table, widths_cm: list[float]) -> None:
@@ -382,7 +395,7 @@ def _fixed_layout(table, widths_cm: list[float]) -> None:
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, twips, strict=True):
-        column.w = width
+        column.w = Twips(width)
     for row in table.rows:
         start = 0
         for tc in row._tr.tc_lst:
