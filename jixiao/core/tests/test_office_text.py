@@ -4,6 +4,7 @@ text it is: no workbook the system writes holds a formula, and the Word files sh
 import io
 import re
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -126,3 +127,24 @@ def test_word_files_show_the_texts(formula_like):
     paragraphs = [p.text for p in Document(io.BytesIO(overall_report_docx(submission=package))).paragraphs]
     for text in ("=100%完成", "+1 项", "@x 说明", "-"):
         assert text in paragraphs
+
+
+def test_the_projected_total_of_the_funds_is_a_number(district):
+    d = district
+    values = {"projected_fiscal": Decimal("300000"), "projected_other": Decimal("50000")}
+    report_save(
+        project=d.project_s1,
+        cycle=d.cycle,
+        values=values,
+        entries={},
+        expected_revision=0,
+        acting_user=d.s1_filler,
+    )
+    content = export_report_bytes(
+        project=d.project_s1, cycle=d.cycle, report=report_of(d.project_s1, d.cycle)
+    )
+    _texts_of(content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["附件1"]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    total = sheet.cell(cells["年度资金总额"].row, cells["全年预计执行数"].column)
+    assert total.value == 35 and total.number_format == "#,##0.00"
