@@ -69,13 +69,13 @@ ITEM_COLUMNS = [
     Column("paid", "执行数", 10, 1.6),
     Column("rate", "执行率", 8, 1.25),
     Column("level", "预警等级", 8, 1.4),
-    Column("problem", "监控发现的主要问题", 42, 5.55),
+    Column("problem", "监控发现的主要问题", 42, 5.75),
     Column("requirement", "整改意见及要求", 20, 2.5),
     Column("due_date", "整改时限", 11, 1.95),
     Column("source", "意见来源", 12, 1.2),
 ]
 RECTIFICATION_COLUMNS = [
-    Column("response", "整改落实情况", 22, 1.8),
+    Column("response", "整改落实情况", 22, 1.6),
     Column("completed_on", "完成时间", 11, 1.95),
     Column("evidence", "佐证材料", 16, 1.1),
     Column("verification", "核查意见", 18, 1.2),
@@ -318,6 +318,7 @@ BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
 TABLE_SIZE = Pt(8)  # the item table has fifteen columns; the xlsx prints them smaller still
 OPINION_SIZE = Pt(10.5)
+LINE_SPACING = 1.1  # exact, in font sizes: the fallback CJK fonts space their lines wider than 仿宋
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM, SIDE_MARGIN_MM, TOP_MARGIN_MM = 297, 210, 12, 12
 TEXT_WIDTH_CM = (PAGE_WIDTH_MM - 2 * SIDE_MARGIN_MM) / 10  # every table spans exactly this width
 HEADER_WIDTHS_CM = [4.2, 5.0, 3.2, 5.3, 3.2, 6.4]
@@ -345,6 +346,7 @@ def _write(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=TABLE_
             paragraph = cell.add_paragraph()
         paragraph.alignment = align
         paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(size.pt * LINE_SPACING)
         _font(paragraph.add_run(line), BODY_FONT, size, bold)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
