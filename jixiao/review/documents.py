@@ -387,7 +387,6 @@ def _fixed_layout(table, widths_cm: list[float]) -> None:
     """Column widths that Word and LibreOffice both honour: the grid, every cell's width and a fixed
     layout (without it both re-flow the columns by content and squeeze the long texts)."""
     twips = [round(width * TWIPS_PER_CM) for width in widths_cm]
-    table.autofit = False
     _table_property(table, "w:tblW", w=sum(twips), type="dxa")
     _table_property(table, "w:tblLayout", type="fixed")
     margins = _table_property(table, "w:tblCellMar")

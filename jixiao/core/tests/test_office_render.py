@@ -212,6 +212,8 @@ def test_no_cell_shows_an_error_value(rendered, name):
 def test_the_feedback_prints_its_opinion_block_whole_on_one_page(rendered):
     for name in ("附件2.xlsx", "附件2.docx"):
         pages = rendered[name].text.split("\f")
-        holding = [n for n, page in enumerate(pages) if "综合意见" in "".join(page.split())]
+        first = [n for n, page in enumerate(pages) if "财政监督与绩效管理股意见" in "".join(page.split())]
         signature = [n for n, page in enumerate(pages) if "下达日期" in "".join(page.split())]
-        assert holding and signature and holding[-1] == signature[-1], name
+        assert len(first) == len(signature) == 1 and first == signature, (
+            f"{name}: pages {first} and {signature}"
+        )
