@@ -419,12 +419,9 @@ def export_report_workbook(
     w.height(row, 22)
     row += 1
     rate = Decimal(paid_total) / Decimal(budget) if budget and budget > 0 else None
-    fiscal_row, other_row = row + 1, row + 2
-    projected_col = funds_spans[5][0]
-    projected_formula = (
-        f'=IF(COUNT({get_column_letter(projected_col)}{fiscal_row}:{get_column_letter(projected_col)}{other_row})=0,"",'
-        f"SUM({get_column_letter(projected_col)}{fiscal_row}:{get_column_letter(projected_col)}{other_row}))"
-    )
+    projected_parts = [report.projected_fiscal, report.projected_other] if report is not None else []
+    known_parts = [part for part in projected_parts if part is not None]
+    projected_total = wan_number(sum(known_parts, Decimal(0))) if known_parts else None
     funds_rows = [
         (
             L_FUNDS_TOTAL,
@@ -433,7 +430,7 @@ def export_report_workbook(
             paid_total,
             float(rate) if rate is not None else None,
             float(cycle.time_progress),
-            projected_formula,
+            projected_total,
         ),
         (
             L_FUNDS_FISCAL,
