@@ -36,6 +36,13 @@ def fill_report(page, district, project, *, explain: bool):
     page.get_by_text("已保存。").wait_for()
 
 
+def send_package(page):
+    """报送 is irreversible: the button opens a confirmation, whose own button sends."""
+    page.click("#submit-package")
+    page.click("#confirm-submit")
+    page.get_by_text("已报送。").wait_for()
+
+
 def test_a_whole_round_across_roles(browser_page, district, make_user):
     page = browser_page
     page.on("dialog", lambda dialog: dialog.accept())
@@ -55,13 +62,12 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.login(district.s1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
     assert page.locator("#readiness .problems li").count() > 0
-    assert page.locator("#submit-package").is_disabled()
+    assert page.locator("#submit-package").count() == 0
     page.login(district.s1_filler)
     fill_report(page, district, project, explain=True)
     page.login(district.s1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
     screenshot(page, "round-02-secondary-leader-submits")
 
     # 3. The first-level leader returns it; the unit fixes and resubmits; the leader accepts.
@@ -80,8 +86,7 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.fill("#id_narrative_outputs", "培训已完成340人，下半年再培训160人。")
     page.click("#save-explanation")
     page.get_by_text("书面说明材料已保存。").wait_for()
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
 
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
@@ -100,8 +105,7 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.get_by_text("整体绩效运行监控分析报告已保存。").wait_for()
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.p1.pk}/")
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
     screenshot(page, "round-05-primary-submits-to-bureau")
 
     # 5. The counterpart section sees it arrive, with a notification.
