@@ -46,6 +46,7 @@ from jixiao.review.selectors import (
     reviewed_projects,
     risk_rules,
     sample_draw_of,
+    supplement_packages,
     unit_overview,
 )
 from jixiao.review.services import (
@@ -211,6 +212,7 @@ def supervision_unit(request, cycle_pk: int, unit_pk: int):
         "cycle": cycle,
         "unit": unit,
         "package": package_of(unit=unit, cycle=cycle),
+        "supplements": supplement_packages(unit=unit, cycle=cycle),
         "opinions": opinion_list(user=user, cycle=cycle, unit=unit),
         "key_items": key_item_list(user=user, cycle=cycle, unit=unit),
         "form": form,

@@ -166,3 +166,17 @@ def test_the_page_shows_only_the_buttons_whose_action_is_allowed(client, distric
     client.force_login(district.p1_leader)
     page = client.get(url).content.decode()
     assert 'id="accept-package"' not in page and 'id="return-package"' not in page
+
+
+def test_a_supplement_is_shown_as_such_to_the_first_level_unit_and_the_bureau(client, district, make_user):
+    package, leader = ready_step_two(district, make_user)
+    submission_submit(submission=package, acting_user=leader, confirmed=True)
+    submission_accept(submission=sent_step_one(district), acting_user=district.p1_leader)
+    client.force_login(district.p1_leader)
+    assert "补报" in client.get("/workflow/").content.decode()
+    assert "补报" in client.get(f"/workflow/{district.cycle.pk}/units/{district.p1.pk}/").content.decode()
+    client.force_login(district.supervision_staff)
+    page = client.get(f"/review/{district.cycle.pk}/supervision/units/{district.p1.pk}/").content.decode()
+    assert 'id="supplements"' in page and "第一中学" in page
+    client.force_login(district.counterpart_a)
+    assert "补报 1 个单位" in client.get(f"/review/{district.cycle.pk}/counterpart/").content.decode()
