@@ -185,3 +185,10 @@ def test_approve_and_issue_buttons_follow_their_predicates_and_warn_of_past_date
     assert 'id="issue-feedback"' in page and 'id="past-due-warning"' in page
     client.force_login(d.supervision_staff)
     assert 'id="issue-feedback"' not in client.get(url).content.decode()
+
+
+def test_the_manual_pick_placeholder_is_a_real_project_code(client, town_draft):
+    d = town_draft
+    client.force_login(d.supervision_staff)
+    page = client.get(reverse("review:supervision", args=[d.cycle.pk])).content.decode()
+    assert f'placeholder="如 {d.project_town.code}"' in page and "2026-P1-01" not in page
