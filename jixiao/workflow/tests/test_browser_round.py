@@ -141,7 +141,9 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.fill("#id_overall_opinion", "请按问题清单逐项整改，11月30日前报送整改落实情况")
     page.locator("#opinions").get_by_role("button", name="保存意见").click()
     page.click("#approve-feedback")
+    page.click("#confirm-approve")
     page.click("#issue-feedback")
+    page.click("#confirm-issue")
     page.locator("#go-rectification").wait_for()
     screenshot(page, "round-08-counterpart-issues-feedback")
     feedback = Feedback.objects.get(organisation=district.p1)
@@ -152,7 +154,10 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
     for item in feedback.items.order_by("position"):
         article = page.locator(f"#item-{item.pk}")
-        article.locator("textarea").fill("已制定支付计划并完成首笔支付，培训已补充安排")
+        article.locator(f"#item{item.pk}-response").fill("已制定支付计划并完成首笔支付，培训已补充安排")
+        article.locator(f"#item{item.pk}-no_evidence_reason").fill(
+            "支付凭证已在国库集中支付系统中，可直接查询"
+        )
         article.locator("input[type=date]").fill("2026-11-20")
         article.get_by_role("button", name="报送整改落实情况").click()
         page.locator(f"#item-{item.pk}").get_by_text("已报整改情况").first.wait_for()
@@ -162,7 +167,8 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.login(district.counterpart_a)
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
     for item in feedback.items.order_by("position"):
-        page.locator(f"#item-{item.pk}").get_by_role("button", name="核查通过，销号").click()
+        page.locator(f"#item-{item.pk}").get_by_text("核查通过，销号").click()
+        page.click(f"#confirm-verify-{item.pk}")
         page.locator(f"#item-{item.pk}").get_by_text("已核查销号").first.wait_for()
     page.login(district.bureau_leader)
     page.get_by_text("已下达的整改问题已全部核查销号，本轮整改闭环。").wait_for()
