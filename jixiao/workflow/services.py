@@ -258,12 +258,12 @@ def submission_open(*, submission: Submission, acting_user) -> Submission:
 
 
 def _decided(submission: Submission, acting_user, state: str, action: str, comment: str) -> Submission:
-    """Write the decision the caller's predicate allowed, with its audit row."""
+    """Write the decision the caller's predicate allowed (`comment` goes to the audit row)."""
     submission.state = state
     submission.decided_at = timezone.now()
     submission.opened_at = submission.opened_at or submission.decided_at
-    submission.return_comment = comment if state == SubmissionState.RETURNED else ""
     if state == SubmissionState.ACCEPTED:
+        submission.return_comment = ""
         submission.supplement = submission.supplement or _supplement_time(submission)
     submission.save()
     audit_record(
@@ -316,11 +316,10 @@ def submission_return(
     rows = _returned_rows(submission, projects)
     named = "；".join(f"{project.code} {reason}" for project, reason in rows)
     audit_comment = "；".join(part for part in (comment, f"需补正的项目：{named}" if named else "") if part)
+    submission.return_comment = comment
     submission = _decided(
         submission, acting_user, SubmissionState.RETURNED, "submission.return", audit_comment
     )
-    submission.return_comment = comment
-    submission.save(update_fields=["return_comment"])
     record = SubmissionReturn.objects.create(submission=submission, comment=comment, returned_by=acting_user)
     ReturnedProject.objects.bulk_create(
         ReturnedProject(submission_return=record, project=project, reason=reason) for project, reason in rows
