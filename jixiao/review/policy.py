@@ -39,10 +39,28 @@ def _cycle_open(cycle) -> Verdict:
     return ALLOWED
 
 
-def package_sent(unit, cycle) -> Verdict:
-    package = Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
+UNKNOWN = object()
+
+
+def package_sent(unit, cycle, package=UNKNOWN) -> Verdict:
+    """The unit's package reached the bureau (`package`: its step-2 package if the caller has loaded it)."""
+    if package is UNKNOWN:
+        package = Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
     if package is None or package.state not in SENT_STATES:
         return refuse(f"{unit.name}的监控材料尚未报送区财政局。")
+    return ALLOWED
+
+
+def can_draft(user, unit, cycle, feedback: Feedback | None = None, package=UNKNOWN) -> Verdict:
+    """生成 / 重新生成 the unit's 附件2: once its package reached the bureau, while the form is a draft."""
+    for verdict in (can_compose(user, unit), _cycle_open(cycle)):
+        if not verdict:
+            return verdict
+    verdict = package_sent(unit, cycle, package)
+    if not verdict:
+        return verdict
+    if feedback is not None and feedback.state != FeedbackState.DRAFT:
+        return refuse(f"综合意见反馈表当前为“{feedback.get_state_display()}”，不能修改。")
     return ALLOWED
 
 

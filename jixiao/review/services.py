@@ -37,6 +37,7 @@ from jixiao.review.policy import (
     FEEDBACK_TEXT_FIELDS,
     can_approve,
     can_compose,
+    can_draft,
     can_edit_feedback,
     can_issue,
 )
@@ -323,11 +324,6 @@ def _locked(feedback: Feedback) -> Feedback:
     )
 
 
-def _require_draft(feedback: Feedback) -> None:
-    if feedback.state != FeedbackState.DRAFT:
-        raise ValidationError(f"综合意见反馈表当前为“{feedback.get_state_display()}”，不能修改。")
-
-
 def _editable(feedback: Feedback, acting_user) -> Feedback:
     """The draft, locked, once the person is established as its counterpart section's staff."""
     feedback = _locked(feedback)
@@ -425,12 +421,10 @@ def feedback_compose(*, cycle: MonitoringCycle, unit: Organisation, acting_user)
     Rebuilding replaces every item (the page says so) so that warnings recomputed and opinions sent since
     the last build are never missed; the section's own opinion texts are kept.
     """
-    _require_counterpart(acting_user, unit)
-    _require_open(cycle)
-    _require_package_sent(unit, cycle)
+    can_draft(acting_user, unit, cycle).enforce()
     stored, created = Feedback.objects.get_or_create(cycle=cycle, organisation=unit)
     feedback = _locked(stored)
-    _require_draft(feedback)
+    can_draft(acting_user, unit, cycle, feedback).enforce()
     opinions = list(
         Opinion.objects.filter(
             cycle=cycle, organisation=unit, source=OpinionSource.SUPERVISION, sent_at__isnull=False

@@ -28,7 +28,7 @@ from jixiao.review.forms import (
     project_choice_text,
 )
 from jixiao.review.models import KeyItemSource
-from jixiao.review.policy import can_compose, can_supervise, feedback_actions
+from jixiao.review.policy import can_compose, can_draft, can_supervise, feedback_actions
 from jixiao.review.selectors import (
     feedback_get,
     feedback_header,
@@ -260,7 +260,9 @@ def counterpart_workbench(request, cycle_pk: int):
     context = {
         "cycle": cycle,
         "rows": rows,
-        "composable": {row.unit.pk for row in rows if can_compose(user, row.unit)},
+        "composable": {
+            row.unit.pk for row in rows if can_draft(user, row.unit, cycle, row.feedback, row.package)
+        },
         "crumbs": _crumbs(("综合意见反馈表", None)),
     }
     return render(request, "review/counterpart.html", context)
