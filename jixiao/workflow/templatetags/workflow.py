@@ -16,7 +16,7 @@ def state_label(value: str) -> str:
 def returned_marks(cycle, projects) -> dict:
     """`{% returned_marks cycle page as returned %}`: the listed projects that a return asks to fix,
     by project id (one query for the whole list)."""
-    if cycle is None:
+    if not cycle:
         return {}
     return returned_project_reasons(cycle=cycle, projects=[p.pk for p in projects])
 
@@ -24,6 +24,6 @@ def returned_marks(cycle, projects) -> dict:
 @register.simple_tag
 def returned_mark(cycle, project):
     """`{% returned_mark cycle project as mark %}`: this project's row in its package's standing return."""
-    if cycle is None or project is None:
+    if not cycle or not project:
         return None
     return returned_project_reasons(cycle=cycle, projects=[project.pk]).get(project.pk)
