@@ -474,6 +474,8 @@ def export_report_workbook(
                 funds_cells[key] = (row, first)
         w.height(row, 20)
         row += 1
+    # The total's 全年预计执行数 is the system's own formula, the one cell put_value must not turn to text.
+    w.ws.cell(*funds_cells["projected"]).data_type = "f"
 
     # Funds deviation analysis.
     deviation_spans = [(4, 5), (6, 7), (8, 9), (10, 11), (12, 13), (14, LAST_COLUMN)]
