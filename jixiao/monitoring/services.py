@@ -98,11 +98,13 @@ def report_save(
     expected_revision: int,
     acting_user,
     source: str = "form",
+    comment: str = "",
 ) -> AnalysisReport:
     """Save a project's 附件1 (creating it on the first save) and recompute its warnings.
 
     Drafts never require completeness; what is given must be valid. A save based on an older revision is
-    refused with StaleReport and writes nothing.
+    refused with StaleReport and writes nothing. `source` "import" records the save as an import, with
+    `comment` (the file, who it was done for) in its one audit record.
     """
     if not user_can_fill(acting_user, project):
         raise PermissionDenied("只有项目实施单位的填报人或负责人可以填报监控分析表。")
@@ -161,11 +163,11 @@ def report_save(
     report_recompute(report)
     audit_record(
         actor=acting_user,
-        action="report.save",
+        action="report.import" if source == "import" else "report.save",
         target=report,
         organisation=project.owner,
         to_state=f"r{report.revision}",
-        comment={"form": "网页填报", "import": "导入Excel"}.get(source, source),
+        comment=comment or {"form": "网页填报", "import": "导入Excel"}.get(source, source),
     )
     return report
 

@@ -67,7 +67,6 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
-from jixiao.audit.services import audit_record
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_date, parse_number
 from jixiao.core.xlsx import put_value
 from jixiao.monitoring import rules
@@ -77,14 +76,13 @@ from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
     AnalysisReport,
-    CycleStatus,
     Likelihood,
     MonitoringCycle,
     ReportWarning,
     SelfAssessment,
 )
 from jixiao.monitoring.selectors import cycle_list
-from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
+from jixiao.monitoring.services import StaleReport, report_save
 from jixiao.organisations.models import Membership, Role
 from jixiao.projects.models import CATEGORY_ORDER, Indicator, Project, ValueType
 from jixiao.projects.selectors import paid_to_date, project_visible
@@ -1799,12 +1797,6 @@ def import_report_workbook(
             return result
         result.delegated = True
     result.acting_user = acting_user
-    if not user_can_fill(acting_user, project):
-        reader.error(None, "只有项目实施单位的填报人或负责人可以填报监控分析表。")
-    if cycle.status != CycleStatus.OPEN:
-        reader.error(None, "该监控周期已结束，不能再修改。")
-    if project.year != cycle.year:
-        reader.error(None, "项目年度与监控周期不一致。")
 
     report = (
         AnalysisReport.objects.filter(project=project, cycle=cycle).select_related("target_version").first()
@@ -1835,7 +1827,7 @@ def import_report_workbook(
         if footer_date is None or _is_blank(footer_date.text):
             data["filled_on"] = top_date.text
             report_fields.append(top_date)
-    report_form = ReportForm(data, report=report)
+    report_form = ReportForm(data, report=report, cycle=cycle)
     report_form.is_valid()
     _form_errors(reader, report_form, report_fields)
     if top_date is not None and "filled_on" not in report_form.errors and not _is_blank(top_date.text):
@@ -1847,7 +1839,9 @@ def import_report_workbook(
     by_pk = {i.pk: i for i in indicators}
     for pk, fields in entry_fields.items():
         indicator = by_pk[pk]
-        form = EntryForm({f"i{pk}-{f.name}": f.text for f in fields}, indicator=indicator, entry=None)
+        form = EntryForm(
+            {f"i{pk}-{f.name}": f.text for f in fields}, indicator=indicator, entry=None, cycle=cycle
+        )
         form.is_valid()
         _form_errors(reader, form, fields, subject=f"指标“{indicator.name}”")
         entry_forms.append(form)
@@ -1950,6 +1944,11 @@ def _check_projected_total(reader: _Reader, total: _Field, report_form) -> None:
 def _save(
     result, project, cycle, report_form, entry_forms, expected_revision, acting_user, role_label, by_pk
 ):
+    comment = f"导入Excel：{result.filename}"
+    if result.delegated:
+        comment += (
+            f"；命令行导入未指定操作人（--user），由系统以单位{role_label}“{acting_user}”的身份代为保存"
+        )
     try:
         with transaction.atomic():
             report = report_save(
@@ -1960,19 +1959,8 @@ def _save(
                 expected_revision=expected_revision,
                 acting_user=acting_user,
                 source="import",
+                comment=comment,
             )
-            comment = f"导入Excel：{result.filename}"
-            if result.delegated:
-                comment += f"；命令行导入未指定操作人（--user），由系统以单位{role_label}“{acting_user}”的身份代为保存"
-            if not result.dry_run:
-                audit_record(
-                    actor=acting_user,
-                    action="report.import",
-                    target=report,
-                    organisation=project.owner,
-                    to_state=f"r{report.revision}",
-                    comment=comment,
-                )
             result.level = report.level
             result.revision = report.revision
             result.warnings = [
