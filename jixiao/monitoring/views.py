@@ -19,6 +19,7 @@ from jixiao.monitoring.models import (
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for, report_readiness
 from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
 from jixiao.monitoring.workbook import (
+    ImportBudget,
     export_filename,
     export_report_bytes,
     export_unit_zip,
@@ -363,10 +364,15 @@ def report_import(request, cycle_pk: int):
     results = []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        budget = ImportBudget()
         for upload in form.cleaned_data["files"]:
             results.append(
                 import_report_workbook(
-                    file_obj_or_path=upload, filename=upload.name, user=request.user, cycle=cycle
+                    file_obj_or_path=upload,
+                    filename=upload.name,
+                    user=request.user,
+                    cycle=cycle,
+                    budget=budget,
                 )
             )
     context = {

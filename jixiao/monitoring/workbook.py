@@ -102,11 +102,22 @@ if openpyxl.xml.functions.iterparse is not SafeET.iterparse:
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # for entries larger than RATIO_CHECK_MIN_BYTES
 RATIO_CHECK_MIN_BYTES = 256 * 1024
-MAX_CELLS = 200_000
-MAX_MERGED_AREA = 200_000
+# A 附件1 has a few hundred cells in some 30 KB of sheet XML (a few hundred KB once Excel has saved it
+# with long texts). These bounds keep every upload, imported or refused, well under a second and 100 MB:
+# each is checked before openpyxl parses anything.
+MAX_XML_PART_BYTES = 1024 * 1024
+MAX_XML_BYTES = 4 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_COLUMNS = 100
+MAX_CELLS = 10_000
+MAX_MERGED_AREA = 100_000
+MAX_CELLS_PER_REQUEST = 20_000
+MAX_XML_BYTES_PER_REQUEST = 8 * 1024 * 1024
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)\"")
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -919,6 +930,13 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
             raise _Rejected(SUSPICIOUS.format(reason="压缩比异常"))
     if any(info.flag_bits & 0x1 for info in infos):
         raise _Rejected(ENCRYPTED)
+    xml_parts = [info for info in infos if info.filename.lower().endswith(XML_SUFFIXES)]
+    for info in xml_parts:
+        if info.file_size > MAX_XML_PART_BYTES:
+            raise _Rejected(_too_much_xml(info.filename, info.file_size))
+    xml_total = sum(info.file_size for info in xml_parts)
+    if xml_total > MAX_XML_BYTES:
+        raise _Rejected(SUSPICIOUS.format(reason=f"表格内容解压后达 {xml_total / 1024 / 1024:.1f} MB"))
     names = {info.filename for info in infos}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise _Rejected(MACRO)
@@ -936,6 +954,40 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
     ):
         raise _Rejected(NOT_XLSX)
     return archive
+
+
+def _too_much_xml(part: str, size: int) -> str:
+    return SUSPICIOUS.format(
+        reason=f"部件 {part} 解压后达 {size / 1024 / 1024:.1f} MB，超过 {MAX_XML_PART_BYTES // 1024 // 1024} MB"
+    )
+
+
+def _read_part(archive: zipfile.ZipFile, part: str) -> bytes:
+    """A part's bytes, never more than MAX_XML_PART_BYTES whatever the zip directory claims."""
+    with archive.open(part) as handle:
+        data = handle.read(MAX_XML_PART_BYTES + 1)
+    if len(data) > MAX_XML_PART_BYTES:
+        raise _Rejected(_too_much_xml(part, len(data)))
+    return data
+
+
+def _check_dimension(head: bytes) -> None:
+    """The worksheet's declared used range (its first element) must be that of a 附件1, not a table of 10^6."""
+    match = _DIMENSION.search(head)
+    if match is None:
+        return
+    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+    _check_extent(max_row or min_row or 1, max_col or min_col or 1, declared=match.group(1).decode())
+
+
+def _check_extent(row: int, column: int, *, declared: str = "") -> None:
+    if row > MAX_ROWS or column > MAX_COLUMNS:
+        where = declared or f"{get_column_letter(min(column, 18278))}{row}"
+        raise _Rejected(
+            SUSPICIOUS.format(
+                reason=f"表格范围达到 {where}，超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列；请删除多余的行列"
+            )
+        )
 
 
 def _local(tag: str) -> str:
@@ -969,53 +1021,74 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_worksheet(archive: zipfile.ZipFile, part: str) -> tuple[set[str], int, int]:
-    """(cells holding a formula without a cached value, number of cells, merged area) of one worksheet."""
+def _scan_worksheet(data: bytes, max_cells: int) -> tuple[set[str], int, int]:
+    """(cells holding a formula without a cached value, number of cells, merged area) of one worksheet.
+
+    Stops at the first cell beyond MAX_ROWS/MAX_COLUMNS or `max_cells`, so a hostile sheet costs no more
+    than a real one.
+    """
+    _check_dimension(data[:4096])
     uncached: set[str] = set()
     cells = merged = 0
     row_number = column_number = 0
-    with archive.open(part) as handle:
-        for event, element in SafeET.iterparse(handle, events=("start", "end")):
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "row":
-                    row_number = int(element.get("r") or row_number + 1)
-                    column_number = 0
-                continue
-            if tag == "c":
-                cells += 1
-                reference = element.get("r")
-                if reference:
-                    letters, _row = coordinate_from_string(reference)
-                    column_number = column_index_from_string(letters)
-                else:
-                    column_number += 1
-                    reference = f"{get_column_letter(column_number)}{row_number}"
-                formula = value = None
-                for child in element:
-                    child_tag = _local(child.tag)
-                    if child_tag == "f":
-                        formula = child
-                    elif child_tag == "v":
-                        value = child
-                if formula is not None and (value is None or not (value.text or "")):
-                    uncached.add(reference)
-                element.clear()
-            elif tag == "mergeCell":
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
-                merged += (max_col - min_col + 1) * (max_row - min_row + 1)
-                element.clear()
-            elif tag == "row":
-                element.clear()
-            if cells > MAX_CELLS:
-                raise _Rejected(SUSPICIOUS.format(reason=f"单元格超过 {MAX_CELLS} 个"))
-            if merged > MAX_MERGED_AREA:
-                raise _Rejected(SUSPICIOUS.format(reason="合并单元格范围过大"))
+    too_many = SUSPICIOUS.format(reason=f"单元格超过 {max_cells} 个")
+    for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "row":
+                row_number = int(element.get("r") or row_number + 1)
+                column_number = 0
+                _check_extent(row_number, 1)
+            continue
+        if tag == "c":
+            cells += 1
+            reference = element.get("r")
+            if reference:
+                letters, _row = coordinate_from_string(reference)
+                column_number = column_index_from_string(letters)
+            else:
+                column_number += 1
+                reference = f"{get_column_letter(column_number)}{row_number}"
+            _check_extent(row_number, column_number)
+            formula = value = None
+            for child in element:
+                child_tag = _local(child.tag)
+                if child_tag == "f":
+                    formula = child
+                elif child_tag == "v":
+                    value = child
+            if formula is not None and (value is None or not (value.text or "")):
+                uncached.add(reference)
+            element.clear()
+        elif tag == "mergeCell":
+            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
+            merged += (max_col - min_col + 1) * (max_row - min_row + 1)
+            element.clear()
+        elif tag == "row":
+            element.clear()
+        if cells > max_cells:
+            raise _Rejected(too_many)
+        if merged > MAX_MERGED_AREA:
+            raise _Rejected(SUSPICIOUS.format(reason="合并单元格范围过大"))
     return uncached, cells, merged
 
 
-def _load(data: bytes) -> tuple[Workbook, dict[str, set[str]]]:
+@dataclass
+class ImportBudget:
+    """What one request may have parsed over all its files, so that several large files do not add up."""
+
+    cells: int = MAX_CELLS_PER_REQUEST
+    xml_bytes: int = MAX_XML_BYTES_PER_REQUEST
+
+
+BATCH_TOO_LARGE = "本次上传的文件合计内容过多，此文件未导入；请分批上传（每批合计不超过 {cells} 个单元格）。"
+
+
+def _load(data: bytes, budget: ImportBudget) -> tuple[Workbook, dict[str, set[str]]]:
     archive = _open_container(data)
+    xml_bytes = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith(XML_SUFFIXES))
+    if xml_bytes > budget.xml_bytes or budget.cells <= 0:
+        raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST))
     try:
         parts = _sheet_parts(archive)
         uncached = {}
@@ -1023,16 +1096,21 @@ def _load(data: bytes) -> tuple[Workbook, dict[str, set[str]]]:
         for name, part in parts.items():
             if part not in archive.NameToInfo:
                 continue
-            uncached[name], cells, _merged = _scan_worksheet(archive, part)
+            allowed = min(MAX_CELLS, budget.cells) - total_cells
+            try:
+                uncached[name], cells, _merged = _scan_worksheet(_read_part(archive, part), allowed)
+            except _Rejected:
+                if allowed + total_cells < MAX_CELLS:
+                    raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST)) from None
+                raise
             total_cells += cells
-            if total_cells > MAX_CELLS:
-                raise _Rejected(SUSPICIOUS.format(reason=f"单元格超过 {MAX_CELLS} 个"))
         worksheets = set(parts.values())
         for info in archive.infolist():  # every other XML part, once through defusedxml
-            if info.filename not in worksheets and info.filename.lower().endswith((".xml", ".rels")):
-                with archive.open(info) as handle:
-                    for _event, element in SafeET.iterparse(handle):
-                        element.clear()
+            if info.filename not in worksheets and info.filename.lower().endswith(XML_SUFFIXES):
+                for _event, element in SafeET.iterparse(io.BytesIO(_read_part(archive, info.filename))):
+                    element.clear()
+        budget.cells -= total_cells
+        budget.xml_bytes -= xml_bytes
         with py_warnings.catch_warnings():
             py_warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(
@@ -1729,11 +1807,13 @@ def import_report_workbook(
     dry_run: bool = False,
     project: Project | None = None,
     act_for_owner: bool = False,
+    budget: ImportBudget | None = None,
 ) -> ImportResult:
     """Import one filled 附件1 workbook, whole or not at all.
 
     - The file is checked before parsing (size, zip container, entry count, uncompressed size and
-      compression ratio, macros, encryption); a file that fails gets one message.
+      compression ratio, the size of each XML part, the sheet's declared and real extent and cell count,
+      macros, encryption); a file that fails gets one message.
     - The project is found by its 项目编码 among the projects the person may see (the same message for a
       code that does not exist and one the person may not see); the cycle by the workbook's hidden
       identification, else the subtitle's year, and `cycle` when given must match it. `project` (when
@@ -1750,13 +1830,14 @@ def import_report_workbook(
       the audit trail records that it was done on that person's behalf.
     - With `dry_run` everything is checked and saved inside a transaction that is rolled back, so the
       warnings and level are exactly those a real import would give; nothing is written.
+    - `budget`, shared by the files of one request, bounds what they may have parsed together.
     """
     result = ImportResult(filename=filename, dry_run=dry_run)
     if user is None and not act_for_owner:
         raise ValueError("user is required (user=None only with act_for_owner=True)")
     try:
         data = _read_upload(file_obj_or_path)
-        workbook, uncached = _load(data)
+        workbook, uncached = _load(data, budget if budget is not None else ImportBudget())
     except _Rejected as rejection:
         result.error(None, None, str(rejection))
         return result
@@ -1979,6 +2060,7 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_UPLOAD_BYTES",
     "MAX_ZIP_ENTRIES",
+    "ImportBudget",
     "ImportResult",
     "export_filename",
     "export_projects_zip",
