@@ -69,13 +69,14 @@ from openpyxl.worksheet.page import PageMargins
 
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_date, parse_number
 from jixiao.core.xlsx import put_value
-from jixiao.monitoring import rules
+from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ReportForm
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
     AnalysisReport,
+    IndicatorEntry,
     Likelihood,
     MonitoringCycle,
     ReportWarning,
@@ -835,7 +836,8 @@ class ImportResult:
 
     `warnings`: (rule code, level, 三级 name or None for a project-level rule) after the import (with
     `dry_run`, what they would be). `errors`: (sheet, cell in A1 notation, Chinese message); sheet and
-    cell are None for a problem of the whole file. `level` is None when the import failed.
+    cell are None for a problem of the whole file. `notes`: values imported as they are but odd enough
+    to check, in the shape of `errors`. `level` is None when the import failed.
     """
 
     filename: str
@@ -844,6 +846,7 @@ class ImportResult:
     level: str | None = None
     warnings: list[tuple[str, str, str | None]] = field(default_factory=list)
     errors: list[tuple[str | None, str | None, str]] = field(default_factory=list)
+    notes: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     dry_run: bool = False
     revision: int | None = None
     acting_user: object = None
@@ -861,6 +864,7 @@ class ImportResult:
             "level": self.level,
             "warnings": [{"code": c, "level": lv, "indicator": name} for c, lv, name in self.warnings],
             "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.errors],
+            "notes": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.notes],
         }
 
 
@@ -1794,6 +1798,15 @@ def _form_errors(reader: _Reader, form, fields: list[_Field], subject: str = "")
             reader.error(cells.get(name), f"{prefix}{message}")
 
 
+def _entry_notes(reader: _Reader, form, fields: list[_Field], cycle: MonitoringCycle) -> None:
+    """The notes the web form shows beside the row, at the row's 实际完成值 cell."""
+    figures = indicator_figures(form.indicator, IndicatorEntry(**form.cleaned_data))
+    cells = {f.name: f.cell for f in fields}
+    cell = cells.get("actual_number") or cells.get("actual_date") or cells.get("projected_number")
+    for note in plausibility.entry_notes(figures, year=cycle.year, period_end_month=cycle.period_end_month):
+        reader.result.notes.append((reader.sheet.title, cell, f"指标“{form.indicator.name}”：{note}"))
+
+
 class _DryRun(Exception):
     pass
 
@@ -1923,7 +1936,8 @@ def import_report_workbook(
         form = EntryForm(
             {f"i{pk}-{f.name}": f.text for f in fields}, indicator=indicator, entry=None, cycle=cycle
         )
-        form.is_valid()
+        if form.is_valid():
+            _entry_notes(reader, form, fields, cycle)
         _form_errors(reader, form, fields, subject=f"指标“{indicator.name}”")
         entry_forms.append(form)
 
@@ -1950,7 +1964,7 @@ def import_report_workbook(
         for message in exc.messages:
             reader.error(None, message)
     if result.errors:
-        result.ok, result.level, result.warnings, result.revision = False, None, [], None
+        result.ok, result.level, result.warnings, result.revision, result.notes = False, None, [], None, []
     return result
 
 

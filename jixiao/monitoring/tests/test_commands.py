@@ -128,7 +128,7 @@ def test_import_json_output_shape_and_status_when_one_of_several_files_fails(dis
     results = json.loads(out)
     assert [r["file"] for r in results] == [str(good), str(bad), str(missing)]
     for result in results:
-        assert set(result) == {"file", "ok", "project", "level", "warnings", "errors"}
+        assert set(result) == {"file", "ok", "project", "level", "warnings", "errors", "notes"}
         for warning in result["warnings"]:
             assert set(warning) == {"code", "level", "indicator"}
         for problem in result["errors"]:

@@ -217,3 +217,17 @@ def test_an_import_writes_one_audit_record(district):
     assert result.ok, result.errors
     record = AuditRecord.objects.get(object_type="monitoring.analysisreport")
     assert (record.action, record.comment) == ("report.import", "导入Excel：填好的.xlsx")
+
+
+def test_odd_values_in_a_workbook_are_imported_with_a_note_at_their_cell(district):
+    wb = export(district)
+    actual = indicator_cell(wb.active, "培训人数", "1—8月实际完成值")
+    actual.value = 320
+    indicator_cell(wb.active, "培训人数", "全年预计完成值").value = 300
+    result = do_import(to_bytes(wb), district.s1_filler)
+    assert result.ok, result.errors
+    assert result.notes == [
+        ("附件1", actual.coordinate, "指标“培训人数”：全年预计完成值小于 1—8 月实际完成值，请确认。")
+    ]
+    assert result.as_dict()["notes"][0]["cell"] == actual.coordinate
+    assert IndicatorEntry.objects.get(indicator__name="培训人数").projected_number == Decimal("300")
