@@ -243,10 +243,10 @@ def _stored_warnings(report):
             level=w.level,
             message=w.message,
             indicator_key=w.indicator_id,
-            indicator_name=None,
+            indicator_name=w.indicator.name if w.indicator_id else None,
             figures=w.figures,
         )
-        for w in report.warnings.all()
+        for w in report.warnings.select_related("indicator")
     ]
 
 
@@ -294,7 +294,7 @@ def report_print(request, cycle_pk: int, project_pk: int):
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
     version = report.target_version if report else project.current_target
     entries = {e.indicator_id: e for e in report.entries.all()} if report else {}
-    warnings = list(report.warnings.all()) if report else []
+    warnings = list(report.warnings.select_related("indicator")) if report else []
     levels: dict = {}
     for warning in warnings:
         levels.setdefault(warning.indicator_id, []).append(warning)

@@ -92,3 +92,26 @@ def test_saved_dates_survive_the_next_save(browser_page, district):
     assert report.filled_on == date(2026, 9, 5)
     entry = report.entries.get(indicator_id=done)
     assert (entry.actual_date, entry.projected_date) == (date(2026, 8, 20), date(2026, 11, 30))
+
+
+def test_a_refused_value_is_marked_beside_its_field_and_the_page_opens_there(browser_page, district):
+    page = browser_page
+    project = district.project_s1
+    rate = project.current_target.indicators.get(name="验收合格率")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.login(district.s1_filler)
+    page.goto(f"{page.base_url}/cycles/{district.cycle.pk}/projects/{project.pk}/")
+    page.fill("#id_contact_phone", "0832-1234567")
+    page.fill(f"#id_i{rate.pk}-actual_number", "120%")
+    page.click("#save-report")
+    field = page.locator(f"#id_i{rate.pk}-actual_number")
+    field.wait_for()
+    assert page.evaluate("document.activeElement.id") == f"id_i{rate.pk}-actual_number"
+    assert field.get_attribute("aria-invalid") == "true" and field.input_value() == "120%"
+    cell = page.locator(f"#indicator-{rate.pk} td", has=field)
+    assert "不能超过 100%" in cell.inner_text()
+    box, height = field.bounding_box(), page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height  # scrolled into view
+    assert page.input_value("#id_contact_phone") == "0832-1234567"  # nothing typed is lost
+    screenshot(page, "report-form-field-error")
+    assert not AnalysisReport.objects.filter(project=project).exists()

@@ -231,3 +231,41 @@ def test_odd_values_in_a_workbook_are_imported_with_a_note_at_their_cell(distric
     ]
     assert result.as_dict()["notes"][0]["cell"] == actual.coordinate
     assert IndicatorEntry.objects.get(indicator__name="培训人数").projected_number == Decimal("300")
+
+
+def test_numbers_show_as_written_on_the_form_and_the_print_view(client, district):
+    keys = {
+        "projected_fiscal": "7.8",
+        entry_key(district, "培训人数", "actual_number"): "97",
+        entry_key(district, "验收合格率", "actual_number"): "99.5%",
+    }
+    assert post(client, district, "report_edit", keys).status_code == 302
+    form = client.get(page_url("report_edit", district)).content.decode()
+    assert 'name="projected_fiscal" value="7.80"' in form
+    assert f'name="{entry_key(district, "培训人数", "actual_number")}" value="97"' in form
+    assert f'name="{entry_key(district, "验收合格率", "actual_number")}" value="99.5"' in form
+    assert "97.0000" not in form and "99.5000" not in form
+    printed = client.get(page_url("report_print", district)).content.decode()
+    assert "97人" in printed and "99.5%" in printed and "7.80" in printed
+    assert "97.0000" not in printed
+
+
+def test_warnings_name_their_indicator_on_the_form_the_preview_and_the_print_view(client, district):
+    likelihood = {entry_key(district, "培训人数", "likelihood"): "possible"}
+    expected = "培训人数：完成目标可能性为“有可能”"
+    assert expected in post(client, district, "report_preview", likelihood).content.decode()
+    assert post(client, district, "report_edit", likelihood).status_code == 302
+    assert expected in client.get(page_url("report_edit", district)).content.decode()
+    assert expected in client.get(page_url("report_print", district)).content.decode()
+
+
+def test_an_error_is_shown_beside_its_field_and_the_page_opens_at_the_first(client, district):
+    rate = entry_key(district, "验收合格率", "actual_number")
+    count = entry_key(district, "培训人数", "actual_number")
+    html = post(client, district, "report_edit", {rate: "120%", count: "-10", "filled_on": "1900-01-01"})
+    html = html.content.decode()
+    first = html.index(f'name="{count}"')  # 培训人数 stands above 验收合格率, both above 填报日期
+    assert html.count("autofocus") == 1
+    assert html.rfind("<input", 0, html.index("autofocus")) == html.rfind("<input", 0, first + 1)
+    beside = html[first : html.index("</td>", first)]
+    assert "不能为负数" in beside and 'class="error field-error"' in beside
