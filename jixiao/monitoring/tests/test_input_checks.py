@@ -9,12 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring import plausibility
 from jixiao.monitoring.evaluation import indicator_figures
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry
+from jixiao.monitoring.services import report_save
 from jixiao.monitoring.tests.test_workbook import (
     do_import,
     export,
@@ -269,3 +271,24 @@ def test_an_error_is_shown_beside_its_field_and_the_page_opens_at_the_first(clie
     assert html.rfind("<input", 0, html.index("autofocus")) == html.rfind("<input", 0, first + 1)
     beside = html[first : html.index("</td>", first)]
     assert "不能为负数" in beside and 'class="error field-error"' in beside
+
+
+def test_the_service_refuses_what_the_forms_refuse(district):
+    ids = indicator_ids(district.project_s1)
+    attempts = [
+        ({}, {ids["培训人数"]: {"actual_number": Decimal("-10")}}, "不能为负数"),
+        ({}, {ids["验收合格率"]: {"actual_number": Decimal("120")}}, "不能超过 100%"),
+        ({"filled_on": date(1900, 1, 1)}, {}, "相差超过 5 年"),
+    ]
+    for values, entries, reason in attempts:
+        with pytest.raises(ValidationError) as refused:
+            report_save(
+                project=district.project_s1,
+                cycle=district.cycle,
+                values=values,
+                entries=entries,
+                expected_revision=0,
+                acting_user=district.s1_filler,
+            )
+        assert any(reason in message for message in refused.value.messages)
+    assert not AnalysisReport.objects.exists()
