@@ -1278,6 +1278,8 @@ def _number_input(value, number_format: str, *, percent: bool) -> str:
                 number *= 100
             elif 0 < abs(number) <= 1:
                 raise _ambiguous_percent(_plain(number))
+        elif "%" in number_format:
+            raise _not_a_percent_cell(number)
         return _plain(number)
     text = str(value)
     if percent and "%" not in normalise_text(text):
@@ -1294,12 +1296,19 @@ def _ambiguous_percent(text: str) -> _CellProblem:
     return _CellProblem(f"“{text}”含义不明确：请写成百分数，例如 85% 写作“85%”，0.85% 写作“0.85%”。")
 
 
-def _money_input(value) -> str:
+def _not_a_percent_cell(number: Decimal) -> _CellProblem:
+    """Excel stores "85%" typed into a count or 万元 cell as 0.85 in a percent format: never meant."""
+    return _CellProblem(f"“{_plain(number * 100)}%”：此栏不是百分比，请直接填写数值（不带 %）。")
+
+
+def _money_input(value, number_format: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (bool, date, datetime)):
         raise _CellProblem(f"“{_text_input(value)}”不是有效的金额（万元）。")
     if isinstance(value, (int, float, Decimal)):
+        if "%" in number_format:
+            raise _not_a_percent_cell(_decimal_of(value))
         return _plain(_decimal_of(value))
     return str(value)
 
@@ -1384,8 +1393,8 @@ def _as_text(value, _fmt):
     return _text_input(value)
 
 
-def _as_money(value, _fmt):
-    return _money_input(value)
+def _as_money(value, fmt):
+    return _money_input(value, fmt)
 
 
 def _as_date(value, _fmt):

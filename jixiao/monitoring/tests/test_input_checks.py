@@ -292,3 +292,19 @@ def test_the_service_refuses_what_the_forms_refuse(district):
             )
         assert any(reason in message for message in refused.value.messages)
     assert not AnalysisReport.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["money", "count"])
+def test_a_percent_typed_into_a_count_or_amount_cell_of_a_workbook_is_refused(district, where):
+    """Excel stores `85%` typed into a plain cell as 0.85 with a percent format."""
+    wb = export(district)
+    if where == "money":
+        cell = funds_cell(wb.active, "其中：财政拨款", "全年预计执行数")
+    else:
+        cell = indicator_cell(wb.active, "培训人数", "1—8月实际完成值")
+    cell.value = 0.85
+    cell.number_format = "0%"
+    result = do_import(to_bytes(wb), district.s1_filler)
+    assert [c for _s, c, _m in result.errors] == [cell.coordinate]
+    assert "“85%”：此栏不是百分比" in result.errors[0][2]
+    assert not AnalysisReport.objects.exists()
