@@ -31,7 +31,10 @@ Import rules decided here (see `import_report_workbook` and `_number_input`):
   with 财政拨款 + 其他资金;
 - 填报日期 is read from the footer; the title line's `填报日期：…` is used when the footer is blank and
   must agree with it otherwise;
-- a file exported from an older revision (or target version) than the stored one is refused as stale.
+- a number in a `%`-formatted cell of a count or a 万元 amount (Excel's way of storing a typed `85%`) is
+  refused: it cannot be meant;
+- a file exported from an older revision (or target version) than the stored one is refused as stale;
+- the size of what is parsed is bounded before openpyxl sees the file (see the limits below).
 """
 
 import io
@@ -947,7 +950,9 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
     if "[Content_Types].xml" not in names:
         raise _Rejected(NOT_XLSX)
     try:
-        content_types = archive.read("[Content_Types].xml")
+        content_types = _read_part(archive, "[Content_Types].xml")
+    except _Rejected:
+        raise
     except Exception as exc:
         raise _Rejected(DAMAGED) from exc
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
@@ -1000,7 +1005,7 @@ def _local(tag: str) -> str:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> worksheet part path, from the workbook part and its relationships."""
-    content_types = SafeET.fromstring(archive.read("[Content_Types].xml"))
+    content_types = SafeET.fromstring(_read_part(archive, "[Content_Types].xml"))
     workbook_part = "xl/workbook.xml"
     for override in content_types:
         if _local(override.tag) == "Override" and "spreadsheetml.sheet.main+xml" in (
@@ -1009,8 +1014,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             workbook_part = (override.get("PartName") or "/xl/workbook.xml").lstrip("/")
     base, name = posixpath.split(workbook_part)
     rels_part = posixpath.join(base, "_rels", f"{name}.rels")
-    workbook = SafeET.fromstring(archive.read(workbook_part))
-    relations = SafeET.fromstring(archive.read(rels_part))
+    workbook = SafeET.fromstring(_read_part(archive, workbook_part))
+    relations = SafeET.fromstring(_read_part(archive, rels_part))
     targets = {rel.get("Id"): rel.get("Target") or "" for rel in relations}
     parts = {}
     for element in workbook.iter():
