@@ -15,11 +15,13 @@ from jixiao.monitoring.models import AnalysisReport, IndicatorEntry
 
 # Text that looks like what people type into number cells, plus anything at all.
 _numberish = st.text(alphabet="0123456789,.%eE+- ＋－，。１２３４５６７８９０≥≤=_", max_size=40)
-_any_text = st.one_of(_numberish, st.text(max_size=60), st.from_regex(r"\d{1,40}(e\d{1,9})?", fullmatch=True))
+_any_text = st.one_of(
+    _numberish, st.text(max_size=60), st.from_regex(r"[0-9]{1,40}(e[0-9]{1,9})?", fullmatch=True)
+)
 _datish = st.one_of(
     st.text(alphabet="0123456789-/.年月日 ", max_size=20),
     st.text(max_size=30),
-    st.from_regex(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}", fullmatch=True),
 )
 
 

@@ -11,10 +11,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring import plausibility
 from jixiao.monitoring.evaluation import indicator_figures
+from jixiao.monitoring.forms import EntryForm, ReportForm
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry
 from jixiao.monitoring.services import report_save
 from jixiao.monitoring.tests.test_workbook import (
@@ -308,3 +311,28 @@ def test_a_percent_typed_into_a_count_or_amount_cell_of_a_workbook_is_refused(di
     assert [c for _s, c, _m in result.errors] == [cell.coordinate]
     assert "“85%”：此栏不是百分比" in result.errors[0][2]
     assert not AnalysisReport.objects.exists()
+
+
+_typed = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="0123456789,.%eE+-—/年月日 ", max_size=30),
+    st.from_regex(r"-?[0-9]{1,30}(\.[0-9]{1,10})?(e[0-9]{1,7})?%?", fullmatch=True),
+    st.from_regex(r"[0-9]{20,40}|[0-9]e[1-9][0-9]{1,5}", fullmatch=True),  # beyond any field's size
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_typed, min_size=15, max_size=15))
+def test_any_typing_into_the_forms_validates_or_refuses_and_never_fails(district, typed):
+    """What the form, the preview and the import all do first: validate, never raise."""
+    report_data = dict(zip(["projected_fiscal", "projected_other", "filled_on"], typed, strict=False))
+    report_form = ReportForm({"revision": "0", **report_data}, report=None, cycle=district.cycle)
+    assert report_form.is_valid() in (True, False)
+    values = iter(typed[3:])
+    for indicator in district.project_s1.current_target.indicators.all():
+        prefix = f"i{indicator.pk}"
+        data = {f"{prefix}-{name}": next(values) for name in ("actual_number", "projected_number")}
+        data.update({f"{prefix}-actual_date": next(values), f"{prefix}-projected_date": next(values)})
+        form = EntryForm(data, indicator=indicator, entry=None, cycle=district.cycle)
+        if not form.is_valid():
+            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for ms in form.errors.values() for m in ms)
