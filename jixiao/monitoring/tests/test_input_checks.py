@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -336,3 +337,16 @@ def test_any_typing_into_the_forms_validates_or_refuses_and_never_fails(district
         form = EntryForm(data, indicator=indicator, entry=None, cycle=district.cycle)
         if not form.is_valid():
             assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for ms in form.errors.values() for m in ms)
+
+
+def test_the_upload_page_lists_the_notes_of_an_imported_workbook(client, district):
+    wb = export(district)
+    actual = indicator_cell(wb.active, "培训人数", "1—8月实际完成值")
+    actual.value = 320
+    indicator_cell(wb.active, "培训人数", "全年预计完成值").value = 300
+    client.force_login(district.s1_filler)
+    upload = SimpleUploadedFile("odd.xlsx", to_bytes(wb))
+    response = client.post(reverse("monitoring:report_import", args=[district.cycle.pk]), {"files": [upload]})
+    html = response.content.decode()
+    assert "已导入" in html
+    assert f"提示：附件1 · {actual.coordinate}：指标“培训人数”：全年预计完成值小于 1—8 月实际完成值" in html
