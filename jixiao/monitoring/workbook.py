@@ -484,8 +484,6 @@ def export_report_workbook(
                 funds_cells[key] = (row, first)
         w.height(row, 20)
         row += 1
-    # The total's 全年预计执行数 is the system's own formula, the one cell put_value must not turn to text.
-    w.ws.cell(*funds_cells["projected"]).data_type = "f"
 
     # Funds deviation analysis.
     deviation_spans = [(4, 5), (6, 7), (8, 9), (10, 11), (12, 13), (14, LAST_COLUMN)]
@@ -2021,7 +2019,10 @@ def _check_top_date(reader: _Reader, top_date: _Field, footer_value) -> None:
 
 
 def _check_projected_total(reader: _Reader, total: _Field, report_form) -> None:
-    """The total row's 全年预计执行数 is a formula; a number typed over it must agree with its parts."""
+    """The total row's 全年预计执行数 is the sum of its two parts, which are what is read.
+
+    A total left as exported after the parts were edited offline is not a mistake worth refusing the
+    file for: it is noted at its cell, and the parts count."""
     if _is_blank(total.text):
         return
     try:
@@ -2041,9 +2042,13 @@ def _check_projected_total(reader: _Reader, total: _Field, report_form) -> None:
         return
     parts = ((fiscal or 0) + (other or 0)) / TEN_THOUSAND
     if abs(Decimal(typed) - parts) >= Decimal("0.005"):
-        reader.error(
-            total.cell,
-            f"全年预计执行数合计（{typed}万元）与财政拨款、其他资金之和（{parts:.2f}万元）不一致。",
+        reader.result.notes.append(
+            (
+                reader.sheet.title,
+                total.cell,
+                f"全年预计执行数合计（{typed}万元）与财政拨款、其他资金之和（{parts:.2f}万元）不一致，"
+                "已按两项之和导入（合计行不单独读取）。",
+            )
         )
 
 

@@ -823,6 +823,19 @@ def test_a_number_typed_over_the_projected_total_must_agree(district):
     assert not result.ok and "请分别填写" in result.errors[0][2]
 
 
+def test_parts_edited_offline_under_a_stale_total_import_with_a_note(district):
+    wb = export(district)
+    ws = wb["附件1"]
+    funds_cell(ws, "其中：财政拨款", "全年预计执行数").value = 12.5
+    funds_cell(ws, "其他资金", "全年预计执行数").value = 2.5
+    funds_cell(ws, "年度资金总额", "全年预计执行数").value = 99
+    result = do_import(to_bytes(wb), district.s1_filler)
+    assert result.ok, result.errors
+    report = AnalysisReport.objects.get()
+    assert report.projected_fiscal == Decimal("125000.00") and report.projected_other == Decimal("25000.00")
+    assert any("已按两项之和导入" in message for _sheet, _cell, message in result.notes)
+
+
 def test_system_actor_is_the_first_filler_of_the_owning_unit(district):
     result = import_report_workbook(
         file_obj_or_path=io.BytesIO(to_bytes(export(district))),
