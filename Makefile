@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint fmt bench migrate seed clean browser
+.PHONY: demo test lint fmt bench migrate seed clean browser office render
 
 $(UV):
 	$(PYTHON) -m venv var/uv
@@ -30,7 +30,7 @@ seed: migrate
 demo: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST)
 
-test: $(VENV)/.synced var/.dirs lint browser
+test: $(VENV)/.synced var/.dirs lint browser office
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	DEBUG=1 $(PY) -m pytest
 
@@ -38,6 +38,16 @@ test: $(VENV)/.synced var/.dirs lint browser
 browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+# The render check converts every office export to PDF with LibreOffice (headless) and reads it with poppler;
+# both (and a CJK font) are installed once when missing (needs root and apt). The first pages land in var/renders/.
+office:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-calc libreoffice-writer poppler-utils fonts-wqy-microhei >/dev/null; }
+
+render: $(VENV)/.synced var/.dirs office
+	DEBUG=1 $(PY) -m pytest -q jixiao/core/tests/test_office_render.py
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DISTRICT_NAME = env_str("JIXIAO_DISTRICT_NAME", "雁江区")
+# 附件2: an item's 整改时限 defaults to at least this many working days after the form is drafted.
+RECTIFICATION_WORKING_DAYS = env_int("JIXIAO_RECTIFICATION_WORKING_DAYS", 15)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

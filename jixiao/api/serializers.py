@@ -297,8 +297,26 @@ class PackageDetailSerializer(PackageSerializer):
         return HistorySerializer(submission_timeline(submission), many=True).data
 
 
+class ReturnedProjectSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, help_text="需要补正的项目编号")
+    reason = serializers.CharField(help_text="该项目需要补正的内容")
+
+
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="退回时必填")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="意见；退回时写明需要补正的内容，或逐项列出 projects",
+    )
+    confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="报送时确认：下属单位尚未全部审核通过也报送（其材料之后作为补报）",
+    )
+    projects = ReturnedProjectSerializer(
+        many=True, required=False, default=list, help_text="退回时逐项指明的项目"
+    )
 
 
 class FeedbackItemSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from jixiao.api.selectors import package_list, payment_list, report_list, target
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.selectors import organisation_list
-from jixiao.projects.selectors import ProjectFilters, project_list
+from jixiao.projects.selectors import ProjectFilters, project_list, project_visible
 from jixiao.review.rectification import rectification_item_list
 from jixiao.review.selectors import feedback_list
 from jixiao.workflow.selectors import package_unit_get
@@ -183,7 +183,8 @@ class ReportSaveView(LoginByApi, APIView):
             entries=entries,
             expected_revision=revision,
             acting_user=request.user,
-            source="通过接口保存",
+            source="api",
+            comment="通过接口保存",
         )
         return Response(serializers.ReportSerializer(self._report(request, cycle_pk, project_pk)).data)
 
@@ -194,16 +195,32 @@ class ReportSaveView(LoginByApi, APIView):
         return report
 
 
+def _returned_projects(user, rows) -> dict:
+    """The named projects the reviewer may see, each with its reason; the service checks they are the
+    package's own."""
+    wanted = {row["project"]: row["reason"] for row in rows}
+    found = project_visible(user).filter(pk__in=wanted).in_bulk()
+    missing = sorted(set(wanted) - set(found))
+    if missing:
+        raise ValidationError({"projects": [f"项目 {pk} 不存在或您无权查看。" for pk in missing]})
+    return {project: wanted[pk] for pk, project in found.items()}
+
+
 TRANSITIONS = {
-    "submit": lambda submission, user, comment: submission_submit(submission=submission, acting_user=user),
-    "withdraw": lambda submission, user, comment: submission_withdraw(
+    "submit": lambda submission, user, decision: submission_submit(
+        submission=submission, acting_user=user, confirmed=decision["confirmed"]
+    ),
+    "withdraw": lambda submission, user, decision: submission_withdraw(
         submission=submission, acting_user=user
     ),
-    "return": lambda submission, user, comment: submission_return(
-        submission=submission, comment=comment, acting_user=user
+    "return": lambda submission, user, decision: submission_return(
+        submission=submission,
+        comment=decision["comment"],
+        projects=_returned_projects(user, decision["projects"]),
+        acting_user=user,
     ),
-    "accept": lambda submission, user, comment: submission_accept(
-        submission=submission, comment=comment, acting_user=user
+    "accept": lambda submission, user, decision: submission_accept(
+        submission=submission, comment=decision["comment"], acting_user=user
     ),
 }
 
@@ -213,7 +230,8 @@ class PackageTransitionView(LoginByApi, APIView):
 
     @extend_schema(
         summary="报送材料流转",
-        description="action：submit 报送、withdraw 撤回、return 退回补正（comment 必填）、accept 审核通过。",
+        description="action：submit 报送（confirmed 见下）、withdraw 撤回、"
+        "return 退回补正（写明 comment，或在 projects 中逐项指明）、accept 审核通过。",
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(TRANSITIONS)),
         ],
@@ -231,7 +249,7 @@ class PackageTransitionView(LoginByApi, APIView):
             raise Http404 from exc  # as on the package page: this unit sends nothing in this cycle
         decision = serializers.DecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
-        submission = TRANSITIONS[action](submission, request.user, decision.validated_data["comment"])
+        submission = TRANSITIONS[action](submission, request.user, decision.validated_data)
         return Response(serializers.PackageDetailSerializer(submission).data)
 
 

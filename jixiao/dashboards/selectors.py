@@ -100,12 +100,14 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                 organisation=unit,
                 totals=totals,
                 rows=rows if len(rows) > 1 else [],
-                deadlines=_deadlines(cycle, UNIT_DEADLINES.get(unit.kind, [])),
+                # A classified unit reports nothing (第四条): it has no due dates and cannot be late.
+                deadlines=[] if unit.is_classified else _deadlines(cycle, UNIT_DEADLINES.get(unit.kind, [])),
                 extra={
                     "levels": _report_levels(projects.filter(owner__path__startswith=unit.path), cycle),
                     "package": _package(unit, cycle),
                     "feedback": issued.get(unit.pk),
-                    "overdue": overdue,
+                    "overdue": 0 if unit.is_classified else overdue,
+                    "classified": unit.is_classified,
                 },
             )
         )

@@ -575,8 +575,9 @@ def indicator_warnings(
     - IND_IMPOSSIBLE / IND_POSSIBLE for every indicator (qualitative included).
     - Qualitative (comparator "qualitative" or value type text): IND_QUAL_PARTLY / IND_QUAL_NOT_MET from
       the self-assessment; nothing else.
-    - Date: IND_PROJECTED_MISS from the projected date ("<=": later than T; "=": not T), and
-      IND_DATE_OVERDUE for "<=" when period_end > T and there is no actual completion date.
+    - Date: a target "<=" or "=" is a deadline. IND_PROJECTED_MISS when the projected date is later than
+      T (finishing early is never a miss), and IND_DATE_OVERDUE when period_end > T and there is no
+      actual completion date.
     - Number / percent: IND_PROJECTED_MISS, IND_LAG, IND_SHORTFALL, IND_EXCESS, IND_LEVEL_MISMATCH,
       IND_NO_ACTUAL, IND_OVER_TARGET. Rules that divide by T need T > 0.
     """
@@ -710,6 +711,8 @@ def _date_warnings(indicator: IndicatorFigures, warnings: list, comparator: str,
     target_date = indicator.target_date
     if target_date is None:
         return warnings
+    if comparator == EQUAL:
+        comparator = AT_MOST  # a date target is a deadline: "=2026-02-28" means "by 2026-02-28"
     projected_date = indicator.projected_date
     if projected_date is not None and _fails(comparator, projected_date, target_date):
         warnings.append(

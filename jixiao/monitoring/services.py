@@ -2,8 +2,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring import rules
-from jixiao.monitoring.evaluation import evaluate, store_warnings
+from jixiao.monitoring import plausibility, rules
+from jixiao.monitoring.evaluation import evaluate, indicator_figures, store_warnings
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
@@ -98,11 +98,14 @@ def report_save(
     expected_revision: int,
     acting_user,
     source: str = "form",
+    comment: str = "",
 ) -> AnalysisReport:
     """Save a project's 附件1 (creating it on the first save) and recompute its warnings.
 
-    Drafts never require completeness; what is given must be valid. A save based on an older revision is
-    refused with StaleReport and writes nothing.
+    Drafts never require completeness; what is given must be valid and plausible (the checks of
+    `plausibility`, which the forms show beside each field). A save based on an older revision is
+    refused with StaleReport and writes nothing. `source` "import" records the save as an import, with
+    `comment` (the file, who it was done for) in its one audit record.
     """
     if not user_can_fill(acting_user, project):
         raise PermissionDenied("只有项目实施单位的填报人或负责人可以填报监控分析表。")
@@ -130,6 +133,9 @@ def report_save(
     for name in REPORT_INPUT_FIELDS:
         if name in values:
             setattr(report, name, values[name])
+    filled_on_refusal = plausibility.date_refusal(report.filled_on, year=cycle.year)
+    if filled_on_refusal:
+        raise ValidationError({"filled_on": filled_on_refusal})
     report.revision = current_revision + 1
     report.updated_by = acting_user
     report.full_clean(exclude=["cycle", "project", "target_version", "updated_by"])
@@ -152,6 +158,10 @@ def report_save(
             entry.full_clean(exclude=["report", "indicator"], validate_unique=False)
         except ValidationError as exc:
             errors[indicators[indicator_id].name] = exc.messages
+        figures = indicator_figures(indicators[indicator_id], entry)
+        refusals = plausibility.entry_refusals(figures, year=cycle.year)
+        if refusals:
+            errors.setdefault(indicators[indicator_id].name, []).extend(refusals.values())
         (to_update if entry.pk else to_create).append(entry)
     if errors:
         raise ValidationError({name: messages for name, messages in errors.items()})
@@ -161,11 +171,11 @@ def report_save(
     report_recompute(report)
     audit_record(
         actor=acting_user,
-        action="report.save",
+        action="report.import" if source == "import" else "report.save",
         target=report,
         organisation=project.owner,
         to_state=f"r{report.revision}",
-        comment={"form": "网页填报", "import": "导入Excel"}.get(source, source),
+        comment=comment or {"form": "网页填报", "import": "导入Excel"}.get(source, source),
     )
     return report
 

@@ -6,13 +6,20 @@ from django.views.decorators.http import require_POST
 
 from jixiao.audit.services import audit_record
 from jixiao.core.http import XLSX_TYPE, download
-from jixiao.monitoring import rules
+from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
-from jixiao.monitoring.models import NARRATIVE_FIELDS, THRESHOLD_FIELDS, CycleStatus, IndicatorEntry
+from jixiao.monitoring.models import (
+    DEVIATION_FIELDS,
+    NARRATIVE_FIELDS,
+    THRESHOLD_FIELDS,
+    CycleStatus,
+    IndicatorEntry,
+)
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for, report_readiness
 from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
 from jixiao.monitoring.workbook import (
+    ImportBudget,
     export_filename,
     export_report_bytes,
     export_unit_zip,
@@ -48,13 +55,37 @@ def cycle_detail(request, pk: int):
     )
 
 
-def _report_forms(request_data, project, report):
+def _report_forms(request_data, project, cycle, report):
     version = report.target_version if report else project.current_target
     indicators = in_form_order(version.indicators.all()) if version else []
     entries = {e.indicator_id: e for e in report.entries.all()} if report else {}
-    report_form = ReportForm(request_data, report=report)
-    entry_forms = [EntryForm(request_data, indicator=i, entry=entries.get(i.pk)) for i in indicators]
+    report_form = ReportForm(request_data, report=report, cycle=cycle)
+    entry_forms = [
+        EntryForm(request_data, indicator=i, entry=entries.get(i.pk), cycle=cycle) for i in indicators
+    ]
     return report_form, entry_forms
+
+
+# The report's own fields above the indicator table, in the order they stand on the page.
+_FIELDS_ABOVE_INDICATORS = [
+    "projected_fiscal",
+    "projected_other",
+    *(name for name, _label in DEVIATION_FIELDS),
+    "corrective_measures",
+    "goal_progress",
+]
+
+
+def _focus_first_error(report_form, entry_forms) -> None:
+    """The page opens scrolled to the first field marked wrong (the browser focuses `autofocus`)."""
+    above = [name for name in _FIELDS_ABOVE_INDICATORS if name in report_form.errors]
+    below = [name for name in report_form.fields if name in report_form.errors and name not in above]
+    candidates = [(report_form, name) for name in above]
+    candidates += [(form, name) for form in entry_forms for name in form.fields if name in form.errors]
+    candidates += [(report_form, name) for name in below]
+    if candidates:
+        form, name = candidates[0]
+        form.fields[name].widget.attrs["autofocus"] = True
 
 
 def _entry_on_screen(form) -> IndicatorEntry:
@@ -109,6 +140,7 @@ def _report_context(*, project, cycle, report, report_form, entry_forms, warning
             "warnings": by_indicator.get(form.indicator.pk, []),
             "level": rules.project_level(by_indicator.get(form.indicator.pk, [])),
             "progress": _progress(form, cycle),
+            "notes": _notes(form, cycle),
         }
         for form in entry_forms
     ]
@@ -137,6 +169,11 @@ def _report_context(*, project, cycle, report, report_form, entry_forms, warning
     }
 
 
+def _notes(form, cycle) -> list[str]:
+    figures = indicator_figures(form.indicator, _entry_on_screen(form))
+    return plausibility.entry_notes(figures, year=cycle.year, period_end_month=cycle.period_end_month)
+
+
 def _progress(form, cycle):
     figures = indicator_figures(form.indicator, _entry_on_screen(form))
     return rules.indicator_progress(figures, period_end_month=cycle.period_end_month)
@@ -153,7 +190,7 @@ def report_edit(request, cycle_pk: int, project_pk: int):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        report_form, entry_forms = _report_forms(request.POST, project, report)
+        report_form, entry_forms = _report_forms(request.POST, project, cycle, report)
         status = 400
         if report_form.is_valid() and all(form.is_valid() for form in entry_forms):
             try:
@@ -176,10 +213,11 @@ def report_edit(request, cycle_pk: int, project_pk: int):
                 return redirect(request.path)
         else:
             messages.error(request, "有填写错误，请按提示修改后再保存；已填写的内容仍保留在页面上。")
+            _focus_first_error(report_form, entry_forms)
         warnings = _live_warnings(project, cycle, report_form, entry_forms)
     else:
         status = 200
-        report_form, entry_forms = _report_forms(None, project, report)
+        report_form, entry_forms = _report_forms(None, project, cycle, report)
         if not can_edit:
             for form in (report_form, *entry_forms):
                 form.make_read_only()
@@ -205,10 +243,10 @@ def _stored_warnings(report):
             level=w.level,
             message=w.message,
             indicator_key=w.indicator_id,
-            indicator_name=None,
+            indicator_name=w.indicator.name if w.indicator_id else None,
             figures=w.figures,
         )
-        for w in report.warnings.all()
+        for w in report.warnings.select_related("indicator")
     ]
 
 
@@ -217,7 +255,7 @@ def report_preview(request, cycle_pk: int, project_pk: int):
     """htmx: the warnings and progress figures of what is typed, without saving anything."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
-    report_form, entry_forms = _report_forms(request.POST, project, report)
+    report_form, entry_forms = _report_forms(request.POST, project, cycle, report)
     warnings = _live_warnings(project, cycle, report_form, entry_forms)
     context = _report_context(
         project=project,
@@ -256,7 +294,7 @@ def report_print(request, cycle_pk: int, project_pk: int):
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
     version = report.target_version if report else project.current_target
     entries = {e.indicator_id: e for e in report.entries.all()} if report else {}
-    warnings = list(report.warnings.all()) if report else []
+    warnings = list(report.warnings.select_related("indicator")) if report else []
     levels: dict = {}
     for warning in warnings:
         levels.setdefault(warning.indicator_id, []).append(warning)
@@ -326,10 +364,15 @@ def report_import(request, cycle_pk: int):
     results = []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        budget = ImportBudget()
         for upload in form.cleaned_data["files"]:
             results.append(
                 import_report_workbook(
-                    file_obj_or_path=upload, filename=upload.name, user=request.user, cycle=cycle
+                    file_obj_or_path=upload,
+                    filename=upload.name,
+                    user=request.user,
+                    cycle=cycle,
+                    budget=budget,
                 )
             )
     context = {

@@ -31,7 +31,10 @@ Import rules decided here (see `import_report_workbook` and `_number_input`):
   with 财政拨款 + 其他资金;
 - 填报日期 is read from the footer; the title line's `填报日期：…` is used when the footer is blank and
   must agree with it otherwise;
-- a file exported from an older revision (or target version) than the stored one is refused as stale.
+- a number in a `%`-formatted cell of a count or a 万元 amount (Excel's way of storing a typed `85%`) is
+  refused: it cannot be meant;
+- a file exported from an older revision (or target version) than the stored one is refused as stale;
+- the size of what is parsed is bounded before openpyxl sees the file (see the limits below).
 """
 
 import io
@@ -67,24 +70,23 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
-from jixiao.audit.services import audit_record
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_date, parse_number
 from jixiao.core.xlsx import put_value
-from jixiao.monitoring import rules
+from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ReportForm
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
     AnalysisReport,
-    CycleStatus,
+    IndicatorEntry,
     Likelihood,
     MonitoringCycle,
     ReportWarning,
     SelfAssessment,
 )
 from jixiao.monitoring.selectors import cycle_list
-from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
+from jixiao.monitoring.services import StaleReport, report_save
 from jixiao.organisations.models import Membership, Role
 from jixiao.projects.models import CATEGORY_ORDER, Indicator, Project, ValueType
 from jixiao.projects.selectors import paid_to_date, project_visible
@@ -104,11 +106,22 @@ if openpyxl.xml.functions.iterparse is not SafeET.iterparse:
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # for entries larger than RATIO_CHECK_MIN_BYTES
 RATIO_CHECK_MIN_BYTES = 256 * 1024
-MAX_CELLS = 200_000
-MAX_MERGED_AREA = 200_000
+# A 附件1 has a few hundred cells in some 30 KB of sheet XML (a few hundred KB once Excel has saved it
+# with long texts). These bounds keep every upload, imported or refused, well under a second and 100 MB:
+# each is checked before openpyxl parses anything.
+MAX_XML_PART_BYTES = 1024 * 1024
+MAX_XML_BYTES = 4 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_COLUMNS = 100
+MAX_CELLS = 5_000
+MAX_MERGED_AREA = 100_000
+MAX_CELLS_PER_REQUEST = 15_000
+MAX_XML_BYTES_PER_REQUEST = 8 * 1024 * 1024
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)\"")
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -419,12 +432,9 @@ def export_report_workbook(
     w.height(row, 22)
     row += 1
     rate = Decimal(paid_total) / Decimal(budget) if budget and budget > 0 else None
-    fiscal_row, other_row = row + 1, row + 2
-    projected_col = funds_spans[5][0]
-    projected_formula = (
-        f'=IF(COUNT({get_column_letter(projected_col)}{fiscal_row}:{get_column_letter(projected_col)}{other_row})=0,"",'
-        f"SUM({get_column_letter(projected_col)}{fiscal_row}:{get_column_letter(projected_col)}{other_row}))"
-    )
+    projected_parts = [report.projected_fiscal, report.projected_other] if report is not None else []
+    known_parts = [part for part in projected_parts if part is not None]
+    projected_total = wan_number(sum(known_parts, Decimal(0))) if known_parts else None
     funds_rows = [
         (
             L_FUNDS_TOTAL,
@@ -433,7 +443,7 @@ def export_report_workbook(
             paid_total,
             float(rate) if rate is not None else None,
             float(cycle.time_progress),
-            projected_formula,
+            projected_total,
         ),
         (
             L_FUNDS_FISCAL,
@@ -824,7 +834,8 @@ class ImportResult:
 
     `warnings`: (rule code, level, 三级 name or None for a project-level rule) after the import (with
     `dry_run`, what they would be). `errors`: (sheet, cell in A1 notation, Chinese message); sheet and
-    cell are None for a problem of the whole file. `level` is None when the import failed.
+    cell are None for a problem of the whole file. `notes`: values imported as they are but odd enough
+    to check, in the shape of `errors`. `level` is None when the import failed.
     """
 
     filename: str
@@ -833,6 +844,7 @@ class ImportResult:
     level: str | None = None
     warnings: list[tuple[str, str, str | None]] = field(default_factory=list)
     errors: list[tuple[str | None, str | None, str]] = field(default_factory=list)
+    notes: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     dry_run: bool = False
     revision: int | None = None
     acting_user: object = None
@@ -850,6 +862,7 @@ class ImportResult:
             "level": self.level,
             "warnings": [{"code": c, "level": lv, "indicator": name} for c, lv, name in self.warnings],
             "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.errors],
+            "notes": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.notes],
         }
 
 
@@ -919,13 +932,22 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
             raise _Rejected(SUSPICIOUS.format(reason="压缩比异常"))
     if any(info.flag_bits & 0x1 for info in infos):
         raise _Rejected(ENCRYPTED)
+    xml_parts = [info for info in infos if info.filename.lower().endswith(XML_SUFFIXES)]
+    for info in xml_parts:
+        if info.file_size > MAX_XML_PART_BYTES:
+            raise _Rejected(_too_much_xml(info.filename, info.file_size))
+    xml_total = sum(info.file_size for info in xml_parts)
+    if xml_total > MAX_XML_BYTES:
+        raise _Rejected(SUSPICIOUS.format(reason=f"表格内容解压后达 {xml_total / 1024 / 1024:.1f} MB"))
     names = {info.filename for info in infos}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise _Rejected(MACRO)
     if "[Content_Types].xml" not in names:
         raise _Rejected(NOT_XLSX)
     try:
-        content_types = archive.read("[Content_Types].xml")
+        content_types = _read_part(archive, "[Content_Types].xml")
+    except _Rejected:
+        raise
     except Exception as exc:
         raise _Rejected(DAMAGED) from exc
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
@@ -938,13 +960,47 @@ def _open_container(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def _too_much_xml(part: str, size: int) -> str:
+    return SUSPICIOUS.format(
+        reason=f"部件 {part} 解压后达 {size / 1024 / 1024:.1f} MB，超过 {MAX_XML_PART_BYTES // 1024 // 1024} MB"
+    )
+
+
+def _read_part(archive: zipfile.ZipFile, part: str) -> bytes:
+    """A part's bytes, never more than MAX_XML_PART_BYTES whatever the zip directory claims."""
+    with archive.open(part) as handle:
+        data = handle.read(MAX_XML_PART_BYTES + 1)
+    if len(data) > MAX_XML_PART_BYTES:
+        raise _Rejected(_too_much_xml(part, len(data)))
+    return data
+
+
+def _check_dimension(head: bytes) -> None:
+    """The worksheet's declared used range (its first element) must be that of a 附件1, not a table of 10^6."""
+    match = _DIMENSION.search(head)
+    if match is None:
+        return
+    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+    _check_extent(max_row or min_row or 1, max_col or min_col or 1, declared=match.group(1).decode())
+
+
+def _check_extent(row: int, column: int, *, declared: str = "") -> None:
+    if row > MAX_ROWS or column > MAX_COLUMNS:
+        where = declared or f"{get_column_letter(min(column, 18278))}{row}"
+        raise _Rejected(
+            SUSPICIOUS.format(
+                reason=f"表格范围达到 {where}，超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列；请删除多余的行列"
+            )
+        )
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> worksheet part path, from the workbook part and its relationships."""
-    content_types = SafeET.fromstring(archive.read("[Content_Types].xml"))
+    content_types = SafeET.fromstring(_read_part(archive, "[Content_Types].xml"))
     workbook_part = "xl/workbook.xml"
     for override in content_types:
         if _local(override.tag) == "Override" and "spreadsheetml.sheet.main+xml" in (
@@ -953,8 +1009,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             workbook_part = (override.get("PartName") or "/xl/workbook.xml").lstrip("/")
     base, name = posixpath.split(workbook_part)
     rels_part = posixpath.join(base, "_rels", f"{name}.rels")
-    workbook = SafeET.fromstring(archive.read(workbook_part))
-    relations = SafeET.fromstring(archive.read(rels_part))
+    workbook = SafeET.fromstring(_read_part(archive, workbook_part))
+    relations = SafeET.fromstring(_read_part(archive, rels_part))
     targets = {rel.get("Id"): rel.get("Target") or "" for rel in relations}
     parts = {}
     for element in workbook.iter():
@@ -969,53 +1025,74 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_worksheet(archive: zipfile.ZipFile, part: str) -> tuple[set[str], int, int]:
-    """(cells holding a formula without a cached value, number of cells, merged area) of one worksheet."""
+def _scan_worksheet(data: bytes, max_cells: int) -> tuple[set[str], int, int]:
+    """(cells holding a formula without a cached value, number of cells, merged area) of one worksheet.
+
+    Stops at the first cell beyond MAX_ROWS/MAX_COLUMNS or `max_cells`, so a hostile sheet costs no more
+    than a real one.
+    """
+    _check_dimension(data[:4096])
     uncached: set[str] = set()
     cells = merged = 0
     row_number = column_number = 0
-    with archive.open(part) as handle:
-        for event, element in SafeET.iterparse(handle, events=("start", "end")):
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "row":
-                    row_number = int(element.get("r") or row_number + 1)
-                    column_number = 0
-                continue
-            if tag == "c":
-                cells += 1
-                reference = element.get("r")
-                if reference:
-                    letters, _row = coordinate_from_string(reference)
-                    column_number = column_index_from_string(letters)
-                else:
-                    column_number += 1
-                    reference = f"{get_column_letter(column_number)}{row_number}"
-                formula = value = None
-                for child in element:
-                    child_tag = _local(child.tag)
-                    if child_tag == "f":
-                        formula = child
-                    elif child_tag == "v":
-                        value = child
-                if formula is not None and (value is None or not (value.text or "")):
-                    uncached.add(reference)
-                element.clear()
-            elif tag == "mergeCell":
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
-                merged += (max_col - min_col + 1) * (max_row - min_row + 1)
-                element.clear()
-            elif tag == "row":
-                element.clear()
-            if cells > MAX_CELLS:
-                raise _Rejected(SUSPICIOUS.format(reason=f"单元格超过 {MAX_CELLS} 个"))
-            if merged > MAX_MERGED_AREA:
-                raise _Rejected(SUSPICIOUS.format(reason="合并单元格范围过大"))
+    too_many = SUSPICIOUS.format(reason=f"单元格超过 {max_cells} 个")
+    for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "row":
+                row_number = int(element.get("r") or row_number + 1)
+                column_number = 0
+                _check_extent(row_number, 1)
+            continue
+        if tag == "c":
+            cells += 1
+            reference = element.get("r")
+            if reference:
+                letters, _row = coordinate_from_string(reference)
+                column_number = column_index_from_string(letters)
+            else:
+                column_number += 1
+                reference = f"{get_column_letter(column_number)}{row_number}"
+            _check_extent(row_number, column_number)
+            formula = value = None
+            for child in element:
+                child_tag = _local(child.tag)
+                if child_tag == "f":
+                    formula = child
+                elif child_tag == "v":
+                    value = child
+            if formula is not None and (value is None or not (value.text or "")):
+                uncached.add(reference)
+            element.clear()
+        elif tag == "mergeCell":
+            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
+            merged += (max_col - min_col + 1) * (max_row - min_row + 1)
+            element.clear()
+        elif tag == "row":
+            element.clear()
+        if cells > max_cells:
+            raise _Rejected(too_many)
+        if merged > MAX_MERGED_AREA:
+            raise _Rejected(SUSPICIOUS.format(reason="合并单元格范围过大"))
     return uncached, cells, merged
 
 
-def _load(data: bytes) -> tuple[Workbook, dict[str, set[str]]]:
+@dataclass
+class ImportBudget:
+    """What one request may have parsed over all its files, so that several large files do not add up."""
+
+    cells: int = MAX_CELLS_PER_REQUEST
+    xml_bytes: int = MAX_XML_BYTES_PER_REQUEST
+
+
+BATCH_TOO_LARGE = "本次上传的文件合计内容过多，此文件未导入；请分批上传（每批合计不超过 {cells} 个单元格）。"
+
+
+def _load(data: bytes, budget: ImportBudget) -> tuple[Workbook, dict[str, set[str]]]:
     archive = _open_container(data)
+    xml_bytes = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith(XML_SUFFIXES))
+    if xml_bytes > budget.xml_bytes or budget.cells <= 0:
+        raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST))
     try:
         parts = _sheet_parts(archive)
         uncached = {}
@@ -1023,16 +1100,21 @@ def _load(data: bytes) -> tuple[Workbook, dict[str, set[str]]]:
         for name, part in parts.items():
             if part not in archive.NameToInfo:
                 continue
-            uncached[name], cells, _merged = _scan_worksheet(archive, part)
+            allowed = min(MAX_CELLS, budget.cells) - total_cells
+            try:
+                uncached[name], cells, _merged = _scan_worksheet(_read_part(archive, part), allowed)
+            except _Rejected:
+                if allowed + total_cells < MAX_CELLS:
+                    raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST)) from None
+                raise
             total_cells += cells
-            if total_cells > MAX_CELLS:
-                raise _Rejected(SUSPICIOUS.format(reason=f"单元格超过 {MAX_CELLS} 个"))
         worksheets = set(parts.values())
         for info in archive.infolist():  # every other XML part, once through defusedxml
-            if info.filename not in worksheets and info.filename.lower().endswith((".xml", ".rels")):
-                with archive.open(info) as handle:
-                    for _event, element in SafeET.iterparse(handle):
-                        element.clear()
+            if info.filename not in worksheets and info.filename.lower().endswith(XML_SUFFIXES):
+                for _event, element in SafeET.iterparse(io.BytesIO(_read_part(archive, info.filename))):
+                    element.clear()
+        budget.cells -= total_cells
+        budget.xml_bytes -= xml_bytes
         with py_warnings.catch_warnings():
             py_warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(
@@ -1196,6 +1278,8 @@ def _number_input(value, number_format: str, *, percent: bool) -> str:
                 number *= 100
             elif 0 < abs(number) <= 1:
                 raise _ambiguous_percent(_plain(number))
+        elif "%" in number_format:
+            raise _not_a_percent_cell(number)
         return _plain(number)
     text = str(value)
     if percent and "%" not in normalise_text(text):
@@ -1212,12 +1296,19 @@ def _ambiguous_percent(text: str) -> _CellProblem:
     return _CellProblem(f"“{text}”含义不明确：请写成百分数，例如 85% 写作“85%”，0.85% 写作“0.85%”。")
 
 
-def _money_input(value) -> str:
+def _not_a_percent_cell(number: Decimal) -> _CellProblem:
+    """Excel stores "85%" typed into a count or 万元 cell as 0.85 in a percent format: never meant."""
+    return _CellProblem(f"“{_plain(number * 100)}%”：此栏不是百分比，请直接填写数值（不带 %）。")
+
+
+def _money_input(value, number_format: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (bool, date, datetime)):
         raise _CellProblem(f"“{_text_input(value)}”不是有效的金额（万元）。")
     if isinstance(value, (int, float, Decimal)):
+        if "%" in number_format:
+            raise _not_a_percent_cell(_decimal_of(value))
         return _plain(_decimal_of(value))
     return str(value)
 
@@ -1302,8 +1393,8 @@ def _as_text(value, _fmt):
     return _text_input(value)
 
 
-def _as_money(value, _fmt):
-    return _money_input(value)
+def _as_money(value, fmt):
+    return _money_input(value, fmt)
 
 
 def _as_date(value, _fmt):
@@ -1716,6 +1807,15 @@ def _form_errors(reader: _Reader, form, fields: list[_Field], subject: str = "")
             reader.error(cells.get(name), f"{prefix}{message}")
 
 
+def _entry_notes(reader: _Reader, form, fields: list[_Field], cycle: MonitoringCycle) -> None:
+    """The notes the web form shows beside the row, at the row's 实际完成值 cell."""
+    figures = indicator_figures(form.indicator, IndicatorEntry(**form.cleaned_data))
+    cells = {f.name: f.cell for f in fields}
+    cell = cells.get("actual_number") or cells.get("actual_date") or cells.get("projected_number")
+    for note in plausibility.entry_notes(figures, year=cycle.year, period_end_month=cycle.period_end_month):
+        reader.result.notes.append((reader.sheet.title, cell, f"指标“{form.indicator.name}”：{note}"))
+
+
 class _DryRun(Exception):
     pass
 
@@ -1729,11 +1829,13 @@ def import_report_workbook(
     dry_run: bool = False,
     project: Project | None = None,
     act_for_owner: bool = False,
+    budget: ImportBudget | None = None,
 ) -> ImportResult:
     """Import one filled 附件1 workbook, whole or not at all.
 
     - The file is checked before parsing (size, zip container, entry count, uncompressed size and
-      compression ratio, macros, encryption); a file that fails gets one message.
+      compression ratio, the size of each XML part, the sheet's declared and real extent and cell count,
+      macros, encryption); a file that fails gets one message.
     - The project is found by its 项目编码 among the projects the person may see (the same message for a
       code that does not exist and one the person may not see); the cycle by the workbook's hidden
       identification, else the subtitle's year, and `cycle` when given must match it. `project` (when
@@ -1750,13 +1852,14 @@ def import_report_workbook(
       the audit trail records that it was done on that person's behalf.
     - With `dry_run` everything is checked and saved inside a transaction that is rolled back, so the
       warnings and level are exactly those a real import would give; nothing is written.
+    - `budget`, shared by the files of one request, bounds what they may have parsed together.
     """
     result = ImportResult(filename=filename, dry_run=dry_run)
     if user is None and not act_for_owner:
         raise ValueError("user is required (user=None only with act_for_owner=True)")
     try:
         data = _read_upload(file_obj_or_path)
-        workbook, uncached = _load(data)
+        workbook, uncached = _load(data, budget if budget is not None else ImportBudget())
     except _Rejected as rejection:
         result.error(None, None, str(rejection))
         return result
@@ -1797,12 +1900,6 @@ def import_report_workbook(
             return result
         result.delegated = True
     result.acting_user = acting_user
-    if not user_can_fill(acting_user, project):
-        reader.error(None, "只有项目实施单位的填报人或负责人可以填报监控分析表。")
-    if cycle.status != CycleStatus.OPEN:
-        reader.error(None, "该监控周期已结束，不能再修改。")
-    if project.year != cycle.year:
-        reader.error(None, "项目年度与监控周期不一致。")
 
     report = (
         AnalysisReport.objects.filter(project=project, cycle=cycle).select_related("target_version").first()
@@ -1833,7 +1930,7 @@ def import_report_workbook(
         if footer_date is None or _is_blank(footer_date.text):
             data["filled_on"] = top_date.text
             report_fields.append(top_date)
-    report_form = ReportForm(data, report=report)
+    report_form = ReportForm(data, report=report, cycle=cycle)
     report_form.is_valid()
     _form_errors(reader, report_form, report_fields)
     if top_date is not None and "filled_on" not in report_form.errors and not _is_blank(top_date.text):
@@ -1845,8 +1942,11 @@ def import_report_workbook(
     by_pk = {i.pk: i for i in indicators}
     for pk, fields in entry_fields.items():
         indicator = by_pk[pk]
-        form = EntryForm({f"i{pk}-{f.name}": f.text for f in fields}, indicator=indicator, entry=None)
-        form.is_valid()
+        form = EntryForm(
+            {f"i{pk}-{f.name}": f.text for f in fields}, indicator=indicator, entry=None, cycle=cycle
+        )
+        if form.is_valid():
+            _entry_notes(reader, form, fields, cycle)
         _form_errors(reader, form, fields, subject=f"指标“{indicator.name}”")
         entry_forms.append(form)
 
@@ -1873,7 +1973,7 @@ def import_report_workbook(
         for message in exc.messages:
             reader.error(None, message)
     if result.errors:
-        result.ok, result.level, result.warnings, result.revision = False, None, [], None
+        result.ok, result.level, result.warnings, result.revision, result.notes = False, None, [], None, []
     return result
 
 
@@ -1919,7 +2019,10 @@ def _check_top_date(reader: _Reader, top_date: _Field, footer_value) -> None:
 
 
 def _check_projected_total(reader: _Reader, total: _Field, report_form) -> None:
-    """The total row's 全年预计执行数 is a formula; a number typed over it must agree with its parts."""
+    """The total row's 全年预计执行数 is the sum of its two parts, which are what is read.
+
+    A total left as exported after the parts were edited offline is not a mistake worth refusing the
+    file for: it is noted at its cell, and the parts count."""
     if _is_blank(total.text):
         return
     try:
@@ -1939,15 +2042,24 @@ def _check_projected_total(reader: _Reader, total: _Field, report_form) -> None:
         return
     parts = ((fiscal or 0) + (other or 0)) / TEN_THOUSAND
     if abs(Decimal(typed) - parts) >= Decimal("0.005"):
-        reader.error(
-            total.cell,
-            f"全年预计执行数合计（{typed}万元）与财政拨款、其他资金之和（{parts:.2f}万元）不一致。",
+        reader.result.notes.append(
+            (
+                reader.sheet.title,
+                total.cell,
+                f"全年预计执行数合计（{typed}万元）与财政拨款、其他资金之和（{parts:.2f}万元）不一致，"
+                "已按两项之和导入（合计行不单独读取）。",
+            )
         )
 
 
 def _save(
     result, project, cycle, report_form, entry_forms, expected_revision, acting_user, role_label, by_pk
 ):
+    comment = f"导入Excel：{result.filename}"
+    if result.delegated:
+        comment += (
+            f"；命令行导入未指定操作人（--user），由系统以单位{role_label}“{acting_user}”的身份代为保存"
+        )
     try:
         with transaction.atomic():
             report = report_save(
@@ -1958,19 +2070,8 @@ def _save(
                 expected_revision=expected_revision,
                 acting_user=acting_user,
                 source="import",
+                comment=comment,
             )
-            comment = f"导入Excel：{result.filename}"
-            if result.delegated:
-                comment += f"；命令行导入未指定操作人（--user），由系统以单位{role_label}“{acting_user}”的身份代为保存"
-            if not result.dry_run:
-                audit_record(
-                    actor=acting_user,
-                    action="report.import",
-                    target=report,
-                    organisation=project.owner,
-                    to_state=f"r{report.revision}",
-                    comment=comment,
-                )
             result.level = report.level
             result.revision = report.revision
             result.warnings = [
@@ -1989,6 +2090,7 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_UPLOAD_BYTES",
     "MAX_ZIP_ENTRIES",
+    "ImportBudget",
     "ImportResult",
     "export_filename",
     "export_projects_zip",

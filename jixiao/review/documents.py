@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, Twips
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -62,23 +62,23 @@ class Column:
 
 
 ITEM_COLUMNS = [
-    Column("position", "序号", 5, 0.9),
-    Column("project_name", "项目名称", 18, 2.4),
-    Column("project_code", "项目编码", 14, 1.9),
-    Column("budget", "预算数", 10, 1.4),
-    Column("paid", "执行数", 10, 1.4),
-    Column("rate", "执行率", 8, 1.2),
-    Column("level", "预警等级", 8, 1.1),
-    Column("problem", "监控发现的主要问题", 30, 3.2),
-    Column("requirement", "整改意见及要求", 26, 2.8),
-    Column("due_date", "整改时限", 11, 1.7),
-    Column("source", "意见来源", 12, 1.5),
+    Column("position", "序号", 5, 0.6),
+    Column("project_name", "项目名称", 18, 1.9),
+    Column("project_code", "项目编码", 14, 1.7),
+    Column("budget", "预算数", 10, 1.6),
+    Column("paid", "执行数", 10, 1.6),
+    Column("rate", "执行率", 8, 1.25),
+    Column("level", "预警等级", 8, 1.4),
+    Column("problem", "监控发现的主要问题", 42, 5.75),
+    Column("requirement", "整改意见及要求", 20, 2.5),
+    Column("due_date", "整改时限", 11, 1.95),
+    Column("source", "意见来源", 12, 1.2),
 ]
 RECTIFICATION_COLUMNS = [
-    Column("response", "整改落实情况", 24, 2.3),
-    Column("completed_on", "完成时间", 11, 1.5),
-    Column("evidence", "佐证材料", 16, 1.6),
-    Column("verification", "核查意见", 18, 1.8),
+    Column("response", "整改落实情况", 22, 1.6),
+    Column("completed_on", "完成时间", 11, 1.95),
+    Column("evidence", "佐证材料", 16, 1.1),
+    Column("verification", "核查意见", 18, 1.2),
 ]
 COLUMNS = ITEM_COLUMNS + RECTIFICATION_COLUMNS
 LAST_COLUMN = len(COLUMNS)
@@ -316,9 +316,16 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
-TABLE_SIZE = Pt(9)
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM, SIDE_MARGIN_MM = 297, 210, 15
+TABLE_SIZE = Pt(8)  # the item table has fifteen columns; the xlsx prints them smaller still
+OPINION_SIZE = Pt(10.5)
+LINE_SPACING = 1.1  # exact, in font sizes: the fallback CJK fonts space their lines wider than 仿宋
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM, SIDE_MARGIN_MM, TOP_MARGIN_MM = 297, 210, 12, 12
 TEXT_WIDTH_CM = (PAGE_WIDTH_MM - 2 * SIDE_MARGIN_MM) / 10  # every table spans exactly this width
+HEADER_WIDTHS_CM = [4.2, 5.0, 3.2, 5.3, 3.2, 6.4]
+OPINION_LABEL_CM = 5.6
+OPINION_ROW_CM = 1.2  # room to sign on paper
+CELL_MARGIN_TWIPS = 45  # 0.08 cm left and right, so that narrow columns keep their text on one line
+TWIPS_PER_CM = 1440 / 2.54
 
 
 def _font(run, name: str, size=None, bold: bool = False) -> None:
@@ -339,23 +346,62 @@ def _write(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=TABLE_
             paragraph = cell.add_paragraph()
         paragraph.alignment = align
         paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(size.pt * LINE_SPACING)
         _font(paragraph.add_run(line), BODY_FONT, size, bold)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _repeat_as_header(row) -> None:
-    """Mark a table row as a header row that Word repeats at the top of every page (w:tblHeader)."""
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
+# Child order that the schema requires (Word refuses a file whose properties are out of order).
+TABLE_PROPERTY_ORDER = (
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
+    "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+    "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
+ROW_PROPERTY_ORDER = (
+    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
+)  # fmt: skip
 
 
-def _set_widths(table, widths_cm: list[float]) -> None:
-    table.autofit = False
+def _put_property(properties, order: tuple[str, ...], tag: str, **attributes):
+    """Replace one child of a w:tblPr or w:trPr, in its schema position, and return it."""
+    for old in properties.findall(qn(tag)):
+        properties.remove(old)
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    properties.insert_element_before(element, *order[order.index(tag) + 1 :])
+    return element
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set a row property such as w:tblHeader (repeated at the top of every page) or w:cantSplit."""
+    _put_property(row._tr.get_or_add_trPr(), ROW_PROPERTY_ORDER, tag, val="true")
+
+
+def _table_property(table, tag: str, **attributes):
+    return _put_property(table._tbl.tblPr, TABLE_PROPERTY_ORDER, tag, **attributes)
+
+
+def _fixed_layout(table, widths_cm: list[float]) -> None:
+    """Column widths that Word and LibreOffice both honour: the grid, every cell's width and a fixed
+    layout (without it both re-flow the columns by content and squeeze the long texts)."""
+    twips = [round(width * TWIPS_PER_CM) for width in widths_cm]
+    _table_property(table, "w:tblW", w=sum(twips), type="dxa")
+    _table_property(table, "w:tblLayout", type="fixed")
+    margins = _table_property(table, "w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, twips, strict=True):
+        column.w = Twips(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
+        start = 0
+        for tc in row._tr.tc_lst:
+            tc.width = Twips(sum(twips[start : start + tc.grid_span]))
+            start += tc.grid_span
 
 
 def _docx_text(key: str, value) -> str:
@@ -369,7 +415,8 @@ def _docx_text(key: str, value) -> str:
 
 
 def feedback_docx(feedback: Feedback) -> bytes:
-    """附件2 as a Word document: A4 landscape, a real table whose header rows repeat on every page."""
+    """附件2 as a Word document laid out like the xlsx: A4 landscape, fixed column widths fitted to their
+    content, the item table's header rows repeated on every page, the opinion block kept on one page."""
     header = feedback_header(feedback)
     rows = feedback_rows(feedback)
     document = Document()
@@ -377,10 +424,12 @@ def feedback_docx(feedback: Feedback) -> bytes:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
     section.left_margin = section.right_margin = Mm(SIDE_MARGIN_MM)
-    section.top_margin = section.bottom_margin = Mm(18)
+    section.top_margin = section.bottom_margin = Mm(TOP_MARGIN_MM)
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
-    normal.font.size = Pt(10.5)
+    normal.font.size = OPINION_SIZE
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     title = document.add_paragraph()
@@ -388,11 +437,13 @@ def feedback_docx(feedback: Feedback) -> bytes:
     _font(title.add_run(_title()), TITLE_FONT, Pt(18))
     subtitle = document.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.paragraph_format.space_after = Pt(6)
     _font(subtitle.add_run(_subtitle(feedback)), BODY_FONT, Pt(14))
     meta = document.add_paragraph()
-    _font(meta.add_run(f"反馈对象：{header.unit.name}　　　　金额单位：万元"), BODY_FONT, Pt(10.5))
+    meta.paragraph_format.space_after = Pt(3)
+    _font(meta.add_run(f"反馈对象：{header.unit.name}　　　　金额单位：万元"), BODY_FONT, OPINION_SIZE)
 
-    header_table = document.add_table(rows=0, cols=6)
+    header_table = document.add_table(rows=0, cols=len(HEADER_WIDTHS_CM))
     header_table.style = "Table Grid"
     header_table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for pairs in _header_pairs(header):
@@ -400,10 +451,9 @@ def feedback_docx(feedback: Feedback) -> bytes:
         for index, (label, text) in enumerate(pairs):
             _write(cells[index * 2], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
             _write(cells[index * 2 + 1], text)
-    _set_widths(header_table, [4.0, 4.9, 3.0, 5.2, 3.0, 6.6])
-    document.add_paragraph()
+    _fixed_layout(header_table, HEADER_WIDTHS_CM)
+    document.add_paragraph().paragraph_format.space_after = Pt(3)
 
-    widths = [column.docx_cm for column in COLUMNS]
     items_table = document.add_table(rows=2, cols=LAST_COLUMN)
     items_table.style = "Table Grid"
     items_table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -416,8 +466,9 @@ def feedback_docx(feedback: Feedback) -> bytes:
     _write(group, RECTIFICATION_GROUP, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for index, column in enumerate(RECTIFICATION_COLUMNS, start=first_rect):
         _write(bottom.cells[index], column.header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _repeat_as_header(top)
-    _repeat_as_header(bottom)
+    for header_row in (top, bottom):
+        _row_flag(header_row, "w:tblHeader")
+        _row_flag(header_row, "w:cantSplit")
     centred = {"position", "level", "due_date", "completed_on", "source", "project_code"}
     for item_row in rows:
         values = _row_values(item_row)
@@ -434,22 +485,31 @@ def feedback_docx(feedback: Feedback) -> bytes:
         cells = items_table.add_row().cells
         empty = cells[0].merge(cells[LAST_COLUMN - 1])
         _write(empty, "本次监控未发现需要整改的问题。", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _set_widths(items_table, widths)
-    document.add_paragraph()
+    _fixed_layout(items_table, [column.docx_cm for column in COLUMNS])
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.keep_with_next = True
 
     opinions = document.add_table(rows=0, cols=2)
     opinions.style = "Table Grid"
     opinions.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, text, signature in _opinion_blocks(feedback):
-        cells = opinions.add_row().cells
-        _write(cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10.5))
+    blocks = _opinion_blocks(feedback)
+    for number, (label, text, signature) in enumerate(blocks, start=1):
+        row = opinions.add_row()
+        row.height, row.height_rule = Cm(OPINION_ROW_CM), WD_ROW_HEIGHT_RULE.AT_LEAST
+        _row_flag(row, "w:cantSplit")
+        label_cell, text_cell = row.cells
+        _write(label_cell, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=OPINION_SIZE)
         if text:
-            _write(cells[1], text, size=Pt(10.5))
+            _write(text_cell, text, size=OPINION_SIZE)
         if signature:
-            paragraph = cells[1].add_paragraph() if text else cells[1].paragraphs[0]
+            paragraph = text_cell.add_paragraph() if text else text_cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(paragraph.add_run(signature), BODY_FONT, Pt(10.5))
-    _set_widths(opinions, [4.5, TEXT_WIDTH_CM - 4.5])
+            _font(paragraph.add_run(signature), BODY_FONT, OPINION_SIZE)
+        if number < len(blocks):  # every row keeps with the next: the block and its signature stay together
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+    _fixed_layout(opinions, [OPINION_LABEL_CM, TEXT_WIDTH_CM - OPINION_LABEL_CM])
 
     document.core_properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
     buffer = io.BytesIO()

@@ -41,13 +41,16 @@ class ManualPickForm(forms.Form):
         label=_("项目编码"),
         queryset=None,
         to_field_name="code",
-        widget=forms.TextInput(attrs={"placeholder": "如 2026-P1-01"}),
+        widget=forms.TextInput,
         error_messages={"invalid_choice": _("没有找到该编码的项目，或其监控材料尚未报送至区财政局。")},
     )
 
     def __init__(self, *args, user, cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = reviewed_projects(user=user, cycle=cycle)
+        projects = reviewed_projects(user=user, cycle=cycle)
+        self.fields["project"].queryset = projects
+        example = projects.order_by("code").values_list("code", flat=True).first() or "2026-128006-006"
+        self.fields["project"].widget.attrs["placeholder"] = f"如 {example}"
 
 
 class OpinionForm(forms.Form):
@@ -74,24 +77,52 @@ class FeedbackTextForm(forms.Form):
     )
 
 
-class FeedbackItemForm(forms.Form):
-    """One item of 附件2. The project choices are loaded once per page and shared by every item's form."""
+PROJECT_LIST_ID = "feedback-projects"
 
-    project = forms.ChoiceField(label=_("项目"), required=False)
+
+def project_choice_text(project) -> str:
+    """How a project is written in the searchable project field: its code, then its name."""
+    return f"{project.code} {project.name}"
+
+
+class FeedbackItemForm(forms.Form):
+    """One item of 附件2. The project is typed or picked from one shared list (`<datalist>`), found by its
+    code, so the page does not repeat every project of the unit for every item."""
+
+    project = forms.CharField(label=_("项目"), required=False)
     problem = forms.CharField(label=_("监控发现的主要问题"), widget=forms.Textarea(attrs={"rows": 3}))
     requirement = forms.CharField(label=_("整改意见及要求"), widget=forms.Textarea(attrs={"rows": 3}))
     due_date = LenientDateField(label=_("整改时限"))
+    remove = forms.BooleanField(label=_("删除"), required=False)
 
     def __init__(self, *args, projects: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.projects = {str(project.pk): project for project in projects}
-        self.fields["project"].choices = [
-            ("", _("（单位整体）")),
-            *((key, _project_label(project)) for key, project in self.projects.items()),
-        ]
+        self.projects = {project.code: project for project in projects}
+        example = projects[0] if projects else None
+        self.fields["project"].widget.attrs.update(
+            {
+                "list": PROJECT_LIST_ID,
+                "autocomplete": "off",
+                "placeholder": f"输入编码或名称搜索，如 {project_choice_text(example)}；留空为单位整体"
+                if example
+                else "留空为单位整体",
+            }
+        )
 
     def clean_project(self):
-        return self.projects.get(self.cleaned_data["project"])
+        text = self.cleaned_data["project"].strip()
+        if not text:
+            return None
+        project = self.projects.get(text.split()[0])
+        if project is None:
+            raise forms.ValidationError(
+                _("没有找到“%(text)s”：请从列表中选择本单位报送区财政局的项目，或留空表示单位整体。"),
+                params={"text": text},
+            )
+        return project
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("project", "problem", "requirement", "due_date")}
 
 
 def item_project_choices(feedback) -> list:

@@ -165,6 +165,8 @@ class FeedbackItem(models.Model):
     response = models.TextField(_("整改落实情况"), blank=True)
     completed_on = models.DateField(_("完成时间"), null=True, blank=True)
     responded_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    no_evidence_reason = models.TextField(_("无佐证材料的原因"), blank=True)
+    verification_started_at = models.DateTimeField(_("开始核查时间"), null=True, blank=True)
     verification_comment = models.TextField(_("核查意见"), blank=True)
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
 

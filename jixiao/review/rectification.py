@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -26,51 +26,14 @@ from jixiao.monitoring.models import MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
 from jixiao.review.models import Evidence, Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.review.policy import (
+    can_change_evidence,
+    can_respond,
+    can_send_back,
+    can_start_verification,
+    can_verify,
+)
 from jixiao.workflow.services import notify, people_of
-
-RESPONDABLE_STATES = {RectificationState.OPEN, RectificationState.SENT_BACK}
-
-# ---------------------------------------------------------------------------------------------------
-# Who may do what
-
-
-def _holds(user, organisation_id: int | None, roles) -> bool:
-    return organisation_id is not None and any(
-        m.organisation_id == organisation_id and m.role in roles and m.organisation.is_active
-        for m in memberships_of(user)
-    )
-
-
-def can_respond(user, feedback: Feedback) -> bool:
-    """The people of the town or first-level unit the 附件2 was issued to."""
-    return _holds(user, feedback.organisation_id, UNIT_ROLES)
-
-
-def can_verify(user, feedback: Feedback) -> bool:
-    """The unit's counterpart section, or the supervision section (the report goes to both, 第十一条 4)."""
-    if _holds(user, feedback.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF}):
-        return True
-    return any(m.role == Role.SUPERVISION_STAFF and m.organisation.is_active for m in memberships_of(user))
-
-
-@dataclass(frozen=True)
-class ItemActions:
-    """What the person may do to one item now; pages show exactly these controls."""
-
-    respond: bool
-    evidence: bool
-    decide: bool
-
-
-def item_actions(user, item: FeedbackItem) -> ItemActions:
-    issued = item.feedback.state == FeedbackState.ISSUED
-    unit = issued and can_respond(user, item.feedback)
-    return ItemActions(
-        respond=unit and item.state in RESPONDABLE_STATES,
-        evidence=unit and item.state in RESPONDABLE_STATES,
-        decide=issued and item.state == RectificationState.RESPONDED and can_verify(user, item.feedback),
-    )
-
 
 # ---------------------------------------------------------------------------------------------------
 # Selectors
@@ -297,16 +260,6 @@ def _locked(item: FeedbackItem) -> FeedbackItem:
     )
 
 
-def _require_issued(item: FeedbackItem) -> None:
-    if item.feedback.state != FeedbackState.ISSUED:
-        raise ValidationError("综合意见反馈表尚未下达，不能办理整改。")
-
-
-def _require_unit(user, item: FeedbackItem, doing: str) -> None:
-    if not can_respond(user, item.feedback):
-        raise PermissionDenied(f"只有{item.feedback.organisation.name}的填报人或负责人可以{doing}。")
-
-
 def _verifier_organisation(user, feedback: Feedback) -> Organisation | None:
     """The bureau section the verifier acts for, for the audit row."""
     section_id = feedback.organisation.counterpart_section_id
@@ -331,16 +284,23 @@ def item_url(item: FeedbackItem) -> str:
 
 
 @transaction.atomic
-def rectification_respond(*, item: FeedbackItem, response: str, completed_on: date | None, acting_user):
-    """The unit reports an item rectified: what it did and when (open or sent back → responded)."""
+def rectification_respond(
+    *,
+    item: FeedbackItem,
+    response: str,
+    completed_on: date | None,
+    acting_user,
+    no_evidence_reason: str = "",
+):
+    """The unit reports an item rectified: what it did and when (open or sent back → responded).
+
+    An answer with no evidence file says why there is none (`no_evidence_reason`)."""
     item = _locked(item)
-    _require_unit(acting_user, item, "报送整改落实情况")
-    _require_issued(item)
-    if item.state not in RESPONDABLE_STATES:
-        raise ValidationError(
-            f"该事项当前为“{item.get_state_display()}”，不能再报送；如需修改请联系对口服务股室退回。"
-        )
+    can_respond(acting_user, item).enforce()
     errors = {}
+    no_evidence_reason = (no_evidence_reason or "").strip()
+    if not item.evidence.exists() and not no_evidence_reason:
+        errors["no_evidence_reason"] = "未上传佐证材料，请说明原因（或先上传佐证材料）。"
     response = (response or "").strip()
     if not response:
         errors["response"] = "请填写整改落实情况。"
@@ -355,7 +315,8 @@ def rectification_respond(*, item: FeedbackItem, response: str, completed_on: da
     item.response = response
     item.completed_on = completed_on
     item.responded_at = timezone.now()
-    item.save(update_fields=["state", "response", "completed_on", "responded_at"])
+    item.no_evidence_reason = "" if item.evidence.exists() else no_evidence_reason
+    item.save(update_fields=["state", "response", "completed_on", "responded_at", "no_evidence_reason"])
     late = max((timezone.localdate() - item.feedback.cycle.due_rectification_report).days, 0)
     audit_record(
         actor=acting_user,
@@ -378,15 +339,12 @@ def rectification_respond(*, item: FeedbackItem, response: str, completed_on: da
 def rectification_verify(*, item: FeedbackItem, acting_user, comment: str = ""):
     """The bureau checks the answer and closes the item (销号)."""
     item = _locked(item)
-    if not can_verify(acting_user, item.feedback):
-        raise PermissionDenied("只有该单位的对口服务股室或财政监督与绩效管理股可以核查整改情况。")
-    _require_issued(item)
-    if item.state != RectificationState.RESPONDED:
-        raise ValidationError(f"该事项当前为“{item.get_state_display()}”，只有已报整改情况的事项可以核查。")
+    can_verify(acting_user, item).enforce()
     item.state = RectificationState.VERIFIED
     item.verification_comment = (comment or "").strip()
     item.verified_at = timezone.now()
-    item.save(update_fields=["state", "verification_comment", "verified_at"])
+    item.verification_started_at = item.verification_started_at or item.verified_at
+    item.save(update_fields=["state", "verification_comment", "verified_at", "verification_started_at"])
     audit_record(
         actor=acting_user,
         action="rectification.verify",
@@ -405,21 +363,33 @@ def rectification_verify(*, item: FeedbackItem, acting_user, comment: str = ""):
 
 
 @transaction.atomic
+def rectification_start_verification(*, item: FeedbackItem, acting_user):
+    """开始核查: from now on the unit's evidence for this answer is fixed (until it is sent back)."""
+    item = _locked(item)
+    can_start_verification(acting_user, item).enforce()
+    item.verification_started_at = timezone.now()
+    item.save(update_fields=["verification_started_at"])
+    audit_record(
+        actor=acting_user,
+        action="rectification.start_verification",
+        target=item,
+        organisation=_verifier_organisation(acting_user, item.feedback),
+    )
+    return item
+
+
+@transaction.atomic
 def rectification_send_back(*, item: FeedbackItem, comment: str, acting_user):
     """The answer does not close the problem: back to the unit with the reason (responded → sent back)."""
     item = _locked(item)
-    if not can_verify(acting_user, item.feedback):
-        raise PermissionDenied("只有该单位的对口服务股室或财政监督与绩效管理股可以退回整改情况。")
-    _require_issued(item)
-    if item.state != RectificationState.RESPONDED:
-        raise ValidationError(f"该事项当前为“{item.get_state_display()}”，只有已报整改情况的事项可以退回。")
+    can_send_back(acting_user, item).enforce()
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "退回时请写明核查意见（哪些方面尚未整改到位）。"})
     item.state = RectificationState.SENT_BACK
     item.verification_comment = comment
-    item.verified_at = None
-    item.save(update_fields=["state", "verification_comment", "verified_at"])
+    item.verified_at = item.verification_started_at = None
+    item.save(update_fields=["state", "verification_comment", "verified_at", "verification_started_at"])
     audit_record(
         actor=acting_user,
         action="rectification.send_back",
@@ -441,12 +411,7 @@ def rectification_send_back(*, item: FeedbackItem, comment: str, acting_user):
 def evidence_add(*, item: FeedbackItem, upload, acting_user) -> Evidence:
     """Store one checked supporting file under MEDIA_ROOT with a random name (never the client's)."""
     item = _locked(item)
-    _require_unit(acting_user, item, "上传佐证材料")
-    _require_issued(item)
-    if item.state not in RESPONDABLE_STATES:
-        raise ValidationError(
-            "整改情况已报送（或已核查销号），佐证材料不能再修改；如需补充请待区财政局退回。"
-        )
+    can_change_evidence(acting_user, item).enforce()
     if item.evidence.count() >= MAX_EVIDENCE_PER_ITEM:
         raise ValidationError(f"每个事项最多上传 {MAX_EVIDENCE_PER_ITEM} 个佐证材料。")
     data, extension = evidence_check(upload)
@@ -476,11 +441,7 @@ def evidence_add(*, item: FeedbackItem, upload, acting_user) -> Evidence:
 def evidence_remove(*, evidence: Evidence, acting_user) -> None:
     """Take back a file uploaded by mistake; the stored file goes once the removal has committed."""
     item = _locked(evidence.item)
-    _require_unit(acting_user, item, "删除佐证材料")
-    if item.state not in RESPONDABLE_STATES:
-        raise ValidationError(
-            "整改情况已报送（或已核查销号），佐证材料不能再修改；如需补充请待区财政局退回。"
-        )
+    can_change_evidence(acting_user, item).enforce()
     evidence = Evidence.objects.filter(pk=evidence.pk, item=item).first()
     if evidence is None:
         raise ValidationError("该佐证材料已被删除。")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback_rectification, name="feedback"),
     path("items/<int:pk>/respond/", views.item_respond, name="respond"),
     path("items/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("items/<int:pk>/start-verification/", views.item_start_verification, name="start_verification"),
     path("items/<int:pk>/verify/", views.item_verify, name="verify"),
     path("items/<int:pk>/send-back/", views.item_send_back, name="send_back"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

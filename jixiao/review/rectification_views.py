@@ -22,6 +22,7 @@ from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import roles_of
 from jixiao.review.models import FeedbackItem, RectificationState
+from jixiao.review.policy import item_actions
 from jixiao.review.rectification import (
     ACCEPT_ATTRIBUTE,
     EVIDENCE_CONTENT_TYPES,
@@ -33,13 +34,13 @@ from jixiao.review.rectification import (
     feedback_closed,
     issued_feedback_get,
     issued_feedback_list,
-    item_actions,
     item_url,
     overdue_items,
     rectification_item_get,
     rectification_progress,
     rectification_respond,
     rectification_send_back,
+    rectification_start_verification,
     rectification_verify,
 )
 
@@ -61,6 +62,13 @@ class RespondForm(forms.Form):
         label="完成时间",
         required=False,
         widget=IsoDateInput(attrs={"class": "narrow"}),
+    )
+    no_evidence_reason = forms.CharField(
+        label="未上传佐证材料的原因",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "如：整改为内部制度修订，已在单位官网公开，无纸质材料"}
+        ),
     )
 
 
@@ -130,15 +138,20 @@ def _row(user, item, history, **bound) -> dict:
     """What the item fragment shows: the item, the person's possible actions and their forms."""
     actions = item_actions(user, item)
     respond_form = bound.pop("respond_form", None)
-    if respond_form is None and actions.respond:
+    if respond_form is None and actions["respond"]:
         respond_form = RespondForm(
-            initial={"response": item.response, "completed_on": item.completed_on}, auto_id=_ids(item)
+            initial={
+                "response": item.response,
+                "completed_on": item.completed_on,
+                "no_evidence_reason": item.no_evidence_reason,
+            },
+            auto_id=_ids(item),
         )
     upload_form = bound.pop("upload_form", None)
-    if upload_form is None and actions.evidence:
+    if upload_form is None and actions["evidence"]:
         upload_form = EvidenceForm(auto_id=_ids(item))
     decision_form = bound.pop("decision_form", None)
-    if decision_form is None and actions.decide:
+    if decision_form is None and (actions["verify"] or actions["send_back"]):
         decision_form = DecisionForm(auto_id=_ids(item))
     return {
         "item": item,
@@ -213,6 +226,7 @@ def item_respond(request, pk: int):
                 item=item,
                 response=form.cleaned_data["response"],
                 completed_on=form.cleaned_data["completed_on"],
+                no_evidence_reason=form.cleaned_data["no_evidence_reason"],
                 acting_user=request.user,
             )
         except ValidationError as exc:
@@ -265,6 +279,17 @@ def _decide(request, pk: int, service, notice: str):
         form.add_error(None, exc)
         return _refused(request, item, decision_form=form)
     return _done(request, item, notice)
+
+
+@require_roles(*PAGE_ROLES)
+@require_POST
+def item_start_verification(request, pk: int):
+    item = rectification_item_get(user=request.user, pk=pk)
+    try:
+        item = rectification_start_verification(item=item, acting_user=request.user)
+    except ValidationError as exc:
+        return _refused(request, item, errors=exc.messages)
+    return _done(request, item, "已开始核查，单位的佐证材料已冻结。")
 
 
 @require_roles(*PAGE_ROLES)

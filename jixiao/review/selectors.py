@@ -372,6 +372,7 @@ class UnitReview:
     opinions_sent: int
     feedback: Feedback | None
     opinions_after_compose: bool = False
+    supplements: int = 0
 
     @property
     def package_sent(self) -> bool:
@@ -422,6 +423,18 @@ def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]
         .values_list("object_id")
         .annotate(last=Max("occurred_at"))
     )
+    supplements = dict(
+        Submission.objects.filter(
+            cycle=cycle,
+            step=Step.UNIT_TO_PRIMARY,
+            state=SubmissionState.ACCEPTED,
+            supplement=True,
+            receiver__in=units,
+        )
+        .order_by()
+        .values_list("receiver_id")
+        .annotate(n=Count("pk"))
+    )
     sees_drafts = Role.SUPERVISION_STAFF in roles_of(user)
     rows = []
     for unit in units:
@@ -436,6 +449,7 @@ def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]
                 opinions_draft=counts.get("draft", 0) if sees_drafts else 0,
                 opinions_sent=counts.get("sent", 0),
                 feedback=feedback,
+                supplements=supplements.get(unit.pk, 0),
                 opinions_after_compose=bool(
                     feedback is not None
                     and feedback.state == FeedbackState.DRAFT
@@ -450,6 +464,17 @@ def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]
 
 def package_of(*, unit: Organisation, cycle: MonitoringCycle) -> Submission | None:
     return Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
+
+
+def supplement_packages(*, unit: Organisation, cycle: MonitoringCycle) -> QuerySet[Submission]:
+    """Subordinates' packages accepted after the unit had sent to the bureau (补报), which reach it too."""
+    return Submission.objects.filter(
+        cycle=cycle,
+        step=Step.UNIT_TO_PRIMARY,
+        state=SubmissionState.ACCEPTED,
+        supplement=True,
+        receiver=unit,
+    ).select_related("organisation")
 
 
 def opinion_list(*, user, cycle: MonitoringCycle, unit: Organisation) -> QuerySet[Opinion]:

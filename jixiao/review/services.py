@@ -8,7 +8,9 @@ counterpart section (附件2: compose, edit, approve, issue).
 
 import secrets
 from collections import defaultdict
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -20,7 +22,7 @@ from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.organisations.models import Organisation, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
-from jixiao.projects.models import Project
+from jixiao.projects.models import Indicator, Project
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
@@ -30,6 +32,14 @@ from jixiao.review.models import (
     KeyItemSource,
     Opinion,
     OpinionSource,
+)
+from jixiao.review.policy import (
+    FEEDBACK_TEXT_FIELDS,
+    can_approve,
+    can_compose,
+    can_draft,
+    can_edit_feedback,
+    can_issue,
 )
 from jixiao.review.selectors import (
     COMPOSE_ACTION,
@@ -47,7 +57,6 @@ from jixiao.workflow.services import notify, people_of
 
 DEFAULT_REQUIREMENT = "请逐项分析偏差原因，落实纠偏措施，于整改时限前报送整改落实情况。"
 ITEM_FIELDS = ("project", "problem", "requirement", "due_date")
-FEEDBACK_TEXT_FIELDS = ("counterpart_opinion", "overall_opinion")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -61,21 +70,6 @@ def _section_of(user, role: str) -> Organisation | None:
     )
 
 
-def can_supervise(user) -> bool:
-    """Step 3 is the fiscal supervision & performance section's (第十一条 3)."""
-    return _section_of(user, Role.SUPERVISION_STAFF) is not None
-
-
-def can_compose(user, unit: Organisation) -> bool:
-    """Step 4 is the unit's own counterpart section's (第十一条 3)."""
-    return unit.counterpart_section_id is not None and any(
-        m.role == Role.COUNTERPART_STAFF
-        and m.organisation_id == unit.counterpart_section_id
-        and m.organisation.is_active
-        for m in memberships_of(user)
-    )
-
-
 def _require_supervision(user) -> Organisation:
     section = _section_of(user, Role.SUPERVISION_STAFF)
     if section is None:
@@ -84,8 +78,7 @@ def _require_supervision(user) -> Organisation:
 
 
 def _require_counterpart(user, unit: Organisation) -> None:
-    if not can_compose(user, unit):
-        raise PermissionDenied("只有该单位的对口服务股室工作人员可以办理综合意见反馈表。")
+    can_compose(user, unit).enforce()
 
 
 def _require_open(cycle: MonitoringCycle) -> None:
@@ -331,17 +324,10 @@ def _locked(feedback: Feedback) -> Feedback:
     )
 
 
-def _require_draft(feedback: Feedback) -> None:
-    if feedback.state != FeedbackState.DRAFT:
-        raise ValidationError(f"综合意见反馈表当前为“{feedback.get_state_display()}”，不能修改。")
-
-
 def _editable(feedback: Feedback, acting_user) -> Feedback:
     """The draft, locked, once the person is established as its counterpart section's staff."""
     feedback = _locked(feedback)
-    _require_counterpart(acting_user, feedback.organisation)
-    _require_open(feedback.cycle)
-    _require_draft(feedback)
+    can_edit_feedback(acting_user, feedback).enforce()
     return feedback
 
 
@@ -362,9 +348,15 @@ def _prefilled_items(
             source=OpinionSource.SUPERVISION,
         )
 
+    projects = warned_projects(unit=unit, cycle=cycle)
+    indicator_names = dict(
+        Indicator.objects.filter(
+            pk__in={w.indicator_id for p in projects for w in p.warning_list if w.indicator_id}
+        ).values_list("pk", "name")
+    )
     items = []
-    for project in warned_projects(unit=unit, cycle=cycle):
-        messages = "；".join(w.message for w in project.warning_list)
+    for project in projects:
+        messages = "；".join(warning_texts(project.warning_list, indicator_names))
         items.append(
             FeedbackItem(
                 project=project,
@@ -378,10 +370,38 @@ def _prefilled_items(
     for opinion in sorted((o for group in by_project.values() for o in group), key=lambda o: o.project.code):
         items.append(from_opinion(opinion))
     items += [from_opinion(o) for o in unit_wide]
+    due = default_due_date(cycle, timezone.localdate())
     for position, item in enumerate(items, start=1):
         item.position = position
-        item.due_date = cycle.due_rectification_report
+        item.due_date = due
     return items
+
+
+def warning_texts(warnings, indicator_names: dict[int, str]) -> list[str]:
+    """Each warning as 附件2 states it: an indicator's warning names its indicator; repeats appear once."""
+    texts = (
+        f"{indicator_names[w.indicator_id]}：{w.message}" if w.indicator_id in indicator_names else w.message
+        for w in warnings
+    )
+    return list(dict.fromkeys(texts))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` weekdays after `start` (Saturdays and Sundays are not counted)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def default_due_date(cycle: MonitoringCycle, drafted_on: date) -> date:
+    """整改时限 by default: the cycle's step-5 date, but never sooner than the configured number of working
+    days after the form is drafted, so that no item is overdue the moment it is issued."""
+    return max(
+        cycle.due_rectification_report, add_working_days(drafted_on, settings.RECTIFICATION_WORKING_DAYS)
+    )
 
 
 def _supervision_summary(opinions: list[Opinion]) -> tuple[str, str]:
@@ -401,12 +421,10 @@ def feedback_compose(*, cycle: MonitoringCycle, unit: Organisation, acting_user)
     Rebuilding replaces every item (the page says so) so that warnings recomputed and opinions sent since
     the last build are never missed; the section's own opinion texts are kept.
     """
-    _require_counterpart(acting_user, unit)
-    _require_open(cycle)
-    _require_package_sent(unit, cycle)
+    can_draft(acting_user, unit, cycle).enforce()
     stored, created = Feedback.objects.get_or_create(cycle=cycle, organisation=unit)
     feedback = _locked(stored)
-    _require_draft(feedback)
+    can_draft(acting_user, unit, cycle, feedback).enforce()
     opinions = list(
         Opinion.objects.filter(
             cycle=cycle, organisation=unit, source=OpinionSource.SUPERVISION, sent_at__isnull=False
@@ -510,6 +528,53 @@ def feedback_item_update(*, item: FeedbackItem, values: dict, acting_user) -> Fe
 
 
 @transaction.atomic
+def feedback_items_save(*, feedback: Feedback, rows: dict, removed=(), acting_user) -> Feedback:
+    """Save the whole problem list at once: `rows` maps each item to its values, `removed` lists items to
+    drop. All or nothing: any refused row leaves every item as it was (errors name the row's 序号)."""
+    feedback = _editable(feedback, acting_user)
+    stored = {item.pk: item for item in feedback.items.select_for_update(of=("self",)).order_by("position")}
+    removed_ids = {item.pk for item in removed}
+    if not {item.pk for item in rows} | removed_ids <= stored.keys():
+        raise ValidationError("问题清单已被他人修改，请刷新页面后重新编辑。")
+    errors, changed = [], []
+    for row_item, values in rows.items():
+        item = stored[row_item.pk]
+        if item.pk in removed_ids:
+            continue
+        try:
+            changes = _apply_item_values(item, feedback, values)
+        except ValidationError as exc:
+            errors += [f"第 {item.position} 条：{message}" for message in exc.messages]
+            continue
+        if changes:
+            changed.append((item, changes))
+    if errors:
+        raise ValidationError(errors)
+    for item, _changes in changed:
+        item.save()
+    removed_positions = [item.position for pk, item in stored.items() if pk in removed_ids]
+    FeedbackItem.objects.filter(pk__in=removed_ids).delete()
+    kept = [item for pk, item in stored.items() if pk not in removed_ids]
+    for position, item in enumerate(kept, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    if changed or removed_ids:
+        audit_record(
+            actor=acting_user,
+            action="feedback.items_save",
+            target=feedback,
+            organisation=feedback.organisation.counterpart_section,
+            comment=f"修改 {len(changed)} 条，删除 {len(removed_ids)} 条",
+            changes={
+                "edited": {str(item.pk): changes for item, changes in changed},
+                "removed": removed_positions,
+            },
+        )
+    return feedback
+
+
+@transaction.atomic
 def feedback_item_remove(*, item: FeedbackItem, acting_user) -> None:
     """Remove an item; the ones after it move up so that 序号 stays 1, 2, 3 …"""
     feedback = _editable(item.feedback, acting_user)
@@ -530,16 +595,9 @@ def feedback_item_remove(*, item: FeedbackItem, acting_user) -> None:
 @transaction.atomic
 def feedback_approve(*, feedback: Feedback, acting_user) -> Feedback:
     """审定: the counterpart section signs its review; the form is read-only from here on."""
-    feedback = _editable(feedback, acting_user)
+    feedback = _locked(feedback)
+    can_approve(acting_user, feedback).enforce()
     unit = feedback.organisation
-    _require_package_sent(unit, feedback.cycle)
-    missing = [
-        f"请填写{Feedback._meta.get_field(name).verbose_name}。"
-        for name in FEEDBACK_TEXT_FIELDS
-        if not getattr(feedback, name).strip()
-    ]
-    if missing:
-        raise ValidationError(missing)
     feedback.state = FeedbackState.APPROVED
     feedback.approved_by = acting_user
     feedback.approved_at = timezone.now()
@@ -561,12 +619,8 @@ def feedback_approve(*, feedback: Feedback, acting_user) -> Feedback:
 def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     """下达: the unit receives its 附件2 and rectification (step 5) begins."""
     feedback = _locked(feedback)
+    can_issue(acting_user, feedback).enforce()
     unit = feedback.organisation
-    _require_counterpart(acting_user, unit)
-    _require_open(feedback.cycle)
-    if feedback.state != FeedbackState.APPROVED:
-        raise ValidationError(f"综合意见反馈表当前为“{feedback.get_state_display()}”，审定后才能下达。")
-    _require_package_sent(unit, feedback.cycle)
     feedback.state = FeedbackState.ISSUED
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])

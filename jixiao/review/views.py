@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.permissions import require_roles
@@ -24,8 +25,10 @@ from jixiao.review.forms import (
     RankingFilterForm,
     SampleForm,
     item_project_choices,
+    project_choice_text,
 )
-from jixiao.review.models import FeedbackState, KeyItemSource
+from jixiao.review.models import KeyItemSource
+from jixiao.review.policy import can_compose, can_draft, can_supervise, feedback_actions
 from jixiao.review.selectors import (
     feedback_get,
     feedback_header,
@@ -46,17 +49,16 @@ from jixiao.review.selectors import (
     reviewed_projects,
     risk_rules,
     sample_draw_of,
+    supplement_packages,
     unit_overview,
 )
 from jixiao.review.services import (
-    can_compose,
-    can_supervise,
+    default_due_date,
     feedback_approve,
     feedback_compose,
     feedback_issue,
     feedback_item_add,
-    feedback_item_remove,
-    feedback_item_update,
+    feedback_items_save,
     feedback_update,
     key_item_mark,
     key_item_unmark,
@@ -211,6 +213,7 @@ def supervision_unit(request, cycle_pk: int, unit_pk: int):
         "cycle": cycle,
         "unit": unit,
         "package": package_of(unit=unit, cycle=cycle),
+        "supplements": supplement_packages(unit=unit, cycle=cycle),
         "opinions": opinion_list(user=user, cycle=cycle, unit=unit),
         "key_items": key_item_list(user=user, cycle=cycle, unit=unit),
         "form": form,
@@ -257,7 +260,9 @@ def counterpart_workbench(request, cycle_pk: int):
     context = {
         "cycle": cycle,
         "rows": rows,
-        "composable": {row.unit.pk for row in rows if can_compose(user, row.unit)},
+        "composable": {
+            row.unit.pk for row in rows if can_draft(user, row.unit, cycle, row.feedback, row.package)
+        },
         "crumbs": _crumbs(("综合意见反馈表", None)),
     }
     return render(request, "review/counterpart.html", context)
@@ -267,7 +272,7 @@ def counterpart_workbench(request, cycle_pk: int):
 def feedback_detail(request, pk: int):
     """附件2: the edit page while it is a draft for its counterpart section, the read page otherwise."""
     feedback = feedback_get(user=request.user, pk=pk)
-    may_act = can_compose(request.user, feedback.organisation)
+    may_act = bool(can_compose(request.user, feedback.organisation))
     bound: dict = {}
     if request.method == "POST":
         if not may_act:
@@ -276,14 +281,16 @@ def feedback_detail(request, pk: int):
         if response is not None:
             return response
     rows = feedback_rows(feedback)
-    editable = may_act and feedback.state == FeedbackState.DRAFT
+    actions = feedback_actions(request.user, feedback)
     context = {
         "feedback": feedback,
         "cycle": feedback.cycle,
         "header": feedback_header(feedback),
         "rows": rows,
         "timeline": feedback_timeline(feedback),
-        "may_act": may_act,
+        "actions": actions,
+        "today": timezone.localdate(),
+        "past_due": [row.item for row in rows if row.item.due_date <= timezone.localdate()],
         "crumbs": _crumbs(
             *(
                 [("综合意见反馈表", reverse("review:counterpart", args=[feedback.cycle_id]))]
@@ -293,30 +300,18 @@ def feedback_detail(request, pk: int):
             (f"{feedback.organisation.name} · {feedback.cycle.year}年度", None),
         ),
     }
-    if not editable:
+    if not actions["edit"]:
         return render(request, "review/feedback_detail.html", context)
     projects = item_project_choices(feedback)
     context |= {
-        "item_forms": [
-            (
-                row,
-                bound.get(row.item.pk)
-                or FeedbackItemForm(
-                    projects=projects,
-                    prefix=f"item-{row.item.pk}",
-                    initial={
-                        "project": row.item.project_id,
-                        "problem": row.item.problem,
-                        "requirement": row.item.requirement,
-                        "due_date": row.item.due_date,
-                    },
-                ),
-            )
-            for row in rows
-        ],
+        "projects": projects,
+        "item_forms": bound.get("items") or [(row, _item_form(row.item, projects)) for row in rows],
+        "items_errors": bound.get("items_errors", []),
         "new_item": bound.get("new")
         or FeedbackItemForm(
-            projects=projects, prefix="new", initial={"due_date": feedback.cycle.due_rectification_report}
+            projects=projects,
+            prefix="new",
+            initial={"due_date": default_due_date(feedback.cycle, timezone.localdate())},
         ),
         "texts": bound.get("texts")
         or FeedbackTextForm(
@@ -327,6 +322,47 @@ def feedback_detail(request, pk: int):
         ),
     }
     return render(request, "review/feedback_edit.html", context)
+
+
+def _item_form(item, projects, data=None) -> FeedbackItemForm:
+    return FeedbackItemForm(
+        data,
+        projects=projects,
+        prefix=f"item-{item.pk}",
+        initial={
+            "project": project_choice_text(item.project) if item.project else "",
+            "problem": item.problem,
+            "requirement": item.requirement,
+            "due_date": item.due_date,
+        },
+    )
+
+
+def _save_items(request, feedback):
+    """The whole problem list in one save; on any error every row is shown again as typed."""
+    projects = item_project_choices(feedback)
+    rows = feedback_rows(feedback)
+    forms = [(row, _item_form(row.item, projects, request.POST)) for row in rows]
+    valid = all([form.is_valid() for _row, form in forms])
+    if valid:
+        try:
+            feedback_items_save(
+                feedback=feedback,
+                rows={row.item: form.values() for row, form in forms if not form.cleaned_data["remove"]},
+                removed=[row.item for row, form in forms if form.cleaned_data["remove"]],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            return None, {"items": forms, "items_errors": exc.messages}
+        messages.success(request, "问题清单已保存。")
+        return redirect(request.path), {}
+    errors = [
+        f"第 {row.item.position} 条：{form.fields[name].label}：{error}"
+        for row, form in forms
+        for name, field_errors in form.errors.items()
+        for error in field_errors
+    ]
+    return None, {"items": forms, "items_errors": errors}
 
 
 def _feedback_act(request, feedback):
@@ -340,32 +376,20 @@ def _feedback_act(request, feedback):
             feedback_update(feedback=feedback, values=form.cleaned_data, acting_user=user)
             messages.success(request, "意见已保存。")
             return done, {}
-        if action in ("add_item", "update_item"):
-            item = None
-            if action == "update_item":
-                item = get_object_or_404(feedback.items, pk=_posted_pk(request, "item"))
-            key = item.pk if item else "new"
-            form = FeedbackItemForm(
-                request.POST, projects=item_project_choices(feedback), prefix=f"item-{key}" if item else "new"
-            )
+        if action == "save_items":
+            return _save_items(request, feedback)
+        if action == "add_item":
+            form = FeedbackItemForm(request.POST, projects=item_project_choices(feedback), prefix="new")
             if not form.is_valid():
-                return None, {key: form}
+                return None, {"new": form}
             try:
-                if item is None:
-                    item = feedback_item_add(feedback=feedback, values=form.cleaned_data, acting_user=user)
-                    messages.success(request, f"已增加第 {item.position} 条。")
-                else:
-                    feedback_item_update(item=item, values=form.cleaned_data, acting_user=user)
-                    messages.success(request, f"第 {item.position} 条已保存。")
+                item = feedback_item_add(feedback=feedback, values=form.values(), acting_user=user)
             except ValidationError as exc:
                 form.add_error(None, exc)
-                return None, {key: form}
+                return None, {"new": form}
+            messages.success(request, f"已增加第 {item.position} 条。")
             return done, {}
-        if action == "remove_item":
-            item = get_object_or_404(feedback.items, pk=_posted_pk(request, "item"))
-            feedback_item_remove(item=item, acting_user=user)
-            messages.success(request, f"已删除第 {item.position} 条。")
-        elif action == "compose":
+        if action == "compose":
             feedback_compose(cycle=feedback.cycle, unit=feedback.organisation, acting_user=user)
             messages.success(request, "已按最新的预警和监督股意见重新生成问题清单。")
         elif action == "approve":

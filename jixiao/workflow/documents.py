@@ -25,7 +25,18 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
     ReportWarning,
 )
-from jixiao.monitoring.workbook import BORDER, CENTER, FONT, FONT_BOLD, FONT_TITLE, RIGHT, WRAP, a4_landscape
+from jixiao.monitoring.workbook import (
+    BORDER,
+    CENTER,
+    FONT,
+    FONT_BOLD,
+    FONT_TITLE,
+    RIGHT,
+    WRAP,
+    a4_landscape,
+    text_height,
+    workbook_bytes,
+)
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import ZERO, Project
 from jixiao.projects.selectors import budget_expression, paid_to_date_subquery
@@ -99,46 +110,76 @@ HEADERS = [
 ]
 
 
+def aggregated_table_title(unit: Organisation) -> str:
+    """The 汇总表's title: the district once, whether or not the unit's name already carries it."""
+    district = settings.DISTRICT_NAME
+    owner = unit.name if unit.name.startswith(district) else f"{district}{unit.name}"
+    return f"{owner}项目预算绩效监控汇总表"
+
+
+LABEL_COLUMNS = 3  # 单位 · 项目编码 · 项目名称: the span of a subtotal's label
+MONEY_COLUMNS, RATE_COLUMN = (4, 5), 6
+CENTRED_COLUMNS = (2, 7)  # 项目编码, 预警等级
+
+
 def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
     """汇总表: one row per project, subtotals per unit, a grand total; prints on A4 landscape."""
     groups = aggregated_groups(unit=unit, cycle=cycle)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "汇总表"
-    last = get_column_letter(len(HEADERS))
-    sheet.merge_cells(f"A1:{last}1")
-    put_value(sheet["A1"], f"{settings.DISTRICT_NAME}{unit.name}项目预算绩效监控汇总表")
-    sheet["A1"].font, sheet["A1"].alignment = FONT_TITLE, CENTER
-    sheet.merge_cells(f"A2:{last}2")
-    put_value(sheet["A2"], f"（{cycle.year}年1—{cycle.period_end_month}月）    金额单位：万元")
-    sheet["A2"].font, sheet["A2"].alignment = FONT, CENTER
-    for column, (title, width) in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=3, column=column, value=title)
+    last = len(HEADERS)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    title = put_value(sheet.cell(row=1, column=1), aggregated_table_title(unit))
+    title.font, title.alignment = FONT_TITLE, CENTER
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    period = put_value(
+        sheet.cell(row=2, column=1), f"（{cycle.year}年1—{cycle.period_end_month}月）    金额单位：万元"
+    )
+    period.font, period.alignment = FONT, CENTER
+    sheet.row_dimensions[2].height = 20
+    for column, (header, width) in enumerate(HEADERS, start=1):
+        cell = put_value(sheet.cell(row=3, column=column), header)
         cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[3].height = 22
     row = 4
 
-    def put(values, *, bold=False):
+    def put(values, *, bold=False, label_span=1):
+        """One row; a subtotal's label spans the first LABEL_COLUMNS cells so that it never wraps."""
         nonlocal row
+        if label_span > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_span)
         for column, value in enumerate(values, start=1):
-            cell = put_value(sheet.cell(row=row, column=column), value)
+            cell = sheet.cell(row=row, column=column)
+            if column == 1 or column > label_span:  # the rest of a merged label holds no value
+                put_value(cell, value)
             cell.font = FONT_BOLD if bold else FONT
             cell.border = BORDER
-            cell.alignment = RIGHT if column in (4, 5, 6) else WRAP
-            if column in (4, 5):
+            if column in (*MONEY_COLUMNS, RATE_COLUMN):
+                cell.alignment = RIGHT
+            else:
+                cell.alignment = CENTER if column in CENTRED_COLUMNS and column > label_span else WRAP
+            if column in MONEY_COLUMNS:
                 cell.number_format = "#,##0.00"
-            elif column == 6:
+            elif column == RATE_COLUMN:
                 cell.number_format = "0.0%"
+        texts = [(value, HEADERS[column][1]) for column, value in enumerate(values) if isinstance(value, str)]
+        if label_span > 1:
+            texts[0] = (values[0], sum(width for _header, width in HEADERS[:label_span]))
+        sheet.row_dimensions[row].height = max(text_height(text, width) for text, width in texts)
         row += 1
 
     def money(yuan):
         return float(yuan / 10000)
 
+    def rate(paid, budget):
+        return float(paid / budget) if budget else None
+
     total_budget = total_paid = ZERO
     for group in groups:
         for p in group.projects:
-            rate = float(p.paid_to_date / p.budget_total) if p.budget_total else None
-            level = LEVEL_TEXT.get(p.report_level, "未填报")
             put(
                 [
                     group.unit.name,
@@ -146,28 +187,36 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
                     p.name,
                     money(p.budget_total),
                     money(p.paid_to_date),
-                    rate,
-                    level,
+                    rate(p.paid_to_date, p.budget_total),
+                    LEVEL_TEXT.get(p.report_level, "未填报"),
                     p.main_problem,
                 ]
             )
         put(
-            [f"{group.unit.name} 小计（{len(group.projects)} 个项目）", "", "", money(group.budget), money(group.paid),
-             float(group.rate) if group.rate is not None else None, "", ""],
+            [f"{group.unit.name} 小计（{len(group.projects)} 个项目）", None, None, money(group.budget),
+             money(group.paid), rate(group.paid, group.budget), None, None],
             bold=True,
+            label_span=LABEL_COLUMNS,
         )  # fmt: skip
         total_budget += group.budget
         total_paid += group.paid
     put(
-        ["合计", "", "", money(total_budget), money(total_paid),
-         float(total_paid / total_budget) if total_budget else None, "", ""],
+        [
+            "合计",
+            None,
+            None,
+            money(total_budget),
+            money(total_paid),
+            rate(total_paid, total_budget),
+            None,
+            None,
+        ],
         bold=True,
-    )  # fmt: skip
+        label_span=LABEL_COLUMNS,
+    )
     sheet.print_title_rows = "3:3"
     a4_landscape(sheet, last_column=len(HEADERS), last_row=row - 1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 MAX_QUOTED = 8

@@ -60,6 +60,9 @@ class Submission(MonitoringNarrative):
     opened_at = models.DateTimeField(_("对方查阅时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_comment = models.TextField(_("退回意见"), blank=True)
+    supplement = models.BooleanField(
+        _("补报"), default=False, help_text=_("上级单位已报送区财政局之后才报送或审核通过的材料。")
+    )
     overall_report = models.TextField(
         _("整体绩效运行监控分析报告"), blank=True, help_text=_("镇、一级预算单位报送区财政局时必须附上。")
     )
@@ -88,6 +91,42 @@ class Submission(MonitoringNarrative):
         else:
             sent_on = timezone.localdate()
         return max((sent_on - self.due_date).days, 0)
+
+
+class SubmissionReturn(models.Model):
+    """One 退回补正 of a package: the overall reason and, row by row, the projects to fix."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="returns")
+    comment = models.TextField(_("退回意见"), blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("退回时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退回记录")
+        verbose_name_plural = _("退回记录")
+        ordering = ["-returned_at", "-id"]
+
+    def __str__(self):
+        return f"{self.submission} 退回 {self.returned_at:%Y-%m-%d}"
+
+
+class ReturnedProject(models.Model):
+    """A project named in a return, with what must be fixed in it."""
+
+    submission_return = models.ForeignKey(SubmissionReturn, on_delete=models.CASCADE, related_name="projects")
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("需补正的内容"), max_length=300)
+
+    class Meta:
+        verbose_name = _("退回补正的项目")
+        verbose_name_plural = _("退回补正的项目")
+        ordering = ["submission_return", "project__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_return", "project"], name="returned_project_once")
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.reason[:30]}"
 
 
 class Notification(models.Model):

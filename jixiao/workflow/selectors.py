@@ -1,13 +1,15 @@
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
+from jixiao.monitoring.selectors import report_readiness
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
-from jixiao.workflow.models import Step, Submission, SubmissionState
+from jixiao.projects.models import Project
+from jixiao.workflow.models import ReturnedProject, Step, Submission, SubmissionReturn, SubmissionState
 
 
 def sending_units(*, user) -> list[Organisation]:
@@ -105,3 +107,68 @@ def incoming_packages(*, user, cycle: MonitoringCycle) -> list[tuple[str, list[E
             ("全区镇和一级预算单位", expected_packages(senders=units, cycle=cycle, step=Step.UNIT_TO_BUREAU))
         )
     return groups
+
+
+def submission_problems(submission: Submission) -> list[str]:
+    """Everything that must be put right before the package can be sent, all at once."""
+    problems = []
+    projects = Project.objects.filter(owner=submission.organisation, year=submission.cycle.year).order_by(
+        "code"
+    )
+    reports = {
+        r.project_id: r
+        for r in AnalysisReport.objects.filter(cycle=submission.cycle, project__in=projects)
+        .select_related("target_version")
+        .prefetch_related("warnings", "entries", "target_version__indicators")
+    }
+    for project in projects:
+        report = reports.get(project.pk)
+        if report is None:
+            problems.append(f"项目“{project.name}”（{project.code}）尚未填报监控分析表")
+            continue
+        problems += [f"项目“{project.name}”：{problem}" for problem in report_readiness(report)]
+    if submission.step == Step.UNIT_TO_PRIMARY:
+        problems += [
+            f"书面说明材料缺少“{label}”"
+            for name, label in NARRATIVE_FIELDS
+            if not getattr(submission, name).strip()
+        ]
+    return problems
+
+
+def subordinate_packages(submission: Submission) -> list["ExpectedPackage"]:
+    """The step-1 packages that come to a first-level unit or town sending to the bureau."""
+    if submission.step != Step.UNIT_TO_BUREAU:
+        return []
+    children = Organisation.objects.filter(
+        parent=submission.organisation, kind=OrganisationKind.SECONDARY_UNIT
+    )
+    return expected_packages(senders=children, cycle=submission.cycle, step=Step.UNIT_TO_PRIMARY)
+
+
+def pending_subordinates(submission: Submission) -> list["ExpectedPackage"]:
+    """Subordinates not accepted yet: sending now means their material reaches the bureau later, as 补报."""
+    return [p for p in subordinate_packages(submission) if p.status != SubmissionState.ACCEPTED]
+
+
+def latest_return(submission: Submission) -> SubmissionReturn | None:
+    """The return the sender is working on (only while the package stands returned)."""
+    if submission.pk is None or submission.state != SubmissionState.RETURNED:
+        return None
+    return submission.returns.prefetch_related("projects__project").first()
+
+
+def returned_project_reasons(*, cycle: MonitoringCycle, projects) -> dict[int, ReturnedProject]:
+    """For the given projects, their row in the latest return of a package that still stands returned."""
+    latest = (
+        SubmissionReturn.objects.filter(submission=OuterRef("submission_return__submission"))
+        .order_by("-returned_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = ReturnedProject.objects.filter(
+        project__in=projects,
+        submission_return__submission__cycle=cycle,
+        submission_return__submission__state=SubmissionState.RETURNED,
+        submission_return=Subquery(latest),
+    ).select_related("submission_return__submission__receiver")
+    return {row.project_id: row for row in rows}

@@ -2,20 +2,36 @@
 and its audit record in one transaction (the row locked, so two clicks give one transition), and notifying
 after commit."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.files import office_kind
-from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, CycleStatus, MonitoringCycle
-from jixiao.monitoring.selectors import report_readiness
+from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
-from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
+from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.projects.models import Project
-from jixiao.review.models import Feedback, FeedbackState
-from jixiao.workflow.models import Notification, Step, Submission, SubmissionState, due_date_for
+from jixiao.workflow.models import (
+    Notification,
+    ReturnedProject,
+    Step,
+    Submission,
+    SubmissionReturn,
+    SubmissionState,
+    due_date_for,
+)
+from jixiao.workflow.policy import (
+    can_accept,
+    can_extend,
+    can_open,
+    can_prepare,
+    can_return,
+    can_submit,
+    can_withdraw,
+)
+from jixiao.workflow.selectors import pending_subordinates
 
 
 def step_of(organisation: Organisation) -> int:
@@ -36,39 +52,6 @@ def receiver_of(organisation: Organisation) -> Organisation:
     if step_of(organisation) == Step.UNIT_TO_PRIMARY:
         return organisation.parent
     return Organisation.objects.get(kind=OrganisationKind.FINANCE_BUREAU, parent__isnull=True)
-
-
-def _holds(user, organisation_id: int, roles) -> bool:
-    return any(
-        m.organisation_id == organisation_id and m.role in roles and m.organisation.is_active
-        for m in memberships_of(user)
-    )
-
-
-def can_prepare(user, submission: Submission) -> bool:
-    return _holds(user, submission.organisation_id, UNIT_ROLES)
-
-
-def can_send(user, submission: Submission) -> bool:
-    """单位负责人 signs off and sends."""
-    return _holds(user, submission.organisation_id, {Role.UNIT_LEADER})
-
-
-def can_review(user, submission: Submission) -> bool:
-    """Step 1: the first-level unit's leader. Step 2: the sender's counterpart section."""
-    if submission.step == Step.UNIT_TO_PRIMARY:
-        return _holds(user, submission.receiver_id, {Role.UNIT_LEADER})
-    section_id = submission.organisation.counterpart_section_id
-    return section_id is not None and _holds(user, section_id, {Role.COUNTERPART_STAFF})
-
-
-def can_open(user, submission: Submission) -> bool:
-    """Whoever on the receiving side reads the package marks it opened (which ends the sender's withdrawal)."""
-    if can_review(user, submission):
-        return True
-    if submission.step == Step.UNIT_TO_PRIMARY:
-        return _holds(user, submission.receiver_id, UNIT_ROLES)
-    return any(m.role == Role.SUPERVISION_STAFF for m in memberships_of(user))
 
 
 def submission_for(*, organisation: Organisation, cycle: MonitoringCycle) -> Submission:
@@ -121,33 +104,6 @@ def _set_reports_locked(submission: Submission, locked: bool) -> None:
     )
 
 
-def submission_problems(submission: Submission) -> list[str]:
-    """Everything that must be put right before the package can be sent, all at once."""
-    problems = []
-    projects = Project.objects.filter(owner=submission.organisation, year=submission.cycle.year).order_by(
-        "code"
-    )
-    reports = {
-        r.project_id: r
-        for r in AnalysisReport.objects.filter(cycle=submission.cycle, project__in=projects)
-        .select_related("target_version")
-        .prefetch_related("warnings", "entries", "target_version__indicators")
-    }
-    for project in projects:
-        report = reports.get(project.pk)
-        if report is None:
-            problems.append(f"项目“{project.name}”（{project.code}）尚未填报监控分析表")
-            continue
-        problems += [f"项目“{project.name}”：{problem}" for problem in report_readiness(report)]
-    if submission.step == Step.UNIT_TO_PRIMARY:
-        problems += [
-            f"书面说明材料缺少“{label}”"
-            for name, label in NARRATIVE_FIELDS
-            if not getattr(submission, name).strip()
-        ]
-    return problems
-
-
 def notify(users, message: str, url: str) -> None:
     """In-app notifications, written only once the change that caused them has committed."""
     recipients = list(users)
@@ -183,9 +139,7 @@ def _url(submission: Submission) -> str:
 def submission_save_explanation(*, submission: Submission, values: dict, acting_user) -> Submission:
     """Save the written explanation (书面说明材料) while the package is with its sender."""
     submission = _locked(submission)
-    if not can_prepare(acting_user, submission):
-        raise PermissionDenied("只有本单位的填报人或负责人可以填写书面说明材料。")
-    _refuse_unless(not submission.is_sent, "材料已报送，不能修改；如需修改请先撤回或待对方退回。")
+    can_prepare(acting_user, submission).enforce()
     for name, _label in NARRATIVE_FIELDS:
         if name in values:
             setattr(submission, name, values[name])
@@ -199,32 +153,54 @@ def submission_save_explanation(*, submission: Submission, values: dict, acting_
     return submission
 
 
-@transaction.atomic
-def submission_submit(*, submission: Submission, acting_user) -> Submission:
-    submission = _locked(submission)
-    _refuse_unless(submission.cycle.status == CycleStatus.OPEN, "该监控周期已结束。")
-    if not can_send(acting_user, submission):
-        raise PermissionDenied("只有本单位负责人可以报送。")
-    _refuse_unless(
-        submission.state in (SubmissionState.DRAFT, SubmissionState.RETURNED),
-        f"材料当前为“{submission.get_state_display()}”，不能再次报送。",
+def _supplement_time(submission: Submission) -> bool:
+    """A step-1 package moving after its first-level unit has sent to the bureau comes as 补报."""
+    if submission.step != Step.UNIT_TO_PRIMARY:
+        return False
+    return Submission.objects.filter(
+        cycle=submission.cycle,
+        organisation=submission.receiver,
+        step=Step.UNIT_TO_BUREAU,
+        state__in=(SubmissionState.SUBMITTED, SubmissionState.ACCEPTED),
+    ).exists()
+
+
+def pending_subordinates_message(pending) -> str:
+    names = "、".join(f"{p.unit.name}（{p.status_label}）" for p in pending)
+    return (
+        f"下属单位尚有 {len(pending)} 个未审核通过：{names}。"
+        "确认先行报送后，它们审核通过的材料将作为补报送达区财政局。"
     )
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, acting_user, confirmed: bool = False) -> Submission:
+    """报送. A town or first-level unit with subordinates not accepted yet sends only when `confirmed`:
+    their packages can still be reviewed and then reach the bureau as 补报."""
+    submission = _locked(submission)
     # Lock the reports first, so that a save racing this submit cannot slip unchecked content in.
     list(
         AnalysisReport.objects.select_for_update(of=("self",))
         .filter(cycle=submission.cycle, project__owner=submission.organisation)
         .values_list("pk", flat=True)
     )
-    problems = submission_problems(submission)
-    if problems:
-        raise ValidationError(problems)
+    can_submit(acting_user, submission).enforce()
+    pending = pending_subordinates(submission)
+    if pending and not confirmed:
+        raise ValidationError(pending_subordinates_message(pending))
     previous = submission.state
     submission.state = SubmissionState.SUBMITTED
     submission.submitted_at = timezone.now()
     submission.opened_at = submission.decided_at = None
+    submission.supplement = submission.supplement or _supplement_time(submission)
     submission.save()
     _set_reports_locked(submission, True)
     late = submission.late_days
+    notes = [f"逾期 {late} 天"] if late else []
+    if pending:
+        notes.append(f"确认先行报送，{len(pending)} 个下属单位未审核通过")
+    if submission.supplement:
+        notes.append("补报")
     audit_record(
         actor=acting_user,
         action="submission.submit",
@@ -232,12 +208,13 @@ def submission_submit(*, submission: Submission, acting_user) -> Submission:
         organisation=submission.organisation,
         from_state=previous,
         to_state=submission.state,
-        comment=f"逾期 {late} 天" if late else "",
+        comment="；".join(notes),
     )
     lateness = f"（逾期 {late} 天）" if late else ""
+    kind = "补报" if submission.supplement else "报送"
     notify(
         _receivers(submission),
-        f"{submission.organisation.name}已报送监控材料{lateness}，请审核。",
+        f"{submission.organisation.name}已{kind}监控材料{lateness}，请审核。",
         _url(submission),
     )
     return submission
@@ -246,10 +223,7 @@ def submission_submit(*, submission: Submission, acting_user) -> Submission:
 @transaction.atomic
 def submission_withdraw(*, submission: Submission, acting_user) -> Submission:
     submission = _locked(submission)
-    if not can_send(acting_user, submission):
-        raise PermissionDenied("只有本单位负责人可以撤回。")
-    _refuse_unless(submission.state == SubmissionState.SUBMITTED, "只有已报送的材料可以撤回。")
-    _refuse_unless(submission.opened_at is None, "对方已查阅材料，不能撤回；如需修改请联系对方退回。")
+    can_withdraw(acting_user, submission).enforce()
     submission.state = SubmissionState.DRAFT
     submission.submitted_at = None
     submission.save()
@@ -283,34 +257,14 @@ def submission_open(*, submission: Submission, acting_user) -> Submission:
     return submission
 
 
-def _decide(submission: Submission, acting_user, state: str, action: str, comment: str) -> Submission:
-    submission = _locked(submission)
-    if not can_review(acting_user, submission):
-        raise PermissionDenied("您不是该材料的审核人。")
-    _refuse_unless(
-        submission.state == SubmissionState.SUBMITTED,
-        f"材料当前为“{submission.get_state_display()}”，不能审核。",
-    )
-    if submission.step == Step.UNIT_TO_PRIMARY:
-        # What reached the bureau is fixed once the first-level unit has sent its own package.
-        receiver_package = Submission.objects.filter(
-            cycle=submission.cycle, organisation=submission.receiver, step=Step.UNIT_TO_BUREAU
-        ).first()
-        _refuse_unless(
-            receiver_package is None or not receiver_package.is_sent,
-            f"{submission.receiver.name}的材料已报送区财政局，不能再审核下属单位的材料；如需调整请先撤回或待区财政局退回。",
-        )
-    elif state == SubmissionState.RETURNED:
-        _refuse_unless(
-            not Feedback.objects.filter(cycle=submission.cycle, organisation=submission.organisation)
-            .exclude(state=FeedbackState.DRAFT)
-            .exists(),
-            "综合意见反馈表已审定，不能再退回报送材料。",
-        )
+def _decided(submission: Submission, acting_user, state: str, action: str, comment: str) -> Submission:
+    """Write the decision the caller's predicate allowed (`comment` goes to the audit row)."""
     submission.state = state
     submission.decided_at = timezone.now()
     submission.opened_at = submission.opened_at or submission.decided_at
-    submission.return_comment = comment if state == SubmissionState.RETURNED else ""
+    if state == SubmissionState.ACCEPTED:
+        submission.return_comment = ""
+        submission.supplement = submission.supplement or _supplement_time(submission)
     submission.save()
     audit_record(
         actor=acting_user,
@@ -324,18 +278,57 @@ def _decide(submission: Submission, acting_user, state: str, action: str, commen
     return submission
 
 
+def _returned_rows(submission: Submission, projects) -> list[tuple[Project, str]]:
+    """The named projects with their reasons, each one of the package's own projects and each with a reason."""
+    rows = []
+    package_projects = Project.objects.filter(
+        owner__path__startswith=submission.organisation.path, year=submission.cycle.year
+    )
+    allowed = set(package_projects.filter(pk__in=[p.pk for p in projects]).values_list("pk", flat=True))
+    errors = []
+    for project, reason in projects.items():
+        reason = (reason or "").strip()
+        if project.pk not in allowed:
+            errors.append(f"项目“{project.name}”不在{submission.organisation.name}的报送材料中。")
+        elif not reason:
+            errors.append(f"请写明项目“{project.name}”（{project.code}）需要补正的内容。")
+        elif len(reason) > 300:
+            errors.append(f"项目“{project.name}”的补正内容不能超过 300 字。")
+        else:
+            rows.append((project, reason))
+    if errors:
+        raise ValidationError(errors)
+    return sorted(rows, key=lambda row: row[0].code)
+
+
 @transaction.atomic
-def submission_return(*, submission: Submission, comment: str, acting_user) -> Submission:
-    """退回补正: the sender gets its material back, editable, with the reason."""
-    if not comment.strip():
-        raise ValidationError("退回时请写明需要补正的内容。")
-    submission = _decide(
-        submission, acting_user, SubmissionState.RETURNED, "submission.return", comment.strip()
+def submission_return(
+    *, submission: Submission, comment: str, acting_user, projects: dict | None = None
+) -> Submission:
+    """退回补正: the sender gets its material back, editable, with the reason and (optionally) the projects
+    to fix, each with its own reason (`projects` maps a project to that reason)."""
+    comment = (comment or "").strip()
+    projects = projects or {}
+    if not comment and not projects:
+        raise ValidationError("退回时请写明需要补正的内容，或指明需要补正的项目。")
+    submission = _locked(submission)
+    can_return(acting_user, submission).enforce()
+    rows = _returned_rows(submission, projects)
+    named = "；".join(f"{project.code} {reason}" for project, reason in rows)
+    audit_comment = "；".join(part for part in (comment, f"需补正的项目：{named}" if named else "") if part)
+    submission.return_comment = comment
+    submission = _decided(
+        submission, acting_user, SubmissionState.RETURNED, "submission.return", audit_comment
+    )
+    record = SubmissionReturn.objects.create(submission=submission, comment=comment, returned_by=acting_user)
+    ReturnedProject.objects.bulk_create(
+        ReturnedProject(submission_return=record, project=project, reason=reason) for project, reason in rows
     )
     _set_reports_locked(submission, False)
+    summary = comment or f"{len(rows)} 个项目需要补正"
     notify(
         people_of(submission.organisation_id, UNIT_ROLES),
-        f"监控材料被{submission.receiver.name}退回：{submission.return_comment[:100]}",
+        f"监控材料被{submission.receiver.name}退回：{summary[:100]}",
         _url(submission),
     )
     return submission
@@ -343,12 +336,15 @@ def submission_return(*, submission: Submission, comment: str, acting_user) -> S
 
 @transaction.atomic
 def submission_accept(*, submission: Submission, acting_user, comment: str = "") -> Submission:
-    submission = _decide(
+    submission = _locked(submission)
+    can_accept(acting_user, submission).enforce()
+    submission = _decided(
         submission, acting_user, SubmissionState.ACCEPTED, "submission.accept", comment.strip()
     )
+    kind = "作为补报" if submission.supplement else ""
     notify(
         people_of(submission.organisation_id, UNIT_ROLES),
-        f"监控材料已由{submission.receiver.name}审核通过。",
+        f"监控材料已由{submission.receiver.name}审核通过{kind}。",
         _url(submission),
     )
     return submission
@@ -375,10 +371,8 @@ def submission_save_overall_report(
 ) -> Submission:
     """The overall report of a town or first-level unit: edited here, or its final Word version uploaded."""
     submission = _locked(submission)
-    if not can_prepare(acting_user, submission):
-        raise PermissionDenied("只有本单位的填报人或负责人可以编写整体绩效运行监控分析报告。")
+    can_prepare(acting_user, submission).enforce()
     _refuse_unless(submission.step == Step.UNIT_TO_BUREAU, "只有报送区财政局的材料需要整体报告。")
-    _refuse_unless(not submission.is_sent, "材料已报送，不能修改；如需修改请先撤回或待对方退回。")
     submission.overall_report = text.strip()
     if upload is not None:
         _check_docx(upload)
@@ -396,26 +390,12 @@ def submission_save_overall_report(
     return submission
 
 
-def can_extend(user, submission: Submission) -> bool:
-    """The bureau grants extensions: the unit's counterpart section, the supervision section, bureau leaders."""
-    roles = {m.role for m in memberships_of(user) if m.organisation.is_active}
-    if roles & {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}:
-        return True
-    unit = submission.organisation
-    section_id = unit.counterpart_section_id or (
-        unit.parent.counterpart_section_id if unit.parent_id else None
-    )
-    return section_id is not None and _holds(user, section_id, {Role.COUNTERPART_STAFF})
-
-
 @transaction.atomic
 def submission_extend(*, submission: Submission, due_date, reason: str, acting_user) -> Submission:
     """Move one unit's due date, with the reason on record; lateness is then counted from the new date."""
     submission = _locked(submission)
-    if not can_extend(acting_user, submission):
-        raise PermissionDenied("只有区财政局可以为单位延期。")
+    can_extend(acting_user, submission).enforce()
     _refuse_unless(bool(reason.strip()), "延期须说明原因。")
-    _refuse_unless(not submission.is_sent, "材料已报送，逾期天数以报送时为准，不能再延期。")
     previous = submission.due_date
     submission.due_date = due_date
     submission.extension_reason = reason.strip()

@@ -13,23 +13,23 @@ from jixiao.projects.models import Project
 from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
+from jixiao.workflow.policy import can_open, package_actions
 from jixiao.workflow.selectors import (
     incoming_packages,
+    latest_return,
     package_unit_get,
+    pending_subordinates,
+    returned_project_reasons,
     sending_units,
+    submission_problems,
     submission_timeline,
+    subordinate_packages,
 )
 from jixiao.workflow.services import (
-    can_extend,
-    can_open,
-    can_prepare,
-    can_review,
-    can_send,
     submission_accept,
     submission_extend,
     submission_for,
     submission_open,
-    submission_problems,
     submission_return,
     submission_save_explanation,
     submission_save_overall_report,
@@ -91,22 +91,26 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         submission = submission_open(submission=submission, acting_user=request.user)
     projects = list(Project.objects.filter(owner=unit, year=cycle.year).order_by("code"))
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
+    returned = returned_project_reasons(cycle=cycle, projects=projects)
+    actions = package_actions(request.user, submission)
     context = {
         "cycle": cycle,
         "unit": unit,
         "submission": submission,
-        "rows": [{"project": p, "report": reports.get(p.pk)} for p in projects],
+        "rows": [
+            {"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in projects
+        ],
         "problems": submission_problems(submission) if not submission.is_sent else [],
+        "pending": pending_subordinates(submission) if not submission.is_sent else [],
+        "subordinates": subordinate_packages(submission),
+        "latest_return": latest_return(submission),
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
         "overall_report": submission.overall_report
         or (overall_report_draft(unit=unit, cycle=cycle) if submission.step == Step.UNIT_TO_BUREAU else ""),
         "extension": ExtensionForm(initial={"due_date": submission.due_date}),
-        "may_extend": can_extend(request.user, submission),
         "decision": DecisionForm(),
-        "may_prepare": can_prepare(request.user, submission) and not submission.is_sent,
-        "may_send": can_send(request.user, submission),
-        "may_review": can_review(request.user, submission),
+        "actions": actions,
         "is_step_one": submission.step == Step.UNIT_TO_PRIMARY,
         "crumbs": [
             ("报送与审核", reverse("workflow:index")),
@@ -143,7 +147,9 @@ def _act(request, submission, action: str) -> str:
         )
         return "已延期。"
     if action == "submit":
-        submission_submit(submission=submission, acting_user=user)
+        submission_submit(
+            submission=submission, acting_user=user, confirmed=request.POST.get("confirmed") == "1"
+        )
         return "已报送。对方查阅前可以撤回。"
     if action == "withdraw":
         submission_withdraw(submission=submission, acting_user=user)
@@ -152,12 +158,30 @@ def _act(request, submission, action: str) -> str:
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     if action == "return":
-        submission_return(submission=submission, comment=comment, acting_user=user)
+        submission_return(
+            submission=submission,
+            comment=comment,
+            projects=_named_projects(request, submission),
+            acting_user=user,
+        )
         return "已退回补正。"
     if action == "accept":
         submission_accept(submission=submission, comment=comment, acting_user=user)
         return "已审核通过。"
     raise ValidationError("未知的操作。")
+
+
+def _named_projects(request, submission) -> dict:
+    """The projects the reviewer named when returning, each with its reason (`reason-<project id>`)."""
+    reasons = {
+        int(key.removeprefix("reason-")): value
+        for key, value in request.POST.items()
+        if key.startswith("reason-") and key.removeprefix("reason-").isdigit() and value.strip()
+    }
+    projects = Project.objects.filter(
+        pk__in=reasons, owner=submission.organisation, year=submission.cycle.year
+    )
+    return {project: reasons[project.pk] for project in projects}
 
 
 def notification_index(request):

@@ -201,8 +201,35 @@ def test_return_without_a_reason_is_refused_and_the_package_stays_submitted(read
         package_url(district, district.s1, "return"), {"comment": "  "}, format="json"
     )
     assert answer.status_code == 400
-    assert answer.json()["message"] == "退回时请写明需要补正的内容。"
+    assert answer.json()["message"] == "退回时请写明需要补正的内容，或指明需要补正的项目。"
     assert state_of(district, district.s1) == SubmissionState.SUBMITTED
+
+
+def test_return_naming_projects_with_their_reasons(ready_s1):
+    district = ready_s1
+    person_client(district.s1_leader).post(package_url(district, district.s1, "submit"), {}, format="json")
+    p1 = person_client(district.p1_leader)
+    foreign = p1.post(
+        package_url(district, district.s1, "return"),
+        {"projects": [{"project": district.project_s2.pk, "reason": "补充"}]},
+        format="json",
+    )
+    assert foreign.status_code == 400
+    assert "不在第一中学的报送材料中" in foreign.json()["message"]
+    unseen = p1.post(
+        package_url(district, district.s1, "return"),
+        {"projects": [{"project": district.project_p2.pk, "reason": "补充"}]},
+        format="json",
+    )
+    assert unseen.json()["errors"] == {"projects": [f"项目 {district.project_p2.pk} 不存在或您无权查看。"]}
+    assert state_of(district, district.s1) == SubmissionState.SUBMITTED
+    returned = p1.post(
+        package_url(district, district.s1, "return"),
+        {"projects": [{"project": district.project_s1.pk, "reason": "偏差原因不充分"}]},
+        format="json",
+    )
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["state"] == SubmissionState.RETURNED
 
 
 def test_submit_lists_every_problem(district):

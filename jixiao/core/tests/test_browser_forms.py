@@ -75,7 +75,7 @@ def test_a_form_sent_through_htmx_lands_on_its_first_invalid_field(browser_page,
     page.goto(f"{page.base_url}{reverse('rectification:feedback', args=[feedback.pk])}")
     item = page.locator(f"#item-{last.pk}")
     item.locator("button.primary").first.click()
-    answer = page.locator(f"#item-{last.pk} textarea[aria-invalid=true]")
+    answer = page.locator(f"#item-{last.pk} textarea[aria-invalid=true]").first
     answer.wait_for()
     page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA'")
     assert answer.evaluate("el => el === document.activeElement")

@@ -207,3 +207,13 @@ def test_unit_home_counts_reports_by_level_with_links(client, district):
     content = login(client, district.s1_filler).get(reverse("home")).content.decode()
     assert "未填报 1" in content
     assert f"?unit={district.s1.pk}&amp;level=red" in content
+
+
+def test_the_classified_units_home_shows_no_due_dates_or_lateness(client, district):
+    client.force_login(district.sc_filler)
+    page = client.get(reverse("home")).content.decode()
+    assert "保密中心" in page and "无需报送" in page
+    for word in ("还剩", "已逾期", "今日截止", 'class="deadlines"', "逾期未整改"):
+        assert word not in page
+    client.force_login(district.s1_filler)
+    assert 'class="deadlines"' in client.get(reverse("home")).content.decode()

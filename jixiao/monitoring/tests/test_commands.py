@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, ReportWarning
-from jixiao.monitoring.tests.test_workbook import indicator_cell, right_of
+from jixiao.monitoring.tests.test_workbook import funds_cell, indicator_cell, right_of
 from jixiao.monitoring.workbook import export_report_bytes
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_import_json_output_shape_and_status_when_one_of_several_files_fails(dis
     results = json.loads(out)
     assert [r["file"] for r in results] == [str(good), str(bad), str(missing)]
     for result in results:
-        assert set(result) == {"file", "ok", "project", "level", "warnings", "errors"}
+        assert set(result) == {"file", "ok", "project", "level", "warnings", "errors", "notes"}
         for warning in result["warnings"]:
             assert set(warning) == {"code", "level", "indicator"}
         for problem in result["errors"]:
@@ -207,4 +207,22 @@ def test_import_reports_every_cell_error_with_its_address(district, tmp_path):
     assert error is not None
     [result] = json.loads(out)
     assert [(e["sheet"], e["cell"]) for e in result["errors"]] == [("附件1", "E17"), ("附件1", "F19")]
+    assert counts() == (0, 0, 0)
+
+
+@pytest.mark.parametrize("typed", ["1e30", "99999999999999999999999"])
+def test_import_of_a_huge_amount_answers_in_json_with_the_cell(district, tmp_path, typed):
+    wb = openpyxl.load_workbook(
+        io.BytesIO(export_report_bytes(project=district.project_s1, cycle=district.cycle, report=None))
+    )
+    cell = funds_cell(wb["附件1"], "其中：财政拨款", "全年预计执行数")
+    cell.value = typed
+    path = tmp_path / "huge.xlsx"
+    wb.save(path)
+    out, _err, error = run("import_analysis", str(path), "--json", "--user", "s1_filler")
+    assert error is not None
+    [result] = json.loads(out)
+    [problem] = result["errors"]
+    assert (problem["sheet"], problem["cell"]) == ("附件1", cell.coordinate)
+    assert "数值过大" in problem["message"]
     assert counts() == (0, 0, 0)

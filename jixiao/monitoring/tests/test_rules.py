@@ -368,10 +368,11 @@ INDICATOR_CASES = [
     ("projected date <= later red", day("<=", "11-30", projected="12-01"), 8, [I_RED["IND_PROJECTED_MISS"]]),
     ("projected date <= on T none", day("<=", "11-30", projected="11-30"), 8, []),
     ("projected date <= earlier none", day("<=", "11-30", projected="11-29"), 8, []),
-    ("projected date = earlier red", day("=", "11-30", projected="11-29"), 8, [I_RED["IND_PROJECTED_MISS"]]),
+    ("projected date = earlier none: a deadline", day("=", "11-30", projected="11-29"), 8, []),
+    ("projected date = long before none", day("=", "02-28", projected="01-15"), 1, []),
     ("projected date = later red", day("=", "11-30", projected="12-01"), 8, [I_RED["IND_PROJECTED_MISS"]]),
     ("projected date = on T none", day("=", "11-30", projected="11-30"), 8, []),
-    # IND_DATE_OVERDUE: date "<=", period end (08-31 for m = 8) after T, no actual completion date
+    # IND_DATE_OVERDUE: date "<=" or "=", period end (08-31 for m = 8) after T, no actual completion date
     ("overdue day before period end red", day("<=", "08-30"), 8, [I_RED["IND_DATE_OVERDUE"]]),
     ("overdue T is period end none", day("<=", "08-31"), 8, []),
     ("overdue T after period end none", day("<=", "09-01"), 8, []),
@@ -379,7 +380,15 @@ INDICATOR_CASES = [
     ("overdue m6 T is period end none", day("<=", "06-30"), 6, []),
     ("overdue but completed none", day("<=", "08-30", actual="08-29"), 8, []),
     ("completed late: no rule in warnings.md", day("<=", "08-30", actual="08-31"), 8, []),
-    ("overdue only for <=", day("=", "08-30"), 8, []),
+    ("overdue for = too red", day("=", "08-30"), 8, [I_RED["IND_DATE_OVERDUE"]]),
+    ("overdue for = T is period end none", day("=", "08-31"), 8, []),
+    ("overdue for = but completed none", day("=", "08-30", actual="08-15"), 8, []),
+    (
+        "overdue for = and projected later",
+        day("=", "08-30", projected="09-15"),
+        8,
+        [I_RED["IND_PROJECTED_MISS"], I_RED["IND_DATE_OVERDUE"]],
+    ),
     (
         "overdue and projected later",
         day("<=", "08-30", projected="09-15"),
@@ -1227,14 +1236,17 @@ def _ref_indicator(ind, period_end_day, m, t) -> list[tuple]:
         target = ind.target_date
         if target is None:
             return out
-        if ind.projected_date is not None and _ref_misses(comparator, ind.projected_date, target):
-            verb = {">=": "早于", "<=": "晚于", "=": "不符合"}[comparator]
+        deadline = comparator in ("<=", "=")
+        if ind.projected_date is not None and (
+            ind.projected_date > target if deadline else _ref_misses(comparator, ind.projected_date, target)
+        ):
+            verb = "晚于" if deadline else "早于"
             message = (
                 f"预计完成日期{ind.projected_date.strftime('%Y-%m-%d')}{verb}年度指标值{_ref_target(ind)}"
             )
             figures = {"target": target.isoformat(), "projected": ind.projected_date.isoformat()}
             warn("IND_PROJECTED_MISS", RED, message, figures)
-        if comparator == "<=" and period_end_day > target and ind.actual_date is None:
+        if deadline and period_end_day > target and ind.actual_date is None:
             message = f"已过年度指标值{_ref_target(ind)}，截至{period_end_day.strftime('%Y-%m-%d')}仍未完成"
             warn(
                 "IND_DATE_OVERDUE",

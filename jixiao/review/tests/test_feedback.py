@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -21,6 +22,7 @@ from jixiao.review.models import Feedback, FeedbackState, OpinionSource
 from jixiao.review.selectors import feedback_header, feedback_list, feedback_rows, unit_overview
 from jixiao.review.services import (
     DEFAULT_REQUIREMENT,
+    default_due_date,
     feedback_approve,
     feedback_compose,
     feedback_issue,
@@ -85,7 +87,9 @@ def test_compose_prefills_from_warned_projects_and_sent_supervision_opinions(uni
     assert items[0].problem == "红色预警：执行率 10.0%，落后时间进度 56.7 个百分点；预算未支出"
     assert items[0].requirement == DEFAULT_REQUIREMENT
     assert (items[2].problem, items[2].requirement) == ("指标值设置偏低", "重新测算指标值")
-    assert {i.due_date for i in items} == {d.cycle.due_rectification_report}
+    # 整改时限: the step-5 date, or 15 working days after drafting if that is later; never already past.
+    assert {i.due_date for i in items} == {default_due_date(d.cycle, timezone.localdate())}
+    assert all(i.due_date > timezone.localdate() for i in items)
     assert "尚未送出" not in feedback.supervision_opinion
     assert feedback.supervision_opinion.splitlines() == [
         f"1. {d.project_s1.name}（{d.project_s1.code}）：指标值设置偏低 整改要求：重新测算指标值",

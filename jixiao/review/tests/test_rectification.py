@@ -36,6 +36,7 @@ from jixiao.review.rectification import (
     rectification_progress,
     rectification_respond,
     rectification_send_back,
+    rectification_start_verification,
     rectification_verify,
 )
 from jixiao.workflow.models import Notification
@@ -83,9 +84,16 @@ def item(town_feedback):
     return town_feedback.items.get(position=1)
 
 
+NO_EVIDENCE = "整改为内部制度修订，无纸质材料"
+
+
 def answer(item, user):
     return rectification_respond(
-        item=item, response="已完成资金拨付。", completed_on=today(), acting_user=user
+        item=item,
+        response="已完成资金拨付。",
+        completed_on=today(),
+        no_evidence_reason=NO_EVIDENCE,
+        acting_user=user,
     )
 
 
@@ -185,7 +193,7 @@ def test_only_the_units_people_answer(district, item, username):
 def test_an_answer_needs_what_was_done_and_when_not_in_the_future(district, item):
     with pytest.raises(ValidationError) as refused:
         rectification_respond(item=item, response="  ", completed_on=None, acting_user=district.town_filler)
-    assert set(refused.value.message_dict) == {"response", "completed_on"}
+    assert set(refused.value.message_dict) == {"response", "completed_on", "no_evidence_reason"}
     with pytest.raises(ValidationError) as refused:
         rectification_respond(
             item=item,
@@ -344,11 +352,15 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(district, item, m
     assert stored_files(media_root) == []
 
 
-def test_evidence_is_the_units_and_frozen_once_answered(district, item, media_root):
+def test_evidence_is_the_units_and_frozen_once_the_bureau_starts_verifying(district, item, media_root):
     with pytest.raises(PermissionDenied):
         evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.counterpart_a)
     evidence = evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
     answer(item, district.town_filler)
+    # After the answer, until the bureau starts verifying, the unit may still add or take back files.
+    late = evidence_add(item=item, upload=upload("补充.pdf", pdf_bytes()), acting_user=district.town_filler)
+    evidence_remove(evidence=late, acting_user=district.town_filler)
+    rectification_start_verification(item=item, acting_user=district.counterpart_a)
     # What the bureau checks is what the unit sent: no changes while it is being verified, nor after.
     with pytest.raises(ValidationError, match="佐证材料不能再修改"):
         evidence_add(item=item, upload=upload("补充.pdf", pdf_bytes()), acting_user=district.town_filler)
@@ -357,7 +369,20 @@ def test_evidence_is_the_units_and_frozen_once_answered(district, item, media_ro
     rectification_verify(item=item, acting_user=district.counterpart_a)
     with pytest.raises(ValidationError, match="佐证材料不能再修改"):
         evidence_add(item=item, upload=upload("b.pdf", pdf_bytes()), acting_user=district.town_filler)
-    assert item.evidence.count() == 1 and len(stored_files(media_root)) == 1
+    assert [e.original_name for e in item.evidence.all()] == ["a.pdf"]
+
+
+def test_an_answer_without_evidence_says_why_and_one_with_evidence_need_not(district, item, media_root):
+    with pytest.raises(ValidationError) as refused:
+        rectification_respond(
+            item=item, response="已整改", completed_on=today(), acting_user=district.town_filler
+        )
+    assert set(refused.value.message_dict) == {"no_evidence_reason"}
+    evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
+    answered = rectification_respond(
+        item=item, response="已整改", completed_on=today(), acting_user=district.town_filler
+    )
+    assert answered.state == RectificationState.RESPONDED and answered.no_evidence_reason == ""
 
 
 def test_removing_evidence_deletes_the_file_after_commit(
@@ -536,7 +561,9 @@ def test_answer_through_the_page_without_and_with_htmx(client, district, town_fe
     first, second = town_feedback.items.order_by("position")
     client.force_login(district.town_filler)
     url = reverse("rectification:respond", args=[first.pk])
-    response = client.post(url, {"response": "已整改", "completed_on": today().isoformat()})
+    response = client.post(
+        url, {"response": "已整改", "completed_on": today().isoformat(), "no_evidence_reason": NO_EVIDENCE}
+    )
     assert response.status_code == 302 and response.url.endswith(f"#item-{first.pk}")
     refused = client.post(
         reverse("rectification:respond", args=[second.pk]), {"response": ""}, headers={"HX-Request": "true"}
@@ -546,7 +573,7 @@ def test_answer_through_the_page_without_and_with_htmx(client, district, town_fe
     assert "<html" not in text
     done = client.post(
         reverse("rectification:respond", args=[second.pk]),
-        {"response": "已整改", "completed_on": today().isoformat()},
+        {"response": "已整改", "completed_on": today().isoformat(), "no_evidence_reason": NO_EVIDENCE},
         headers={"HX-Request": "true"},
     )
     assert "已报整改情况" in done.content.decode()
@@ -557,7 +584,11 @@ def test_a_refused_answer_without_htmx_keeps_what_was_typed(client, district, it
     client.force_login(district.town_filler)
     response = client.post(
         reverse("rectification:respond", args=[item.pk]),
-        {"response": "我们已经整改", "completed_on": (today() + timedelta(days=3)).isoformat()},
+        {
+            "response": "我们已经整改",
+            "completed_on": (today() + timedelta(days=3)).isoformat(),
+            "no_evidence_reason": NO_EVIDENCE,
+        },
     )
     text = response.content.decode()
     assert response.status_code == 200 and "我们已经整改" in text and "不能晚于今天" in text

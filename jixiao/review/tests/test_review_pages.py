@@ -298,19 +298,21 @@ def test_counterpart_composes_edits_approves_and_issues(client, sent):
     )
     assert feedback.items.filter(problem="台账不全", due_date="2026-12-01").exists()
     first = feedback.items.get(position=1)
-    post(
-        client,
-        d.counterpart_a,
-        url,
-        {
-            "action": "update_item",
-            "item": first.pk,
-            f"item-{first.pk}-project": d.project_town.pk,
-            f"item-{first.pk}-problem": "改写",
-            f"item-{first.pk}-requirement": "改写要求",
-            f"item-{first.pk}-due_date": "2026-11-30",
-        },
-    )
+    rows = {"action": "save_items"}
+    for item in feedback.items.all():
+        rows |= {
+            f"item-{item.pk}-project": f"{item.project.code} {item.project.name}" if item.project else "",
+            f"item-{item.pk}-problem": item.problem,
+            f"item-{item.pk}-requirement": item.requirement,
+            f"item-{item.pk}-due_date": item.due_date.isoformat(),
+        }
+    rows |= {
+        f"item-{first.pk}-project": d.project_town.code,
+        f"item-{first.pk}-problem": "改写",
+        f"item-{first.pk}-requirement": "改写要求",
+        f"item-{first.pk}-due_date": "2026-11-30",
+    }
+    post(client, d.counterpart_a, url, rows)
     first.refresh_from_db()
     assert first.problem == "改写"
 

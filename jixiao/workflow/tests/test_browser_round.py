@@ -36,6 +36,13 @@ def fill_report(page, district, project, *, explain: bool):
     page.get_by_text("已保存。").wait_for()
 
 
+def send_package(page):
+    """报送 is irreversible: the button opens a confirmation, whose own button sends."""
+    page.click("#submit-package")
+    page.click("#confirm-submit")
+    page.get_by_text("已报送。").wait_for()
+
+
 def test_a_whole_round_across_roles(browser_page, district, make_user):
     page = browser_page
     page.on("dialog", lambda dialog: dialog.accept())
@@ -55,13 +62,12 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.login(district.s1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
     assert page.locator("#readiness .problems li").count() > 0
-    assert page.locator("#submit-package").is_disabled()
+    assert page.locator("#submit-package").count() == 0
     page.login(district.s1_filler)
     fill_report(page, district, project, explain=True)
     page.login(district.s1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
     screenshot(page, "round-02-secondary-leader-submits")
 
     # 3. The first-level leader returns it; the unit fixes and resubmits; the leader accepts.
@@ -80,8 +86,7 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.fill("#id_narrative_outputs", "培训已完成340人，下半年再培训160人。")
     page.click("#save-explanation")
     page.get_by_text("书面说明材料已保存。").wait_for()
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
 
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
@@ -100,8 +105,7 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.get_by_text("整体绩效运行监控分析报告已保存。").wait_for()
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.p1.pk}/")
-    page.click("#submit-package")
-    page.get_by_text("已报送。").wait_for()
+    send_package(page)
     screenshot(page, "round-05-primary-submits-to-bureau")
 
     # 5. The counterpart section sees it arrive, with a notification.
@@ -137,7 +141,9 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.fill("#id_overall_opinion", "请按问题清单逐项整改，11月30日前报送整改落实情况")
     page.locator("#opinions").get_by_role("button", name="保存意见").click()
     page.click("#approve-feedback")
+    page.click("#confirm-approve")
     page.click("#issue-feedback")
+    page.click("#confirm-issue")
     page.locator("#go-rectification").wait_for()
     screenshot(page, "round-08-counterpart-issues-feedback")
     feedback = Feedback.objects.get(organisation=district.p1)
@@ -148,7 +154,10 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
     for item in feedback.items.order_by("position"):
         article = page.locator(f"#item-{item.pk}")
-        article.locator("textarea").fill("已制定支付计划并完成首笔支付，培训已补充安排")
+        article.locator(f"#item{item.pk}-response").fill("已制定支付计划并完成首笔支付，培训已补充安排")
+        article.locator(f"#item{item.pk}-no_evidence_reason").fill(
+            "支付凭证已在国库集中支付系统中，可直接查询"
+        )
         article.locator("input[type=date]").fill("2026-11-20")
         article.get_by_role("button", name="报送整改落实情况").click()
         page.locator(f"#item-{item.pk}").get_by_text("已报整改情况").first.wait_for()
@@ -158,7 +167,8 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.login(district.counterpart_a)
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
     for item in feedback.items.order_by("position"):
-        page.locator(f"#item-{item.pk}").get_by_role("button", name="核查通过，销号").click()
+        page.locator(f"#item-{item.pk}").get_by_text("核查通过，销号").click()
+        page.click(f"#confirm-verify-{item.pk}")
         page.locator(f"#item-{item.pk}").get_by_text("已核查销号").first.wait_for()
     page.login(district.bureau_leader)
     page.get_by_text("已下达的整改问题已全部核查销号，本轮整改闭环。").wait_for()

@@ -38,14 +38,17 @@ def sent_step_two(district, make_user):
     fill_ready_report(district, district.project_p1, leader)
     package = submission_for(organisation=district.p1, cycle=district.cycle)
     submission_save_overall_report(submission=package, text="整体报告", acting_user=leader)
-    return submission_submit(submission=package, acting_user=leader)
+    return submission_submit(submission=package, acting_user=leader, confirmed=True)
 
 
-def test_subordinate_decisions_freeze_once_the_first_level_unit_has_sent(district, make_user):
+def test_a_subordinate_accepted_after_the_first_level_unit_has_sent_arrives_as_a_supplement(
+    district, make_user
+):
     step_one = sent_step_one(district)
     sent_step_two(district, make_user)
-    with pytest.raises(ValidationError, match="已报送区财政局"):
-        submission_accept(submission=step_one, acting_user=district.p1_leader)
+    accepted = submission_accept(submission=step_one, acting_user=district.p1_leader)
+    assert accepted.state == "accepted"
+    assert accepted.supplement
 
 
 def test_extension_cannot_erase_lateness_once_sent(district):

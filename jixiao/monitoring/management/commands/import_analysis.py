@@ -76,6 +76,8 @@ class Command(BaseCommand):
             for code, level_code, indicator in result.warnings:
                 where = f"指标“{indicator}”" if indicator else "项目"
                 self.stdout.write(f"    {LEVEL_LABELS.get(level_code, level_code)} {code} {where}")
+            for sheet, cell, message in result.notes:
+                self.stdout.write(f"    提示 {sheet}!{cell}：{message}")
         else:
             self.stderr.write(self.style.ERROR(f"✘ {result.filename}：{project}，未导入"))
             for sheet, cell, message in result.errors:

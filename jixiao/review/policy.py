@@ -1,0 +1,193 @@
+"""Who may act on 附件2 and its rectification, and when: one predicate per action.
+
+Pages show a button only when its predicate allows the action and the services refuse with the same
+predicate (see `jixiao.workflow.policy.Verdict`).
+"""
+
+from jixiao.monitoring.models import CycleKind, CycleStatus
+from jixiao.organisations.models import Role
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
+from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.workflow.models import SENT_STATES, Step, Submission
+from jixiao.workflow.policy import ALLOWED, Verdict, forbid, holds, refuse
+
+RESPONDABLE_STATES = {RectificationState.OPEN, RectificationState.SENT_BACK}
+FEEDBACK_TEXT_FIELDS = ("counterpart_opinion", "overall_opinion")
+
+
+# ---------------------------------------------------------------------------------------------------
+# 附件2 (step 4): the unit's counterpart section
+
+
+def can_supervise(user) -> bool:
+    """Step 3 is the fiscal supervision & performance section's (第十一条 3)."""
+    return any(m.role == Role.SUPERVISION_STAFF and m.organisation.is_active for m in memberships_of(user))
+
+
+def can_compose(user, unit) -> Verdict:
+    """Step 4 is the unit's own counterpart section's (第十一条 3)."""
+    if not holds(user, unit.counterpart_section_id, {Role.COUNTERPART_STAFF}):
+        return forbid("只有该单位的对口服务股室工作人员可以办理综合意见反馈表。")
+    return ALLOWED
+
+
+def _cycle_open(cycle) -> Verdict:
+    if cycle.kind != CycleKind.ANNUAL:
+        return refuse("只有年度监控周期由区财政局审核。")
+    if cycle.status != CycleStatus.OPEN:
+        return refuse("该监控周期已结束，不能再修改。")
+    return ALLOWED
+
+
+UNKNOWN = object()
+
+
+def package_sent(unit, cycle, package=UNKNOWN) -> Verdict:
+    """The unit's package reached the bureau (`package`: its step-2 package if the caller has loaded it)."""
+    if package is UNKNOWN:
+        package = Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
+    if package is None or package.state not in SENT_STATES:
+        return refuse(f"{unit.name}的监控材料尚未报送区财政局。")
+    return ALLOWED
+
+
+def can_draft(user, unit, cycle, feedback: Feedback | None = None, package=UNKNOWN) -> Verdict:
+    """生成 / 重新生成 the unit's 附件2: once its package reached the bureau, while the form is a draft."""
+    for verdict in (can_compose(user, unit), _cycle_open(cycle)):
+        if not verdict:
+            return verdict
+    verdict = package_sent(unit, cycle, package)
+    if not verdict:
+        return verdict
+    if feedback is not None and feedback.state != FeedbackState.DRAFT:
+        return refuse(f"综合意见反馈表当前为“{feedback.get_state_display()}”，不能修改。")
+    return ALLOWED
+
+
+def can_edit_feedback(user, feedback: Feedback) -> Verdict:
+    """Items and opinions change only while the form is a draft."""
+    for verdict in (can_compose(user, feedback.organisation), _cycle_open(feedback.cycle)):
+        if not verdict:
+            return verdict
+    if feedback.state != FeedbackState.DRAFT:
+        return refuse(f"综合意见反馈表当前为“{feedback.get_state_display()}”，不能修改。")
+    return ALLOWED
+
+
+def can_approve(user, feedback: Feedback) -> Verdict:
+    """审定: a draft whose package reached the bureau, with both opinions written."""
+    verdict = can_edit_feedback(user, feedback)
+    if verdict:
+        verdict = package_sent(feedback.organisation, feedback.cycle)
+    if not verdict:
+        return verdict
+    missing = tuple(
+        f"请填写{Feedback._meta.get_field(name).verbose_name}。"
+        for name in FEEDBACK_TEXT_FIELDS
+        if not getattr(feedback, name).strip()
+    )
+    if missing:
+        return Verdict("".join(missing), details=missing)
+    return ALLOWED
+
+
+def can_issue(user, feedback: Feedback) -> Verdict:
+    """下达: an approved form, by the same section."""
+    for verdict in (can_compose(user, feedback.organisation), _cycle_open(feedback.cycle)):
+        if not verdict:
+            return verdict
+    if feedback.state != FeedbackState.APPROVED:
+        return refuse(f"综合意见反馈表当前为“{feedback.get_state_display()}”，审定后才能下达。")
+    return package_sent(feedback.organisation, feedback.cycle)
+
+
+def feedback_actions(user, feedback: Feedback) -> dict[str, Verdict]:
+    return {
+        "edit": can_edit_feedback(user, feedback),
+        "approve": can_approve(user, feedback),
+        "issue": can_issue(user, feedback),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rectification (steps 5–6)
+
+
+def is_unit_of(user, feedback: Feedback) -> bool:
+    """The people of the town or first-level unit the 附件2 was issued to."""
+    return holds(user, feedback.organisation_id, UNIT_ROLES)
+
+
+def is_verifier_of(user, feedback: Feedback) -> bool:
+    """The unit's counterpart section, or the supervision section (the report goes to both, 第十一条 4)."""
+    return holds(
+        user, feedback.organisation.counterpart_section_id, {Role.COUNTERPART_STAFF}
+    ) or can_supervise(user)
+
+
+def _issued(item: FeedbackItem) -> Verdict:
+    if item.feedback.state != FeedbackState.ISSUED:
+        return refuse("综合意见反馈表尚未下达，不能办理整改。")
+    return ALLOWED
+
+
+def can_respond(user, item: FeedbackItem) -> Verdict:
+    if not is_unit_of(user, item.feedback):
+        return forbid(f"只有{item.feedback.organisation.name}的填报人或负责人可以报送整改落实情况。")
+    verdict = _issued(item)
+    if verdict and item.state not in RESPONDABLE_STATES:
+        return refuse(
+            f"该事项当前为“{item.get_state_display()}”，不能再报送；如需修改请联系对口服务股室退回。"
+        )
+    return verdict
+
+
+def can_change_evidence(user, item: FeedbackItem) -> Verdict:
+    """Evidence may come before or after the answer, until the bureau starts verifying the item."""
+    if not is_unit_of(user, item.feedback):
+        return forbid(f"只有{item.feedback.organisation.name}的填报人或负责人可以上传或删除佐证材料。")
+    verdict = _issued(item)
+    if not verdict:
+        return verdict
+    if item.state == RectificationState.VERIFIED:
+        return refuse("该事项已核查销号，佐证材料不能再修改。")
+    if item.verification_started_at is not None:
+        return refuse("区财政局已开始核查，佐证材料不能再修改；如需补充请待区财政局退回。")
+    return ALLOWED
+
+
+def _can_decide(user, item: FeedbackItem, doing: str) -> Verdict:
+    if not is_verifier_of(user, item.feedback):
+        return forbid(f"只有该单位的对口服务股室或财政监督与绩效管理股可以{doing}。")
+    verdict = _issued(item)
+    if verdict and item.state != RectificationState.RESPONDED:
+        return refuse(f"该事项当前为“{item.get_state_display()}”，只有已报整改情况的事项可以{doing}。")
+    return verdict
+
+
+def can_start_verification(user, item: FeedbackItem) -> Verdict:
+    """开始核查 freezes the evidence while the bureau checks it."""
+    verdict = _can_decide(user, item, "开始核查")
+    if verdict and item.verification_started_at is not None:
+        return refuse("已开始核查。")
+    return verdict
+
+
+def can_verify(user, item: FeedbackItem) -> Verdict:
+    """销号."""
+    return _can_decide(user, item, "核查")
+
+
+def can_send_back(user, item: FeedbackItem) -> Verdict:
+    return _can_decide(user, item, "退回")
+
+
+def item_actions(user, item: FeedbackItem) -> dict[str, Verdict]:
+    """What the person may do to one item now; pages show exactly these controls."""
+    return {
+        "respond": can_respond(user, item),
+        "evidence": can_change_evidence(user, item),
+        "start": can_start_verification(user, item),
+        "verify": can_verify(user, item),
+        "send_back": can_send_back(user, item),
+    }
