@@ -142,3 +142,21 @@ def test_feedback_and_rectification_items_as_on_the_pages(district):
     assert other_section.get(f"/api/v1/feedbacks/{feedback.pk}/").status_code == 404
     assert other_section.get(f"/api/v1/rectification-items/{item.pk}/").status_code == 404
     assert person_client(district.s1_filler).get(f"/api/v1/rectification-items/{item.pk}/").status_code == 404
+
+
+def test_filters_narrow_the_scope_and_never_widen_it(district):
+    p1 = person_client(district.p1_leader)
+    assert ids(p1.get(f"/api/v1/projects/?owner={district.s1.pk}")) == {district.project_s1.pk}
+    assert ids(p1.get(f"/api/v1/projects/?owner={district.p2.pk}")) == set()
+    assert ids(p1.get("/api/v1/projects/?year=2025")) == set()
+    assert ids(p1.get(f"/api/v1/organisations/?parent={district.p1.pk}")) == {district.s1.pk, district.s2.pk}
+    refused = p1.get("/api/v1/projects/?year=明年")
+    assert refused.status_code == 400
+    assert refused.json() == {"message": "输入整数。", "errors": {"year": ["输入整数。"]}}
+
+
+def test_pages_of_results(district):
+    page = person_client(district.bureau_leader).get("/api/v1/projects/?page_size=2&page=2").json()
+    assert page["count"] == 6
+    assert len(page["results"]) == 2
+    assert page["previous"] and page["next"]
