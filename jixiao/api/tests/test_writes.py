@@ -8,8 +8,12 @@ from jixiao.api.tests.helpers import make_token, person_client, token_client
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.workflow.models import Submission, SubmissionState
-from jixiao.workflow.services import submission_for, submission_save_explanation
-from jixiao.workflow.tests.test_services import EXPLANATION
+from jixiao.workflow.services import (
+    submission_for,
+    submission_save_explanation,
+    submission_save_overall_report,
+)
+from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +262,19 @@ def test_an_unknown_action_is_404(district):
         package_url(district, district.s1, "open"), {}, format="json"
     )
     assert answer.status_code == 404
+
+
+def test_a_first_level_unit_sends_ahead_of_its_subordinates_only_when_confirmed(district):
+    fill_ready_report(district, district.project_p1, district.p1_leader)
+    package = submission_for(organisation=district.p1, cycle=district.cycle)
+    submission_save_overall_report(
+        submission=package, text="全局项目总体按计划推进。", upload=None, acting_user=district.p1_leader
+    )
+    leader = person_client(district.p1_leader)
+    held = leader.post(package_url(district, district.p1, "submit"), {}, format="json")
+    assert held.status_code == 400
+    assert held.json()["message"].startswith("下属单位尚有 2 个未审核通过")
+    assert state_of(district, district.p1) == SubmissionState.DRAFT
+    sent = leader.post(package_url(district, district.p1, "submit"), {"confirmed": True}, format="json")
+    assert sent.status_code == 200, sent.content
+    assert state_of(district, district.p1) == SubmissionState.SUBMITTED
