@@ -5,7 +5,8 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from jixiao.api.filtersets import MAX_ID
 from jixiao.api.serializers import ErrorSerializer
 
-# Every operation can be refused in the one error shape; 409 is added where a stale write is possible.
+# Every operation can be refused in the one error shape (a write also for a body that is not JSON);
+# 409 is declared where a stale write is possible.
 ERROR_CODES = ["400", "401", "403", "404"]
 
 
@@ -13,7 +14,8 @@ class ApiAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         """Whatever the view declares, plus the refusals every operation can answer."""
         responses = super()._get_response_bodies(direction)
-        for code in ERROR_CODES:
+        codes = [*ERROR_CODES, "415"] if self.method in ("POST", "PUT", "PATCH") else ERROR_CODES
+        for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
         return responses

@@ -278,3 +278,11 @@ def test_a_first_level_unit_sends_ahead_of_its_subordinates_only_when_confirmed(
     sent = leader.post(package_url(district, district.p1, "submit"), {"confirmed": True}, format="json")
     assert sent.status_code == 200, sent.content
     assert state_of(district, district.p1) == SubmissionState.SUBMITTED
+
+
+def test_a_body_that_is_not_json_is_refused(district):
+    answer = person_client(district.s1_filler).generic(
+        "PATCH", report_url(district, district.project_s1), "revision=0", content_type="text/plain"
+    )
+    assert answer.status_code == 415
+    assert answer.json() == {"message": "不支持请求中的媒体类型 “text/plain”。", "errors": {}}
