@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.dashboards",
+    "jixiao.demo",
 ]
 
 MIDDLEWARE = [

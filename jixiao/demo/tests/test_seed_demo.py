@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 
-from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
-from jixiao.core.management.commands.seed_demo import organisation_plan
+from jixiao.demo.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
+from jixiao.demo.management.commands.seed_demo import organisation_plan
 from jixiao.monitoring.models import CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.projects.models import (

@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: load a realistic demo district to try the system with.
 
-Everything is drawn from the catalogues in `jixiao.core.demo_data` by a seeded random generator, so the
+Everything is drawn from the catalogues in `jixiao.demo.demo_data` by a seeded random generator, so the
 same arguments always give the same district. A second run recognises the district by its finance
 bureau's code, leaves the data as they are and only makes sure the demo accounts exist.
 """
@@ -24,8 +24,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
-from jixiao.core import demo_data
-from jixiao.core.demo_data import (
+from jixiao.demo import demo_data
+from jixiao.demo.demo_data import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DOMAINS,
