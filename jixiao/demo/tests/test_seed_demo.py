@@ -1,8 +1,10 @@
 import re
+import subprocess
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
@@ -264,3 +266,22 @@ def test_every_printed_account_signs_in_and_sees_its_home_page(output, client):
         assert response.redirect_chain[-1][0] == reverse("home"), account.username
         assert "工作台" in response.content.decode()
         client.logout()
+
+
+def test_prints_the_address_it_is_given(output):
+    printed = seed("--address", "0.0.0.0:9000")
+    assert "http://0.0.0.0:9000/" in printed
+    assert ":8000" not in printed
+    assert "http://127.0.0.1:9001/" in seed("--address", "9001")
+
+
+def test_make_demo_passes_its_host_to_the_seed():
+    completed = subprocess.run(
+        ["make", "-n", "demo", "HOST=0.0.0.0:9000"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "seed_demo --address 0.0.0.0:9000" in completed.stdout
+    assert "runserver 0.0.0.0:9000" in completed.stdout

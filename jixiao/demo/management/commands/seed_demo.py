@@ -75,7 +75,7 @@ DEFAULT_SEED = 20260801
 PERIOD_END_MONTH = 8
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 10_000
-DEMO_URL = "http://127.0.0.1:8000/"
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 # Projects per budget unit, relative to the other units.
 PROJECT_WEIGHTS = {
@@ -635,6 +635,13 @@ def seed_packages(*, cycle: MonitoringCycle, organisations, rng: random.Random) 
     return count
 
 
+def site_url(address: str) -> str:
+    """The page `runserver ADDRESS` serves: a bare port listens on 127.0.0.1, as runserver does."""
+    if address.isdigit():
+        address = f"127.0.0.1:{address}"
+    return f"http://{address}/"
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -646,8 +653,13 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, default=DEFAULT_PROJECT_COUNT, help="项目数（默认 1200）")
         parser.add_argument("--year", type=int, help="预算年度（默认当年）")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机数种子；相同参数生成相同数据")
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="演示站点的地址（与 runserver 的参数相同，默认 127.0.0.1:8000），用于打印访问链接",
+        )
 
-    def handle(self, *args, projects, year, seed, **options):
+    def handle(self, *args, projects, year, seed, address, **options):
         if projects < 0:
             raise CommandError("--projects 不能为负数。")
         started = time.monotonic()
@@ -665,7 +677,7 @@ class Command(BaseCommand):
         self._print_accounts(self._ensure_accounts())
         self._print_summary()
         self.stdout.write(
-            self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。访问 {DEMO_URL}")
+            self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。访问 {site_url(address)}")
         )
 
     @transaction.atomic
