@@ -7,8 +7,12 @@ passed the checks a real one passes: readiness on submit, subordinates accepted 
 sends, 附件2 only on a package sent.
 
 The services stamp business rows with `timezone.now()`; the replay runs each step under the clock of its
-simulated day, so that due dates, lateness and 附件2 dates read as a real round would have left them. The
-audit trail is written by the services and keeps the real time at which the seed acted.
+simulated day, so that sending, review and 附件2 dates read as a real round would have left them (days
+left before each due date, a 整改时限 passed). The audit trail is written by the services and keeps the
+real time at which the seed acted.
+
+No package is late: second-level units are still days before their due date (the demo school among
+them), and everything later follows from that. Lateness shows in 附件2: one unit let its 整改时限 pass.
 """
 
 import random

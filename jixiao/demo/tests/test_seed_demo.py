@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
 from jixiao.demo.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
+from jixiao.demo.management.commands import bench
 from jixiao.demo.management.commands.seed_demo import organisation_plan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
@@ -419,3 +420,12 @@ def test_the_demo_accounts_home_pages_show_their_open_work(output, client):
     town = home_text(client, "town_filler")
     assert "报送材料：已审核通过" in town and "综合意见反馈表（已下达）" in town
     assert "逾期未整改" in home_text(client, "leader")
+
+
+def test_the_bench_imports_into_a_report_its_unit_may_still_change(output):
+    """Sent packages lock their reports (the seeded town first among them); the bench must not pick one."""
+    cycle = MonitoringCycle.objects.get()
+    assert AnalysisReport.objects.filter(cycle=cycle).order_by("id").first().locked
+    report = bench.report_to_import(cycle)
+    assert not report.locked
+    assert not submission_for(organisation=report.project.owner, cycle=cycle).is_sent

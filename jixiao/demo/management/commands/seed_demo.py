@@ -1,8 +1,11 @@
 """`manage.py seed_demo`: load a realistic demo district to try the system with.
 
 Everything is drawn from the catalogues in `jixiao.demo.demo_data` by a seeded random generator, so the
-same arguments always give the same district. A second run recognises the district by its finance
-bureau's code, leaves the data as they are and only makes sure the demo accounts exist.
+same arguments always give the same district. The large volumes (projects, indicators, months, 附件1) are
+bulk-inserted as rows the services would accept; the round itself (packages, review, 附件2, rectification)
+is then played through the services by `jixiao.demo.round`, mid-way relative to the seeding day.
+A second run recognises the district by its finance bureau's code, leaves the data as they are and only
+makes sure the demo accounts exist.
 """
 
 import math
