@@ -279,16 +279,21 @@ class ProjectDraft:
     months: list[ProjectMonth]
     tracked_by_agency: bool
     profile: str
+    demo_state: str = ""  # in the demo school: UNFILLED or HALF_FILLED, see DEMO_SCHOOL_STATES
+
+
+# The demo accounts' school, by project in code order: its first report not filled yet, the next two filled
+# but lagging far behind with their warnings still to explain; the rest complete.
+UNFILLED, HALF_FILLED = "unfilled", "half_filled"
+DEMO_SCHOOL_STATES = (UNFILLED, HALF_FILLED, HALF_FILLED)
 
 
 class ProjectGenerator:
     """Draws the district's projects unit by unit; the sequence depends only on the seed and arguments."""
 
-    def __init__(self, *, year: int, rng: random.Random, behind: set[int]):
-        """`behind`: units whose every project lags far behind in spending (the demo school, so that
-        its filled reports carry red warnings still to explain)."""
+    def __init__(self, *, year: int, rng: random.Random, demo_school: set[int]):
         self.year = year
-        self.behind = behind
+        self.demo_school = demo_school
         self.rng = rng
         self.profiles = [name for name, profile in EXECUTION_PROFILES.items() for _ in range(profile.share)]
         rng.shuffle(self.profiles)
@@ -317,17 +322,26 @@ class ProjectGenerator:
                     templates[position],
                     f"{self.year}-{unit.code}-{serial + 1:03d}",
                     round_number,
+                    demo_state=DEMO_SCHOOL_STATES[serial]
+                    if unit.pk in self.demo_school and serial < len(DEMO_SCHOOL_STATES)
+                    else "",
                 )
 
     def _draft(
-        self, unit: Organisation, domain: Domain, template: ProjectTemplate, code: str, round_number: int
+        self,
+        unit: Organisation,
+        domain: Domain,
+        template: ProjectTemplate,
+        code: str,
+        round_number: int,
+        demo_state: str,
     ) -> ProjectDraft:
         rng = self.rng
         name = project_name(template.name, round_number)
         rotation = self.sequence
         self.sequence += 1
         profile = self.profiles[rotation % len(self.profiles)]
-        if unit.pk in self.behind:
+        if demo_state == HALF_FILLED:
             profile = "far_behind"
         planned_cost = self._planned_cost()
         fiscal_share = 1.0 if rng.random() < ALL_FISCAL_SHARE else rng.choice(FISCAL_SHARES)
@@ -375,6 +389,7 @@ class ProjectGenerator:
             months=self._months(budget_fiscal, budget_other, profile),
             tracked_by_agency=rng.random() < (AGENCY_SHARE_KEY if is_key else AGENCY_SHARE_OTHER),
             profile=profile,
+            demo_state=demo_state,
         )
 
     def _planned_cost(self) -> int:
@@ -508,24 +523,21 @@ def weighted(rng: random.Random, values: tuple, weights: tuple) -> str:
 class ReportGenerator:
     """Draws the 附件1 a unit would have filled for a project, shaped by how the project is going."""
 
-    def __init__(self, *, cycle: MonitoringCycle, rng: random.Random, complete: set[int], pending: set[int]):
-        """`complete`: units that send their package, so every project is filled; `pending`: the demo
-        accounts' own unit, whose first project is still unfilled and whose warnings are not yet explained."""
+    def __init__(self, *, cycle: MonitoringCycle, rng: random.Random, complete: set[int]):
+        """`complete`: units whose every project is filled (those that send their package, and the demo
+        school but for its DEMO_SCHOOL_STATES)."""
         self.cycle = cycle
         self.rng = rng
         self.period_end = date(cycle.year, cycle.period_end_month, 28)
         self.complete = complete
-        self.pending = pending
-        self.seen_pending: set[int] = set()
+        self.half_filled: list[AnalysisReport] = []
         self.today = timezone.localdate()
 
     def report(self, draft: ProjectDraft) -> tuple[AnalysisReport, list[IndicatorEntry]] | None:
         rng = self.rng
-        owner = draft.project.owner_id
-        if owner in self.pending and owner not in self.seen_pending:
-            self.seen_pending.add(owner)
+        if draft.demo_state == UNFILLED:
             return None
-        if rng.random() >= REPORT_SHARE and owner not in self.complete and owner not in self.pending:
+        if rng.random() >= REPORT_SHARE and draft.project.owner_id not in self.complete:
             return None
         profile = REPORT_PROFILES[draft.profile]
         project = draft.project
@@ -550,11 +562,13 @@ class ReportGenerator:
             revision=1,
         )
         explained = (
-            draft.profile != "on_track" and rng.random() < EXPLAINED_SHARE and owner not in self.pending
+            draft.profile != "on_track" and rng.random() < EXPLAINED_SHARE and draft.demo_state != HALF_FILLED
         )
         if explained:
             self._explain(report)
         entries = [self._entry(report, indicator, profile, explained) for indicator in draft.indicators]
+        if draft.demo_state == HALF_FILLED:
+            self.half_filled.append(report)
         return report, entries
 
     def _explain(self, item) -> None:
@@ -613,18 +627,23 @@ class ReportGenerator:
         return value.quantize(Decimal("1") if whole else CENT, rounding=ROUND_HALF_UP)
 
 
-def complete_analyses(*, cycle: MonitoringCycle, unit_ids: set[int], rng: random.Random) -> int:
+def complete_analyses(
+    *, cycle: MonitoringCycle, unit_ids: set[int], rng: random.Random, except_reports: set[int]
+) -> int:
     """Give every red or yellow item of these units' reports its deviation analysis and measures.
 
-    The units are those that send their package: the submit readiness check requires both for each
-    warned item (warnings.md). Blue notes require nothing. Returns the number of items explained.
+    The units are those that send their package (the submit readiness check requires both for each warned
+    item, warnings.md) and the demo school, but for its half-filled reports. Blue notes require nothing.
+    Returns the number of items explained.
     """
     warned = set(
         ReportWarning.objects.filter(
             report__cycle=cycle,
             report__project__owner_id__in=unit_ids,
             level__in=[WarningLevel.RED, WarningLevel.YELLOW],
-        ).values_list("report_id", "indicator_id")
+        )
+        .exclude(report_id__in=except_reports)
+        .values_list("report_id", "indicator_id")
     )
     report_ids = sorted({report_id for report_id, indicator_id in warned if indicator_id is None})
     entry_keys = {key for key in warned if key[1] is not None}
@@ -716,15 +735,16 @@ class Command(BaseCommand):
         cycle = self._open_cycle(year)
         round_plan = plan_round(plan, random.Random(rng.random()))
         sending = {organisations[code].pk for code in sent_units(round_plan)}
-        pending = {
+        school = {
             organisations[planned.code].pk for planned in plan if planned.label == DEMO_SECOND_LEVEL_UNIT
         }
         units = [(organisations[p.code], p) for p in plan if p.kind in BUDGET_UNIT_KINDS]
-        drafts = ProjectGenerator(year=year, rng=rng, behind=pending).drafts(units, total)
+        drafts = ProjectGenerator(year=year, rng=rng, demo_school=school).drafts(units, total)
+        reports = ReportGenerator(cycle=cycle, rng=rng, complete=sending | school)
         self._write_projects(
             drafts,
             agency=organisations[AGENCY_CODE],
-            reports=ReportGenerator(cycle=cycle, rng=rng, complete=sending, pending=pending),
+            reports=reports,
             year=year,
             total=total,
             started=started,
@@ -733,7 +753,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已计算监控分析表 {stats.reports:,} 张的预警 {stats.warnings:,} 条，用时 {time.monotonic() - started:.1f} 秒。"
         )
-        explained = complete_analyses(cycle=cycle, unit_ids=sending, rng=rng)
+        explained = complete_analyses(
+            cycle=cycle,
+            unit_ids=sending | school,
+            rng=rng,
+            except_reports={report.pk for report in reports.half_filled},
+        )
         self.stdout.write(f"已报送单位的预警事项均已分析偏差原因并提出纠偏措施（补充 {explained:,} 项）。")
         steps = replay_round(
             cycle=cycle,
