@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -429,3 +430,12 @@ def test_the_bench_imports_into_a_report_its_unit_may_still_change(output):
     report = bench.report_to_import(cycle)
     assert not report.locked
     assert not submission_for(organisation=report.project.owner, cycle=cycle).is_sent
+
+
+def test_core_needs_nothing_of_the_demo():
+    """core is the ground layer: the demo district lives in its own app, on top of every other."""
+    core = Path(settings.BASE_DIR) / "jixiao" / "core"
+    for source in core.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "jixiao.demo" not in text and "seed_demo" not in text, source
+    assert not (core / "management").exists()
