@@ -1,7 +1,7 @@
 import re
 import subprocess
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -17,7 +17,7 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.demo.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
 from jixiao.demo.management.commands import bench
-from jixiao.demo.management.commands.seed_demo import organisation_plan
+from jixiao.demo.management.commands.seed_demo import default_year, organisation_plan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.projects.models import (
@@ -439,3 +439,16 @@ def test_core_needs_nothing_of_the_demo():
         text = source.read_text(encoding="utf-8")
         assert "jixiao.demo" not in text and "seed_demo" not in text, source
     assert not (core / "management").exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (date(2026, 12, 1), 2026),
+        (date(2026, 10, 1), 2026),
+        (date(2026, 9, 10), 2025),
+        (date(2027, 3, 1), 2026),
+    ],
+)
+def test_the_default_year_is_one_whose_period_ended_before_its_reports_were_filled(today, year):
+    assert default_year(today) == year

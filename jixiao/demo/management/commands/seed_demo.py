@@ -678,8 +678,10 @@ def complete_analyses(
 
 
 def default_year(today: date) -> int:
-    """The latest year whose monitoring period (1 January to the end of August) is over."""
-    return today.year if today.month > PERIOD_END_MONTH else today.year - 1
+    """The latest year whose monitoring period (1 January to the end of August) ended before the demo's
+    reports were filled, a month before the seeding day."""
+    period_over = date(today.year, PERIOD_END_MONTH + 1, 1)
+    return today.year if today - timedelta(days=FILLED_DAYS_AGO_MAX) >= period_over else today.year - 1
 
 
 def site_url(address: str) -> str:
