@@ -25,7 +25,7 @@ migrate: $(VENV)/.synced var/.dirs
 	DEBUG=1 $(MANAGE) migrate --noinput
 
 seed: migrate
-	DEBUG=1 $(MANAGE) seed_demo
+	DEBUG=1 $(MANAGE) seed_demo --address $(HOST)
 
 demo: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST)

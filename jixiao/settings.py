@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.dashboards",
+    "jixiao.demo",
 ]
 
 MIDDLEWARE = [
