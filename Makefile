@@ -47,7 +47,7 @@ office:
 			libreoffice-calc libreoffice-writer poppler-utils fonts-wqy-microhei >/dev/null; }
 
 render: $(VENV)/.synced var/.dirs office
-	DEBUG=1 $(PY) -m pytest -q jixiao/core/tests/test_office_render.py
+	DEBUG=1 $(PY) -m pytest -q jixiao/demo/tests/test_office_render.py
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

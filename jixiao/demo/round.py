@@ -105,6 +105,7 @@ COUNTERPART_OPINION = "经审核，该单位监控材料基本完整，预警项
 OVERALL_OPINION = "请对照反馈问题逐项整改，于整改时限前报送整改落实情况。"
 RECTIFICATION_RESPONSE = "已按要求整改：补充完善偏差原因分析，调整实施计划，加快资金支付进度。"
 VERIFICATION_COMMENT = "整改到位，同意销号。"
+NO_EVIDENCE_REASON = "佐证材料已随整改落实情况报告纸质件报送区财政局。"
 
 
 def due_dates(today: date) -> dict[str, date]:
@@ -319,6 +320,7 @@ class RoundReplay:
                     response=RECTIFICATION_RESPONSE,
                     completed_on=timezone.localdate(),
                     acting_user=leader,
+                    no_evidence_reason=NO_EVIDENCE_REASON,
                 )
 
         def verify() -> None:

@@ -33,7 +33,8 @@ from jixiao.projects.models import (
 from jixiao.review.models import Feedback, FeedbackItem, FeedbackState
 from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.models import Step, Submission, SubmissionState
-from jixiao.workflow.services import submission_for, submission_problems
+from jixiao.workflow.selectors import submission_problems
+from jixiao.workflow.services import submission_for
 
 ACCEPTED, SUBMITTED, RETURNED, DRAFT = (
     SubmissionState.ACCEPTED,
