@@ -25,7 +25,7 @@ migrate: $(VENV)/.synced var/.dirs
 	DEBUG=1 $(MANAGE) migrate --noinput
 
 seed: migrate
-	DEBUG=1 $(MANAGE) seed_demo
+	DEBUG=1 $(MANAGE) seed_demo --address $(HOST)
 
 demo: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST)
@@ -47,7 +47,7 @@ office:
 			libreoffice-calc libreoffice-writer poppler-utils fonts-wqy-microhei >/dev/null; }
 
 render: $(VENV)/.synced var/.dirs office
-	DEBUG=1 $(PY) -m pytest -q jixiao/core/tests/test_office_render.py
+	DEBUG=1 $(PY) -m pytest -q jixiao/demo/tests/test_office_render.py
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.dashboards",
+    "jixiao.demo",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -21,6 +21,7 @@ from jixiao.monitoring.models import AnalysisReport, MonitoringCycle, WarningLev
 from jixiao.monitoring.workbook import export_report_bytes, report_of
 from jixiao.organisations.models import Membership, Role
 from jixiao.review.documents import feedback_docx, feedback_xlsx
+from jixiao.review.models import Feedback
 from jixiao.review.services import (
     feedback_approve,
     feedback_compose,
@@ -53,8 +54,9 @@ def _tool(name: str) -> str:
 
 
 def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
-    """The office files of the demo district's largest first-level unit that sent its package, with a
-    附件2 of FEEDBACK_ITEMS items, approved and issued through the services; and each file's title."""
+    """The office files of the demo district's largest first-level unit that sent its package and has no
+    附件2 yet, with one of FEEDBACK_ITEMS items, approved and issued through the services; and each file's
+    title."""
     call_command("seed_demo", "--year", str(YEAR), stdout=StringIO())
     cycle = MonitoringCycle.objects.get(year=YEAR, organisation=None)
     packages = Submission.objects.filter(
@@ -62,7 +64,8 @@ def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
         step=Step.UNIT_TO_BUREAU,
         state__in=SENT_STATES,
         organisation__counterpart_section__isnull=False,
-    ).select_related("organisation")
+    ).exclude(organisation__in=Feedback.objects.filter(cycle=cycle).values("organisation"))
+    packages = packages.select_related("organisation")
     package = max(
         packages,
         key=lambda p: sum(len(g.projects) for g in aggregated_groups(unit=p.organisation, cycle=cycle)),

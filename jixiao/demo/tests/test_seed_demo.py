@@ -1,16 +1,24 @@
 import re
+import subprocess
+from collections import Counter
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.urls import reverse
+from django.utils import timezone
 
-from jixiao.core.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
-from jixiao.core.management.commands.seed_demo import organisation_plan
-from jixiao.monitoring.models import CycleKind, MonitoringCycle
+from jixiao.audit.models import AuditRecord
+from jixiao.demo.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
+from jixiao.demo.management.commands import bench
+from jixiao.demo.management.commands.seed_demo import default_year, organisation_plan
+from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.projects.models import (
     CATEGORY_LEVEL1,
@@ -22,7 +30,18 @@ from jixiao.projects.models import (
     ProjectType,
     TargetVersion,
 )
+from jixiao.review.models import Feedback, FeedbackItem, FeedbackState
+from jixiao.workflow.documents import overall_report_draft
+from jixiao.workflow.models import Step, Submission, SubmissionState
+from jixiao.workflow.selectors import submission_problems
+from jixiao.workflow.services import submission_for
 
+ACCEPTED, SUBMITTED, RETURNED, DRAFT = (
+    SubmissionState.ACCEPTED,
+    SubmissionState.SUBMITTED,
+    SubmissionState.RETURNED,
+    SubmissionState.DRAFT,
+)
 PROJECTS = 300
 YEAR = 2026
 
@@ -215,7 +234,10 @@ def test_every_demo_account_holds_its_role(output):
         assert account.username in output
         assert user.is_staff == (account.role == Role.SYSADMIN)
     assert User.objects.get(username="leader").check_password(DEMO_PASSWORD)
-    assert len(set(User.objects.values_list("password", flat=True))) == 1
+    demo_users = User.objects.filter(username__in=[account.username for account in DEMO_ACCOUNTS])
+    assert len(set(demo_users.values_list("password", flat=True))) == 1
+    others = User.objects.exclude(pk__in=demo_users)
+    assert others.exists() and not any(user.has_usable_password() for user in others)
     unit = Membership.objects.get(user__username="unit_filler").organisation
     subunit = Membership.objects.get(user__username="sub_filler").organisation
     assert subunit.parent == unit
@@ -264,3 +286,170 @@ def test_every_printed_account_signs_in_and_sees_its_home_page(output, client):
         assert response.redirect_chain[-1][0] == reverse("home"), account.username
         assert "工作台" in response.content.decode()
         client.logout()
+
+
+def test_prints_the_address_it_is_given(output):
+    printed = seed("--address", "0.0.0.0:9000")
+    assert "http://0.0.0.0:9000/" in printed
+    assert ":8000" not in printed
+    assert "http://127.0.0.1:9001/" in seed("--address", "9001")
+
+
+def test_make_demo_passes_its_host_to_the_seed():
+    completed = subprocess.run(
+        ["make", "-n", "demo", "HOST=0.0.0.0:9000"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "seed_demo --address 0.0.0.0:9000" in completed.stdout
+    assert "runserver 0.0.0.0:9000" in completed.stdout
+
+
+# The round: every seeded state is one the services reached, and one a real round could have left.
+
+
+def sent_packages():
+    return Submission.objects.exclude(submitted_at=None).select_related("cycle", "organisation")
+
+
+def test_every_sent_package_passes_the_readiness_check_it_was_sent_with(output):
+    packages = list(sent_packages())
+    states = {(package.step, package.state) for package in packages}
+    for step in Step:
+        assert {(step, state) for state in (ACCEPTED, SUBMITTED, RETURNED)} <= states
+    for package in packages:
+        assert submission_problems(package) == [], package
+        assert package.is_sent == (package.state != RETURNED)
+    locked = AnalysisReport.objects.filter(locked=True)
+    sent_units = {package.organisation_id for package in packages if package.is_sent}
+    assert set(locked.values_list("project__owner", flat=True)) == sent_units
+
+
+def test_first_level_units_sent_only_with_every_subordinate_accepted(output):
+    sent = [p for p in sent_packages() if p.organisation.kind == OrganisationKind.PRIMARY_UNIT]
+    assert any(package.organisation.children.exists() for package in sent)
+    for package in sent:
+        for subordinate in package.organisation.children.filter(is_classified=False):
+            own = Submission.objects.get(organisation=subordinate, step=Step.UNIT_TO_PRIMARY)
+            assert own.state == ACCEPTED and own.decided_at < package.submitted_at, subordinate
+
+
+def test_overall_reports_name_the_subordinates_real_states(output):
+    packages = [p for p in sent_packages() if p.step == Step.UNIT_TO_BUREAU]
+    for package in packages:
+        assert package.overall_report == overall_report_draft(unit=package.organisation, cycle=package.cycle)
+    with_subordinates = [p for p in packages if p.organisation.children.filter(is_classified=False).exists()]
+    assert with_subordinates
+    for package in with_subordinates:
+        assert "：已审核通过" in package.overall_report
+        assert "未报送" not in package.overall_report
+
+
+def test_the_audit_trail_is_the_services_own(output):
+    packages = list(sent_packages())
+    actions = Counter(AuditRecord.objects.values_list("action", flat=True))
+    assert actions["submission.submit"] == len(packages)
+    assert actions["submission.accept"] == sum(p.state == ACCEPTED for p in packages)
+    assert actions["submission.return"] == sum(p.state == RETURNED for p in packages)
+    assert actions["feedback.issue"] == Feedback.objects.filter(state=FeedbackState.ISSUED).count() > 0
+    assert actions["rectification.verify"] == FeedbackItem.objects.filter(state="verified").count() > 0
+    for record in AuditRecord.objects.filter(action="submission.submit").select_related("actor"):
+        assert Membership.objects.filter(
+            user=record.actor, organisation=record.organisation, role=Role.UNIT_LEADER
+        ).exists()
+
+
+def test_the_round_stands_mid_way_relative_to_the_seeding_day(output):
+    today, now = timezone.localdate(), timezone.now()
+    cycle = MonitoringCycle.objects.get()
+    assert today < cycle.due_unit_to_primary <= today + timedelta(days=7)
+    for package in sent_packages():
+        assert package.submitted_at < now and package.late_days == 0
+        assert package.decided_at is None or package.submitted_at < package.decided_at < now
+    items = FeedbackItem.objects.select_related("feedback")
+    assert {item.state for item in items} == {"open", "responded", "verified"}
+    for item in items:
+        assert item.due_date > timezone.localdate(item.feedback.issued_at)
+        assert item.feedback.issued_at < now
+    overdue = items.filter(state="open", due_date__lt=today)
+    assert overdue.exists()
+
+
+def test_the_demo_accounts_units_have_their_work_open(output):
+    cycle = MonitoringCycle.objects.get()
+    today = timezone.localdate()
+    school = Membership.objects.get(user__username="sub_filler").organisation
+    package = submission_for(organisation=school, cycle=cycle)
+    assert package.state == DRAFT and package.due_date - today == timedelta(days=3)
+    problems = submission_problems(package)
+    assert any("尚未填报" in problem for problem in problems)
+    assert any("缺少偏差原因分析" in problem for problem in problems)
+
+    bureau_unit = Membership.objects.get(user__username="unit_filler").organisation
+    assert submission_for(organisation=bureau_unit, cycle=cycle).state == DRAFT
+    subordinates = [
+        submission_for(organisation=unit, cycle=cycle)
+        for unit in bureau_unit.children.filter(is_classified=False)
+    ]
+    assert {p.state for p in subordinates} == {ACCEPTED, RETURNED, SUBMITTED, DRAFT}
+    returned = next(p for p in subordinates if p.state == RETURNED)
+    assert returned.return_comment
+
+    town = Membership.objects.get(user__username="town_filler").organisation
+    assert submission_for(organisation=town, cycle=cycle).state == ACCEPTED
+    feedback = Feedback.objects.get(organisation=town)
+    assert feedback.state == FeedbackState.ISSUED
+    assert feedback.items.exists()
+    assert set(feedback.items.values_list("state", flat=True)) == {"open"}
+    assert all(item.due_date > today for item in feedback.items.all())
+
+
+def home_text(client, username: str) -> str:
+    client.force_login(User.objects.get(username=username))
+    text = re.sub(r"<[^>]+>", " ", client.get(reverse("home")).content.decode())
+    client.logout()
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_demo_accounts_home_pages_show_their_open_work(output, client):
+    assert "二级预算单位报送一级预算单位 " in home_text(client, "sub_filler")
+    assert "还剩 3 天" in home_text(client, "sub_filler")
+    assert "报送材料：未报送" in home_text(client, "sub_leader")
+    unit = home_text(client, "unit_filler")
+    assert "报送材料：未报送" in unit and "还剩 8 天" in unit
+    town = home_text(client, "town_filler")
+    assert "报送材料：已审核通过" in town and "综合意见反馈表（已下达）" in town
+    assert "逾期未整改" in home_text(client, "leader")
+
+
+def test_the_bench_imports_into_a_report_its_unit_may_still_change(output):
+    """Sent packages lock their reports (the seeded town first among them); the bench must not pick one."""
+    cycle = MonitoringCycle.objects.get()
+    assert AnalysisReport.objects.filter(cycle=cycle).order_by("id").first().locked
+    report = bench.report_to_import(cycle)
+    assert not report.locked
+    assert not submission_for(organisation=report.project.owner, cycle=cycle).is_sent
+
+
+def test_core_needs_nothing_of_the_demo():
+    """core is the ground layer: the demo district lives in its own app, on top of every other."""
+    core = Path(settings.BASE_DIR) / "jixiao" / "core"
+    for source in core.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "jixiao.demo" not in text and "seed_demo" not in text, source
+    assert not (core / "management").exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (date(2026, 12, 1), 2026),
+        (date(2026, 10, 1), 2026),
+        (date(2026, 9, 10), 2025),
+        (date(2027, 3, 1), 2026),
+    ],
+)
+def test_the_default_year_is_one_whose_period_ended_before_its_reports_were_filled(today, year):
+    assert default_year(today) == year

@@ -1295,6 +1295,11 @@ class DemoAccount:
     organisation: str
 
 
+# The units whose people the demo accounts are; the seed leaves each of them with work open.
+DEMO_TOWN = "临江镇"
+DEMO_FIRST_LEVEL_UNIT = "区教育局"
+DEMO_SECOND_LEVEL_UNIT = "区第一中学"
+
 DEMO_ACCOUNTS = (
     DemoAccount("leader", "张卫东", Role.BUREAU_LEADER, BUREAU),
     DemoAccount("admin", "李明轩", Role.SYSADMIN, BUREAU),
@@ -1303,12 +1308,12 @@ DEMO_ACCOUNTS = (
     DemoAccount("counterpart1", "刘志强", Role.COUNTERPART_STAFF, BUDGET_SECTION),
     DemoAccount("counterpart2", "杨晓燕", Role.COUNTERPART_STAFF, ECONOMIC_SECTION),
     DemoAccount("counterpart3", "赵海涛", Role.COUNTERPART_STAFF, SOCIAL_SECTION),
-    DemoAccount("town_filler", "黄丽娟", Role.FILLER, "临江镇"),
-    DemoAccount("town_leader", "周国平", Role.UNIT_LEADER, "临江镇"),
-    DemoAccount("unit_filler", "吴秀兰", Role.FILLER, "区教育局"),
-    DemoAccount("unit_leader", "徐建国", Role.UNIT_LEADER, "区教育局"),
-    DemoAccount("sub_filler", "孙婷婷", Role.FILLER, "区第一中学"),
-    DemoAccount("sub_leader", "马俊峰", Role.UNIT_LEADER, "区第一中学"),
+    DemoAccount("town_filler", "黄丽娟", Role.FILLER, DEMO_TOWN),
+    DemoAccount("town_leader", "周国平", Role.UNIT_LEADER, DEMO_TOWN),
+    DemoAccount("unit_filler", "吴秀兰", Role.FILLER, DEMO_FIRST_LEVEL_UNIT),
+    DemoAccount("unit_leader", "徐建国", Role.UNIT_LEADER, DEMO_FIRST_LEVEL_UNIT),
+    DemoAccount("sub_filler", "孙婷婷", Role.FILLER, DEMO_SECOND_LEVEL_UNIT),
+    DemoAccount("sub_leader", "马俊峰", Role.UNIT_LEADER, DEMO_SECOND_LEVEL_UNIT),
     DemoAccount("secret_filler", "朱文斌", Role.FILLER, "区公安分局情报指挥中心"),
     DemoAccount("agency", "胡佳琪", Role.AGENCY_STAFF, AGENCY),
 )

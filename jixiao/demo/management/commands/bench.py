@@ -29,6 +29,16 @@ from jixiao.organisations.services import membership_grant, organisation_save
 from jixiao.projects.models import Project
 
 
+def report_to_import(cycle: MonitoringCycle) -> AnalysisReport:
+    """A filled report still with its unit: the reports of a package that has been sent are read-only."""
+    return (
+        AnalysisReport.objects.filter(cycle=cycle, locked=False)
+        .select_related("project")
+        .order_by("id")
+        .first()
+    )
+
+
 class Rollback(Exception):
     """Raised to undo the throw-away data a measurement needed."""
 
@@ -121,7 +131,7 @@ class Command(BaseCommand):
 
     def _import_time(self, cycle: MonitoringCycle) -> float:
         """Export a filled report, then import it back five times (each import rolled back)."""
-        report = AnalysisReport.objects.filter(cycle=cycle).select_related("project").order_by("id").first()
+        report = report_to_import(cycle)
         project = report.project
         filler = User.objects.filter(
             memberships__organisation=project.owner, memberships__role__in=[Role.FILLER, Role.UNIT_LEADER]

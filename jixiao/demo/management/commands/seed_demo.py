@@ -1,8 +1,11 @@
 """`manage.py seed_demo`: load a realistic demo district to try the system with.
 
-Everything is drawn from the catalogues in `jixiao.core.demo_data` by a seeded random generator, so the
-same arguments always give the same district. A second run recognises the district by its finance
-bureau's code, leaves the data as they are and only makes sure the demo accounts exist.
+Everything is drawn from the catalogues in `jixiao.demo.demo_data` by a seeded random generator, so the
+same arguments always give the same district. The large volumes (projects, indicators, months, 附件1) are
+bulk-inserted as rows the services would accept; the round itself (packages, review, 附件2, rectification)
+is then played through the services by `jixiao.demo.round`, mid-way relative to the seeding day.
+A second run recognises the district by its finance bureau's code, leaves the data as they are and only
+makes sure the demo accounts exist.
 """
 
 import math
@@ -23,11 +26,11 @@ from django.db import reset_queries, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from jixiao.audit.models import AuditRecord
-from jixiao.core import demo_data
-from jixiao.core.demo_data import (
+from jixiao.demo import demo_data
+from jixiao.demo.demo_data import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    DEMO_SECOND_LEVEL_UNIT,
     DOMAINS,
     GENERIC_INDICATORS,
     DemoAccount,
@@ -35,12 +38,14 @@ from jixiao.core.demo_data import (
     IndicatorTemplate,
     ProjectTemplate,
 )
+from jixiao.demo.round import Actors, due_dates, plan_round, replay_round, sent_units
 from jixiao.monitoring.models import (
-    NARRATIVE_FIELDS,
     AnalysisReport,
     CycleKind,
     IndicatorEntry,
     MonitoringCycle,
+    ReportWarning,
+    WarningLevel,
 )
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import cycle_open
@@ -64,9 +69,6 @@ from jixiao.projects.models import (
     TargetVersion,
     ValueType,
 )
-from jixiao.workflow.documents import overall_report_draft
-from jixiao.workflow.models import Step
-from jixiao.workflow.services import submission_for
 
 BUREAU_CODE = "000"
 AGENCY_CODE = "A01"
@@ -75,9 +77,10 @@ DEFAULT_SEED = 20260801
 PERIOD_END_MONTH = 8
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 10_000
-DEMO_URL = "http://127.0.0.1:8000/"
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
-# Projects per budget unit, relative to the other units.
+# Projects per budget unit, relative to the other units; the demo accounts' school runs as many as a
+# first-level unit, so that its open work is more than one report.
 PROJECT_WEIGHTS = {
     OrganisationKind.TOWN: 10,
     OrganisationKind.PRIMARY_UNIT: 10,
@@ -276,13 +279,21 @@ class ProjectDraft:
     months: list[ProjectMonth]
     tracked_by_agency: bool
     profile: str
+    demo_state: str = ""  # in the demo school: UNFILLED or HALF_FILLED, see DEMO_SCHOOL_STATES
+
+
+# The demo accounts' school, by project in code order: its first report not filled yet, the next two filled
+# but lagging far behind with their warnings still to explain; the rest complete.
+UNFILLED, HALF_FILLED = "unfilled", "half_filled"
+DEMO_SCHOOL_STATES = (UNFILLED, HALF_FILLED, HALF_FILLED)
 
 
 class ProjectGenerator:
     """Draws the district's projects unit by unit; the sequence depends only on the seed and arguments."""
 
-    def __init__(self, *, year: int, rng: random.Random):
+    def __init__(self, *, year: int, rng: random.Random, demo_school: set[int]):
         self.year = year
+        self.demo_school = demo_school
         self.rng = rng
         self.profiles = [name for name, profile in EXECUTION_PROFILES.items() for _ in range(profile.share)]
         rng.shuffle(self.profiles)
@@ -292,8 +303,12 @@ class ProjectGenerator:
         self, units: list[tuple[Organisation, PlannedOrganisation]], total: int
     ) -> Iterator[ProjectDraft]:
         weights = [
-            CLASSIFIED_PROJECT_WEIGHT if unit.is_classified else PROJECT_WEIGHTS[unit.kind]
-            for unit, _plan in units
+            CLASSIFIED_PROJECT_WEIGHT
+            if unit.is_classified
+            else PROJECT_WEIGHTS[OrganisationKind.PRIMARY_UNIT]
+            if planned.label == DEMO_SECOND_LEVEL_UNIT
+            else PROJECT_WEIGHTS[unit.kind]
+            for unit, planned in units
         ]
         for (unit, planned), count in zip(units, apportion(total, weights), strict=True):
             domain = DOMAINS[planned.domain]
@@ -307,16 +322,27 @@ class ProjectGenerator:
                     templates[position],
                     f"{self.year}-{unit.code}-{serial + 1:03d}",
                     round_number,
+                    demo_state=DEMO_SCHOOL_STATES[serial]
+                    if unit.pk in self.demo_school and serial < len(DEMO_SCHOOL_STATES)
+                    else "",
                 )
 
     def _draft(
-        self, unit: Organisation, domain: Domain, template: ProjectTemplate, code: str, round_number: int
+        self,
+        unit: Organisation,
+        domain: Domain,
+        template: ProjectTemplate,
+        code: str,
+        round_number: int,
+        demo_state: str,
     ) -> ProjectDraft:
         rng = self.rng
         name = project_name(template.name, round_number)
         rotation = self.sequence
         self.sequence += 1
         profile = self.profiles[rotation % len(self.profiles)]
+        if demo_state == HALF_FILLED:
+            profile = "far_behind"
         planned_cost = self._planned_cost()
         fiscal_share = 1.0 if rng.random() < ALL_FISCAL_SHARE else rng.choice(FISCAL_SHARES)
         initial = adjusted = None
@@ -363,6 +389,7 @@ class ProjectGenerator:
             months=self._months(budget_fiscal, budget_other, profile),
             tracked_by_agency=rng.random() < (AGENCY_SHARE_KEY if is_key else AGENCY_SHARE_OTHER),
             profile=profile,
+            demo_state=demo_state,
         )
 
     def _planned_cost(self) -> int:
@@ -466,7 +493,8 @@ REPORT_PROFILES = {
     UNBUDGETED: ReportProfile((0.3, 0.7), (0.95, 1.02), (1.0, 1.0), 0.1, (80, 18, 2), (80, 18, 2)),
 }
 CENT = Decimal("0.01")
-REPORT_SHARE = 0.85  # the rest of the projects have not been filled yet
+REPORT_SHARE = 0.85  # the rest of the projects of units that have not sent yet are not filled
+FILLED_DAYS_AGO_MIN, FILLED_DAYS_AGO_MAX = 16, 30
 EXPLAINED_SHARE = 0.6
 QUALITATIVE_PROGRESS = {
     "met": "已按计划推进，阶段性目标基本实现，群众反映良好。",
@@ -480,6 +508,7 @@ DEVIATION_TEXTS = (
     ("deviation_facilities", "施工场地协调困难，设备安装调试延后。"),
     ("deviation_other", "受汛期天气影响，部分工程暂停施工。"),
 )
+EXPLANATION_FIELDS = [name for name, _text in DEVIATION_TEXTS] + ["corrective_measures"]
 CORRECTIVE_MEASURES = (
     "倒排工期、挂图作战，每周调度进度，确保年底前完成年度目标。",
     "加快资金支付审核流程，督促施工单位按节点申报进度款。",
@@ -494,14 +523,21 @@ def weighted(rng: random.Random, values: tuple, weights: tuple) -> str:
 class ReportGenerator:
     """Draws the 附件1 a unit would have filled for a project, shaped by how the project is going."""
 
-    def __init__(self, *, cycle: MonitoringCycle, rng: random.Random):
+    def __init__(self, *, cycle: MonitoringCycle, rng: random.Random, complete: set[int]):
+        """`complete`: units whose every project is filled (those that send their package, and the demo
+        school but for its DEMO_SCHOOL_STATES)."""
         self.cycle = cycle
         self.rng = rng
         self.period_end = date(cycle.year, cycle.period_end_month, 28)
+        self.complete = complete
+        self.half_filled: list[AnalysisReport] = []
+        self.today = timezone.localdate()
 
     def report(self, draft: ProjectDraft) -> tuple[AnalysisReport, list[IndicatorEntry]] | None:
         rng = self.rng
-        if rng.random() >= REPORT_SHARE:
+        if draft.demo_state == UNFILLED:
+            return None
+        if rng.random() >= REPORT_SHARE and draft.project.owner_id not in self.complete:
             return None
         profile = REPORT_PROFILES[draft.profile]
         project = draft.project
@@ -522,19 +558,34 @@ class ReportGenerator:
             unit_leader_name=person_name(rng),
             finance_leader_name=person_name(rng),
             contact_phone=mobile_number(rng),
-            filled_on=date(self.cycle.year, 9, rng.randint(1, 9)),
+            filled_on=self.today - timedelta(days=rng.randint(FILLED_DAYS_AGO_MIN, FILLED_DAYS_AGO_MAX)),
             revision=1,
         )
-        explained = draft.profile != "on_track" and rng.random() < EXPLAINED_SHARE
+        explained = (
+            draft.profile != "on_track" and rng.random() < EXPLAINED_SHARE and draft.demo_state != HALF_FILLED
+        )
         if explained:
             self._explain(report)
         entries = [self._entry(report, indicator, profile, explained) for indicator in draft.indicators]
+        if draft.demo_state == HALF_FILLED:
+            self.half_filled.append(report)
         return report, entries
 
     def _explain(self, item) -> None:
-        name, text = self.rng.choice(DEVIATION_TEXTS)
-        setattr(item, name, text)
-        item.corrective_measures = self.rng.choice(CORRECTIVE_MEASURES)
+        self.explain_with(self.rng)(item)
+
+    @staticmethod
+    def explain_with(rng: random.Random):
+        """A deviation reason and a corrective measure for a report or an indicator entry (blank parts only)."""
+
+        def explain(item) -> None:
+            if not item.has_deviation_analysis:
+                name, text = rng.choice(DEVIATION_TEXTS)
+                setattr(item, name, text)
+            if not item.has_corrective_measures:
+                item.corrective_measures = rng.choice(CORRECTIVE_MEASURES)
+
+        return explain
 
     def _entry(self, report, indicator: Indicator, profile: ReportProfile, explained: bool) -> IndicatorEntry:
         rng = self.rng
@@ -576,63 +627,68 @@ class ReportGenerator:
         return value.quantize(Decimal("1") if whole else CENT, rounding=ROUND_HALF_UP)
 
 
-# Where the district's packages stand in the demo: (state, share) for each step; the rest are not sent.
-PACKAGE_STATES = {
-    Step.UNIT_TO_PRIMARY: (("accepted", 0.55), ("returned", 0.1), ("submitted", 0.15)),
-    Step.UNIT_TO_BUREAU: (("accepted", 0.15), ("submitted", 0.35), ("returned", 0.05)),
-}
-LATE_SHARE = 0.2
-DEMO_EXPLANATION = "本单位已建立项目绩效监控工作机制，按月调度项目进度和资金支付，对偏离目标的项目逐一分析原因并制定纠偏措施。"
-DEMO_RETURN_COMMENT = "部分项目偏差原因分析过于简单，请逐项补充经费、制度、人员等方面的原因后重新报送。"
+def complete_analyses(
+    *, cycle: MonitoringCycle, unit_ids: set[int], rng: random.Random, except_reports: set[int]
+) -> int:
+    """Give every red or yellow item of these units' reports its deviation analysis and measures.
 
-
-def seed_packages(*, cycle: MonitoringCycle, organisations, rng: random.Random) -> int:
-    """Packages in every state, with the audit trail a real round would have left (dated in September)."""
-    records, count = [], 0
-    for unit in sorted(organisations, key=lambda o: o.code):
-        if unit.is_classified or unit.kind not in BUDGET_UNIT_KINDS:
-            continue
-        package = submission_for(organisation=unit, cycle=cycle)
-        draw, state = rng.random(), None
-        for candidate, share in PACKAGE_STATES[package.step]:
-            if draw < share:
-                state = candidate
-                break
-            draw -= share
-        if state is None:
-            continue
-        late = rng.random() < LATE_SHARE
-        sent_on = package.due_date + timedelta(days=rng.randint(1, 6) if late else -rng.randint(0, 5))
-        sent_at = timezone.make_aware(
-            datetime.combine(sent_on, datetime.min.time()).replace(hour=rng.randint(9, 17))
+    The units are those that send their package (the submit readiness check requires both for each warned
+    item, warnings.md) and the demo school, but for its half-filled reports. Blue notes require nothing.
+    Returns the number of items explained.
+    """
+    warned = set(
+        ReportWarning.objects.filter(
+            report__cycle=cycle,
+            report__project__owner_id__in=unit_ids,
+            level__in=[WarningLevel.RED, WarningLevel.YELLOW],
         )
-        package.state, package.submitted_at = state, sent_at
-        for name, _label in NARRATIVE_FIELDS:
-            setattr(package, name, DEMO_EXPLANATION)
-        if package.step == Step.UNIT_TO_BUREAU:
-            package.overall_report = overall_report_draft(unit=unit, cycle=cycle)
-        if state in ("accepted", "returned"):
-            package.opened_at = package.decided_at = sent_at + timedelta(days=rng.randint(1, 3))
-        if state == "returned":
-            package.return_comment = DEMO_RETURN_COMMENT
-        package.save()
-        count += 1
-        if state in ("submitted", "accepted"):
-            AnalysisReport.objects.filter(cycle=cycle, project__owner=unit).update(locked=True)
-        records.append(
-            AuditRecord(occurred_at=sent_at, actor_name=unit.contact_person, organisation=unit, action="submission.submit",
-                        object_type="workflow.submission", object_id=str(package.pk), object_repr=str(package)[:200],
-                        from_state="draft", to_state="submitted", comment=f"逾期 {package.late_days} 天" if late else "")
-        )  # fmt: skip
-        if package.decided_at:
-            records.append(
-                AuditRecord(occurred_at=package.decided_at, actor_name=package.receiver.name, organisation=package.receiver,
-                            action=f"submission.{'accept' if state == 'accepted' else 'return'}",
-                            object_type="workflow.submission", object_id=str(package.pk), object_repr=str(package)[:200],
-                            from_state="submitted", to_state=state, comment=package.return_comment)
-            )  # fmt: skip
-    AuditRecord.objects.bulk_create(records)
-    return count
+        .exclude(report_id__in=except_reports)
+        .values_list("report_id", "indicator_id")
+    )
+    report_ids = sorted({report_id for report_id, indicator_id in warned if indicator_id is None})
+    entry_keys = {key for key in warned if key[1] is not None}
+    explain = ReportGenerator.explain_with(rng)
+    explained = 0
+    for start in range(0, len(report_ids), BATCH_SIZE):
+        reports = [
+            report
+            for report in AnalysisReport.objects.filter(pk__in=report_ids[start : start + BATCH_SIZE])
+            if not (report.has_deviation_analysis and report.has_corrective_measures)
+        ]
+        for report in reports:
+            explain(report)
+        AnalysisReport.objects.bulk_update(reports, EXPLANATION_FIELDS)
+        explained += len(reports)
+    entry_report_ids = sorted({report_id for report_id, _indicator_id in entry_keys})
+    for start in range(0, len(entry_report_ids), BATCH_SIZE):
+        entries = [
+            entry
+            for entry in IndicatorEntry.objects.filter(
+                report_id__in=entry_report_ids[start : start + BATCH_SIZE]
+            )
+            if (entry.report_id, entry.indicator_id) in entry_keys
+            and not (entry.has_deviation_analysis and entry.has_corrective_measures)
+        ]
+        for entry in entries:
+            explain(entry)
+        IndicatorEntry.objects.bulk_update(entries, EXPLANATION_FIELDS)
+        explained += len(entries)
+    reset_queries()
+    return explained
+
+
+def default_year(today: date) -> int:
+    """The latest year whose monitoring period (1 January to the end of August) ended before the demo's
+    reports were filled, a month before the seeding day."""
+    period_over = date(today.year, PERIOD_END_MONTH + 1, 1)
+    return today.year if today - timedelta(days=FILLED_DAYS_AGO_MAX) >= period_over else today.year - 1
+
+
+def site_url(address: str) -> str:
+    """The page `runserver ADDRESS` serves: a bare port listens on 127.0.0.1, as runserver does."""
+    if address.isdigit():
+        address = f"127.0.0.1:{address}"
+    return f"http://{address}/"
 
 
 def display_width(text: str) -> int:
@@ -646,8 +702,13 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, default=DEFAULT_PROJECT_COUNT, help="项目数（默认 1200）")
         parser.add_argument("--year", type=int, help="预算年度（默认当年）")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机数种子；相同参数生成相同数据")
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="演示站点的地址（与 runserver 的参数相同，默认 127.0.0.1:8000），用于打印访问链接",
+        )
 
-    def handle(self, *args, projects, year, seed, **options):
+    def handle(self, *args, projects, year, seed, address, **options):
         if projects < 0:
             raise CommandError("--projects 不能为负数。")
         started = time.monotonic()
@@ -657,7 +718,7 @@ class Command(BaseCommand):
             )
         else:
             self._load(
-                year=year or timezone.localdate().year,
+                year=year or default_year(timezone.localdate()),
                 total=projects,
                 rng=random.Random(seed),
                 started=started,
@@ -665,7 +726,7 @@ class Command(BaseCommand):
         self._print_accounts(self._ensure_accounts())
         self._print_summary()
         self.stdout.write(
-            self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。访问 {DEMO_URL}")
+            self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。访问 {site_url(address)}")
         )
 
     @transaction.atomic
@@ -673,15 +734,19 @@ class Command(BaseCommand):
         plan = organisation_plan()
         organisations = self._create_organisations(plan, rng)
         self.stdout.write(f"已创建机构 {len(organisations)} 个。")
-        if not MonitoringCycle.objects.filter(year=year, kind=CycleKind.ANNUAL).exists():
-            cycle_open(year=year, acting_user=None, period_end_month=PERIOD_END_MONTH)
-        cycle = MonitoringCycle.objects.get(year=year, kind=CycleKind.ANNUAL)
+        cycle = self._open_cycle(year)
+        round_plan = plan_round(plan, random.Random(rng.random()))
+        sending = {organisations[code].pk for code in sent_units(round_plan)}
+        school = {
+            organisations[planned.code].pk for planned in plan if planned.label == DEMO_SECOND_LEVEL_UNIT
+        }
         units = [(organisations[p.code], p) for p in plan if p.kind in BUDGET_UNIT_KINDS]
-        drafts = ProjectGenerator(year=year, rng=rng).drafts(units, total)
+        drafts = ProjectGenerator(year=year, rng=rng, demo_school=school).drafts(units, total)
+        reports = ReportGenerator(cycle=cycle, rng=rng, complete=sending | school)
         self._write_projects(
             drafts,
             agency=organisations[AGENCY_CODE],
-            reports=ReportGenerator(cycle=cycle, rng=rng),
+            reports=reports,
             year=year,
             total=total,
             started=started,
@@ -690,8 +755,53 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已计算监控分析表 {stats.reports:,} 张的预警 {stats.warnings:,} 条，用时 {time.monotonic() - started:.1f} 秒。"
         )
-        packages = seed_packages(cycle=cycle, organisations=organisations.values(), rng=rng)
-        self.stdout.write(f"已生成报送材料 {packages} 份。")
+        explained = complete_analyses(
+            cycle=cycle,
+            unit_ids=sending | school,
+            rng=rng,
+            except_reports={report.pk for report in reports.half_filled},
+        )
+        self.stdout.write(f"已报送单位的预警事项均已分析偏差原因并提出纠偏措施（补充 {explained:,} 项）。")
+        steps = replay_round(
+            cycle=cycle,
+            organisations=organisations,
+            plans=round_plan,
+            actors=self._actors(organisations, rng),
+        )
+        self.stdout.write(
+            f"已按本轮监控的进程办理报送、审核、反馈与整改 {steps} 步，用时 {time.monotonic() - started:.1f} 秒。"
+        )
+
+    def _open_cycle(self, year: int) -> MonitoringCycle:
+        """The year's annual cycle, its due dates set around today so that the demo is mid-round."""
+        cycle = MonitoringCycle.objects.filter(year=year, kind=CycleKind.ANNUAL).first()
+        if cycle is None:
+            cycle = cycle_open(year=year, acting_user=None, period_end_month=PERIOD_END_MONTH)
+        for name, value in due_dates(timezone.localdate()).items():
+            setattr(cycle, name, value)
+        cycle.full_clean()
+        cycle.save()
+        return cycle
+
+    def _actors(self, organisations: dict[str, Organisation], rng: random.Random) -> Actors:
+        """The people who act in the round: the demo accounts, and a 单位负责人 for every other unit that
+        sends a package (they cannot sign in: they exist so that each step has its rightful actor)."""
+        self._ensure_accounts()
+        memberships = Membership.objects.filter(
+            user__username__in=[account.username for account in DEMO_ACCOUNTS]
+        ).select_related("user")
+        leaders = {m.organisation_id: m.user for m in memberships if m.role == Role.UNIT_LEADER}
+        counterparts = {m.organisation_id: m.user for m in memberships if m.role == Role.COUNTERPART_STAFF}
+        supervisor = next(m.user for m in memberships if m.role == Role.SUPERVISION_STAFF)
+        for organisation in sorted(organisations.values(), key=lambda o: o.code):
+            if not organisation.is_budget_unit or organisation.is_classified or organisation.pk in leaders:
+                continue
+            user = User(username=f"leader{organisation.code}", full_name=person_name(rng))
+            user.set_unusable_password()
+            user.save()
+            membership_grant(user=user, organisation=organisation, role=Role.UNIT_LEADER, acting_user=None)
+            leaders[organisation.pk] = user
+        return Actors(leaders=leaders, counterparts=counterparts, supervisor=supervisor)
 
     def _create_organisations(
         self, plan: list[PlannedOrganisation], rng: random.Random

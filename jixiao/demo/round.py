@@ -1,0 +1,345 @@
+"""The demo round, seeded mid-way through, relative to the day it is seeded.
+
+`plan_round` decides where each unit's package stands; `replay_round` then plays the round day by day
+through the real service functions, acting as the people who would have acted (each unit's leader, the
+first-level unit's leader, the counterpart sections, the supervision section). Every seeded state has so
+passed the checks a real one passes: readiness on submit, subordinates accepted before a first-level unit
+sends, 附件2 only on a package sent.
+
+The services stamp business rows with `timezone.now()`; the replay runs each step under the clock of its
+simulated day, so that sending, review and 附件2 dates read as a real round would have left them (days
+left before each due date, a 整改时限 passed). The audit trail is written by the services and keeps the
+real time at which the seed acted.
+
+No package is late: second-level units are still days before their due date (the demo school among
+them), and everything later follows from that. Lateness shows in 附件2: one unit let its 整改时限 pass.
+"""
+
+import random
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from unittest import mock
+
+from django.utils import timezone
+
+from jixiao.demo import demo_data
+from jixiao.monitoring.models import NARRATIVE_FIELDS, MonitoringCycle
+from jixiao.organisations.models import Organisation, OrganisationKind, User
+from jixiao.review.models import Feedback
+from jixiao.review.rectification import rectification_respond, rectification_verify
+from jixiao.review.selectors import unit_projects
+from jixiao.review.services import (
+    ITEM_FIELDS,
+    feedback_approve,
+    feedback_compose,
+    feedback_issue,
+    feedback_item_update,
+    feedback_update,
+    opinion_create,
+    opinions_send,
+)
+from jixiao.workflow.documents import overall_report_draft
+from jixiao.workflow.models import SubmissionState
+from jixiao.workflow.services import (
+    submission_accept,
+    submission_for,
+    submission_open,
+    submission_return,
+    submission_save_explanation,
+    submission_save_overall_report,
+    submission_submit,
+)
+
+# The cycle's due dates, in days from the seeding day: second-level units are due in three days, towns
+# and first-level units in eight, rectification is reported two months on.
+DUE_OFFSETS = {
+    "due_unit_to_primary": 3,
+    "due_unit_to_bureau": 8,
+    "due_supervision_review": 18,
+    "due_feedback_issue": 33,
+    "due_rectification_report": 60,
+    "due_rectification_complete": 90,
+}
+FIRST_DAY = -14  # the earliest day a package was sent
+LAST_DAY = -1  # the replay ends the day before the seeding day
+
+ACCEPTED = SubmissionState.ACCEPTED
+RETURNED = SubmissionState.RETURNED
+SUBMITTED = SubmissionState.SUBMITTED
+DRAFT = SubmissionState.DRAFT
+# (state, weight) of the packages nothing forces.
+STEP1_STATES = ((ACCEPTED, 55), (RETURNED, 10), (SUBMITTED, 15), (DRAFT, 20))
+STEP2_STATES = ((ACCEPTED, 35), (SUBMITTED, 30), (RETURNED, 10), (DRAFT, 25))
+OPENED_SHARE = 0.5
+# The demo first-level unit's other subordinates, in code order: where each of their packages stands.
+DEMO_SUBORDINATE_STATES = (
+    ACCEPTED,
+    RETURNED,
+    SUBMITTED,
+    ACCEPTED,
+    DRAFT,
+    ACCEPTED,
+    SUBMITTED,
+    ACCEPTED,
+    SUBMITTED,
+    ACCEPTED,
+    DRAFT,
+)
+
+# 附件2 stages after a package is accepted: issued (answers awaited), answered, verified (销号), and
+# overdue: issued with a short 整改时限 that has passed unanswered. Every item of a unit is at its stage.
+ISSUED, ANSWERED, VERIFIED, OVERDUE = "issued", "answered", "verified", "overdue"
+STAGE_GAP = 2  # days between issuing, answering and verifying
+SHORT_TIME_LIMIT = 5  # days after the issue date that an overdue unit was given
+DAYS_AFTER_ISSUE = {ISSUED: 0, ANSWERED: STAGE_GAP, VERIFIED: 2 * STAGE_GAP, OVERDUE: SHORT_TIME_LIMIT + 1}
+# Besides the demo town, the units shown at each stage, taken by the first accepted packages in code order.
+FEEDBACK_STAGES = (VERIFIED, VERIFIED, ANSWERED, ANSWERED, OVERDUE, ISSUED)
+
+EXPLANATION = "本单位已建立项目绩效监控工作机制，按月调度项目进度和资金支付，对偏离目标的项目逐一分析原因并制定纠偏措施。"
+RETURN_COMMENT = "部分项目偏差原因分析过于简单，请逐项补充经费、制度、人员等方面的原因后重新报送。"
+OPINION_PROBLEM = "部分绩效指标完成值与资金支付进度不匹配，偏差原因分析不够具体。"
+OPINION_REQUIREMENT = "请逐项核实指标完成情况，细化偏差原因分析，明确纠偏措施和完成时限。"
+COUNTERPART_OPINION = "经审核，该单位监控材料基本完整，预警项目已作偏差原因分析，个别纠偏措施针对性不强。"
+OVERALL_OPINION = "请对照反馈问题逐项整改，于整改时限前报送整改落实情况。"
+RECTIFICATION_RESPONSE = "已按要求整改：补充完善偏差原因分析，调整实施计划，加快资金支付进度。"
+VERIFICATION_COMMENT = "整改到位，同意销号。"
+NO_EVIDENCE_REASON = "佐证材料已随整改落实情况报告纸质件报送区财政局。"
+
+
+def due_dates(today: date) -> dict[str, date]:
+    return {field: today + timedelta(days=offset) for field, offset in DUE_OFFSETS.items()}
+
+
+@dataclass
+class PackagePlan:
+    """Where one unit's package stands at the end of the replay; days are offsets from the seeding day."""
+
+    state: str = DRAFT
+    sent: int | None = None
+    opened: int | None = None
+    decided: int | None = None
+    feedback: str = ""
+    issued: int | None = None
+
+
+def _draw(rng: random.Random, states) -> str:
+    return rng.choices([state for state, _w in states], [weight for _s, weight in states])[0]
+
+
+def _decision_day(rng: random.Random, sent: int) -> int | None:
+    day = sent + rng.randint(1, 2)
+    return day if day <= LAST_DAY else None
+
+
+def _sent(rng: random.Random, plan: PackagePlan, state: str, sent: int) -> PackagePlan:
+    """Fill in the days of a sent package; a decision with no day left before today stays undecided."""
+    plan.state, plan.sent = state, sent
+    if state in (ACCEPTED, RETURNED):
+        plan.decided = _decision_day(rng, sent)
+        if plan.decided is None:
+            plan.state = SUBMITTED
+    if plan.state == SUBMITTED and sent < LAST_DAY and rng.random() < OPENED_SHARE:
+        plan.opened = sent + 1
+    return plan
+
+
+def _step1_plan(rng: random.Random, state: str) -> PackagePlan:
+    if state == DRAFT:
+        return PackagePlan()
+    return _sent(rng, PackagePlan(), state, rng.randint(FIRST_DAY + 2, LAST_DAY))
+
+
+def plan_round(units: Sequence, rng: random.Random) -> dict[str, PackagePlan]:
+    """Every budget unit's package (classified units send none), by unit code.
+
+    `units` are the planned organisations (code, label, kind, parent code, is_classified).
+    """
+    children: dict[str, list] = {}
+    for unit in units:
+        if unit.parent and not unit.is_classified:
+            children.setdefault(unit.parent, []).append(unit)
+    plans: dict[str, PackagePlan] = {}
+    for unit in units:
+        if unit.kind != OrganisationKind.PRIMARY_UNIT:
+            continue
+        forced = iter(DEMO_SUBORDINATE_STATES) if unit.label == demo_data.DEMO_FIRST_LEVEL_UNIT else None
+        for child in sorted(children.get(unit.code, []), key=lambda u: u.code):
+            if child.label == demo_data.DEMO_SECOND_LEVEL_UNIT:
+                plans[child.code] = PackagePlan()
+                continue
+            state = next(forced, DRAFT) if forced else _draw(rng, STEP1_STATES)
+            plans[child.code] = _step1_plan(rng, state)
+    stages = list(FEEDBACK_STAGES)
+    for unit in sorted(units, key=lambda u: u.code):
+        if unit.kind not in (OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT) or unit.is_classified:
+            continue
+        if unit.label == demo_data.DEMO_TOWN:
+            plans[unit.code] = PackagePlan(ACCEPTED, sent=-10, decided=-8, feedback=ISSUED, issued=-7)
+            continue
+        subordinates = [plans[child.code] for child in children.get(unit.code, [])]
+        if unit.label == demo_data.DEMO_FIRST_LEVEL_UNIT or any(p.state != ACCEPTED for p in subordinates):
+            plans[unit.code] = PackagePlan()
+            continue
+        state = _draw(rng, STEP2_STATES)
+        earliest = max([FIRST_DAY, *(p.decided + 1 for p in subordinates)])
+        if state == DRAFT or earliest > LAST_DAY - 1:
+            plans[unit.code] = PackagePlan()
+            continue
+        plan = _sent(rng, PackagePlan(), state, rng.randint(earliest, LAST_DAY - 1))
+        if plan.state == ACCEPTED and stages:
+            _plan_feedback(plan, stages)
+        plans[unit.code] = plan
+    return plans
+
+
+def _plan_feedback(plan: PackagePlan, stages: list[str]) -> None:
+    """The first accepted packages with days enough left take the 附件2 stages still to be shown."""
+    issued = plan.decided + 1
+    for stage in stages:
+        if issued + DAYS_AFTER_ISSUE[stage] <= LAST_DAY:
+            plan.feedback, plan.issued = stage, issued
+            stages.remove(stage)
+            return
+
+
+def sent_units(plans: dict[str, PackagePlan]) -> set[str]:
+    """Codes of the units whose package gets sent: their reports must be complete beforehand."""
+    return {code for code, plan in plans.items() if plan.sent is not None}
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Run the services as on `moment`: they read `timezone.now()`, the audit trail keeps the real time."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+@dataclass(frozen=True)
+class Actors:
+    leaders: dict[int, User]  # unit id → its 单位负责人
+    counterparts: dict[int, User]  # counterpart section id → its staff
+    supervisor: User
+
+
+class RoundReplay:
+    """Collects the round's steps with their simulated times, then plays them in order."""
+
+    def __init__(self, *, cycle: MonitoringCycle, actors: Actors, today: date):
+        self.cycle = cycle
+        self.actors = actors
+        self.today = today
+        self.steps: list[tuple[datetime, int, Callable[[], object]]] = []
+
+    def at(self, day: int, hour: int, step: Callable[[], object]) -> None:
+        moment = timezone.make_aware(datetime.combine(self.today + timedelta(days=day), time(hour)))
+        self.steps.append((moment, len(self.steps), step))
+
+    def play(self) -> int:
+        for moment, _order, step in sorted(self.steps, key=lambda s: s[:2]):
+            with clock_at(moment):
+                step()
+        return len(self.steps)
+
+    def package(self, unit: Organisation, plan: PackagePlan) -> None:
+        cycle, leader = self.cycle, self.actors.leaders[unit.pk]
+        package = submission_for(organisation=unit, cycle=cycle)
+        reviewer = self._reviewer(unit)
+        if plan.sent is None:
+            return
+        if unit.kind == OrganisationKind.SECONDARY_UNIT:
+            values = {name: EXPLANATION for name, _label in NARRATIVE_FIELDS}
+            self.at(
+                plan.sent,
+                9,
+                lambda: submission_save_explanation(submission=package, values=values, acting_user=leader),
+            )
+        else:
+            self.at(
+                plan.sent,
+                9,
+                lambda: submission_save_overall_report(
+                    submission=package,
+                    text=overall_report_draft(unit=unit, cycle=cycle),
+                    acting_user=leader,
+                ),
+            )
+        self.at(plan.sent, 10, lambda: submission_submit(submission=package, acting_user=leader))
+        if plan.opened is not None:
+            self.at(plan.opened, 9, lambda: submission_open(submission=package, acting_user=reviewer))
+        if plan.state == ACCEPTED:
+            self.at(plan.decided, 10, lambda: submission_accept(submission=package, acting_user=reviewer))
+        elif plan.state == RETURNED:
+            self.at(
+                plan.decided,
+                10,
+                lambda: submission_return(submission=package, comment=RETURN_COMMENT, acting_user=reviewer),
+            )
+        if plan.feedback:
+            self._feedback(unit, plan)
+
+    def _reviewer(self, unit: Organisation) -> User:
+        """Step 1: the first-level unit's leader; step 2: the unit's counterpart section."""
+        if unit.kind == OrganisationKind.SECONDARY_UNIT:
+            return self.actors.leaders[unit.parent_id]
+        return self.actors.counterparts[unit.counterpart_section_id]
+
+    def _feedback(self, unit: Organisation, plan: PackagePlan) -> None:
+        cycle, counterpart = self.cycle, self.actors.counterparts[unit.counterpart_section_id]
+        supervisor, leader = self.actors.supervisor, self.actors.leaders[unit.pk]
+
+        def review() -> None:
+            project = unit_projects(unit=unit, cycle=cycle).order_by("code").first()
+            opinion_create(
+                cycle=cycle,
+                unit=unit,
+                project=project,
+                problem=OPINION_PROBLEM,
+                requirement=OPINION_REQUIREMENT,
+                acting_user=supervisor,
+            )
+            opinions_send(cycle=cycle, unit=unit, acting_user=supervisor)
+
+        def issue() -> None:
+            feedback = feedback_compose(cycle=cycle, unit=unit, acting_user=counterpart)
+            values = {"counterpart_opinion": COUNTERPART_OPINION, "overall_opinion": OVERALL_OPINION}
+            feedback = feedback_update(feedback=feedback, values=values, acting_user=counterpart)
+            if plan.feedback == OVERDUE:
+                time_limit = timezone.localdate() + timedelta(days=SHORT_TIME_LIMIT)
+                for item in feedback.items.order_by("position"):
+                    values = {name: getattr(item, name) for name in ITEM_FIELDS} | {"due_date": time_limit}
+                    feedback_item_update(item=item, values=values, acting_user=counterpart)
+            feedback = feedback_approve(feedback=feedback, acting_user=counterpart)
+            feedback_issue(feedback=feedback, acting_user=counterpart)
+
+        def answer() -> None:
+            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+                rectification_respond(
+                    item=item,
+                    response=RECTIFICATION_RESPONSE,
+                    completed_on=timezone.localdate(),
+                    acting_user=leader,
+                    no_evidence_reason=NO_EVIDENCE_REASON,
+                )
+
+        def verify() -> None:
+            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+                rectification_verify(item=item, acting_user=counterpart, comment=VERIFICATION_COMMENT)
+
+        self.at(plan.decided, 15, review)
+        self.at(plan.issued, 10, issue)
+        if plan.feedback in (ANSWERED, VERIFIED):
+            self.at(plan.issued + STAGE_GAP, 10, answer)
+        if plan.feedback == VERIFIED:
+            self.at(plan.issued + 2 * STAGE_GAP, 10, verify)
+
+
+def replay_round(
+    *, cycle: MonitoringCycle, organisations: dict[str, Organisation], plans, actors: Actors
+) -> int:
+    """Play every planned package through the services; returns the number of steps taken."""
+    replay = RoundReplay(cycle=cycle, actors=actors, today=timezone.localdate())
+    for code, plan in sorted(plans.items()):
+        replay.package(organisations[code], plan)
+    return replay.play()
