@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from jixiao.api.tests.helpers import ids, make_token, person_client, token_client
+from jixiao.conftest import create_user
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ProjectMonth
@@ -160,3 +161,25 @@ def test_pages_of_results(district):
     assert page["count"] == 6
     assert len(page["results"]) == 2
     assert page["previous"] and page["next"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/projects/", "/api/v1/target-versions/", "/api/v1/reports/", "/api/v1/packages/"]
+)
+def test_lists_take_a_fixed_number_of_queries(district, url, django_assert_max_num_queries):
+    """However many rows a page holds, a list costs the same few queries (no query per row)."""
+    for unit in ("town", "p1", "p2", "s1", "s2", "s3"):
+        project = district.projects[unit]
+        filler = create_user(project.owner, Role.FILLER)
+        report_save(
+            project=project,
+            cycle=district.cycle,
+            values={},
+            entries={},
+            expected_revision=0,
+            acting_user=filler,
+        )
+    client = person_client(district.bureau_leader)
+    client.get(url)  # the session and the person's memberships are read once
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
