@@ -13,6 +13,8 @@ from jixiao.api.models import ApiToken
 from jixiao.api.services import api_token_create, api_token_revoke
 from jixiao.api.tests.helpers import administrator, make_token, token_client
 from jixiao.audit.models import AuditRecord
+from jixiao.organisations.models import Organisation
+from jixiao.organisations.services import organisation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,13 @@ def test_a_load_only_token_does_not_read(district):
     answer = token_client(make_token(district.s1, scopes=("load",))).get("/api/v1/projects/")
     assert answer.status_code == 403
     assert answer.json()["message"] == "该接口令牌没有“读取”权限。"
+
+
+def test_a_token_of_a_deactivated_organisation_is_refused(district):
+    client = token_client(make_token(district.s1))
+    unit = Organisation.objects.get(pk=district.s1.pk)
+    unit.is_active = False
+    organisation_save(organisation=unit, acting_user=administrator())
+    answer = client.get("/api/v1/projects/")
+    assert answer.status_code == 401
+    assert answer.json()["message"] == "该令牌所属机构已停用。"
