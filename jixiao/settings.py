@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
+    "jixiao.loads",
     "jixiao.dashboards",
 ]
 
