@@ -68,7 +68,7 @@ def data_rows(kind: str, *, year: int | None = None) -> list[list]:
 def template_xlsx(kind: str, rows: list[list] = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = LoadKind(kind).label
+    sheet.title = str(LoadKind(kind).label)
     columns = COLUMNS[kind]
     for index, column in enumerate(columns, start=1):
         cell = put_value(sheet.cell(row=1, column=index), column.template_label)

@@ -663,11 +663,15 @@ def plan_organisations(table: Table, options: dict) -> Plan:
 
 
 def _parents_first(order: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Rows ordered so that a parent or counterpart section listed in the file is saved before the units
+    that refer to it."""
     in_file = {code for code, _new in order}
     done, result, pending = set(), [], list(order)
     while pending:
         ready = [
-            (c, n) for c, n in pending if not (n.get("parent") in in_file and n.get("parent") not in done)
+            (code, new)
+            for code, new in pending
+            if all(ref not in in_file or ref in done for ref in (new.get("parent"), new.get("counterpart")))
         ]
         if not ready:  # a cycle within the file; saving reports it
             ready = pending[:1]
