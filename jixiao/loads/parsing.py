@@ -67,8 +67,10 @@ class Table:
         return f"{get_column_letter(index + 1)}列“{self.headers[index]}”"
 
 
-def read_bytes(source, limit: int = MAX_UPLOAD_BYTES) -> bytes:
-    """The file's bytes, refusing anything over `limit` before reading it all."""
+def read_bytes(source, limit: int | None = None) -> bytes:
+    """The file's bytes, refusing anything over `limit` (the web upload limit by default) before reading
+    it all."""
+    limit = limit or MAX_UPLOAD_BYTES
     size = getattr(source, "size", None)
     if isinstance(size, int) and size > limit:
         raise LoadRefused([Problem(_too_large(size, limit))])

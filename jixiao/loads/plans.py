@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from jixiao.core.templatetags.jixiao import wan
 from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, convert
@@ -78,12 +79,13 @@ def chunks(items: list, size: int = CHUNK):
 
 
 def _show(value) -> str:
-    if value is None:
-        return ""
+    """A value as the preview shows it; money in 万元 with the exact yuan beside it."""
+    if value is None or value == "":
+        return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{wan(value)}万元（{value:,.2f}元）"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

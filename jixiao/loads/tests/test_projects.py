@@ -43,7 +43,7 @@ def test_preview_then_confirm_creates_and_changes_exactly_once(district, data_ma
     assert run.status == LoadStatus.PREVIEWED
     assert run.counts == {"created": 1, "changed": 1, "unchanged": 0}
     change = run.diff["changed"][0]
-    assert change["fields"]["调整后预算·财政拨款"] == ["", "1200000.00"]
+    assert change["fields"]["调整后预算·财政拨款"] == ["—", "120.00万元（1,200,000.00元）"]
     assert not Project.objects.filter(code="2026-S1-09").exists()  # the preview writes nothing
 
     load_apply(run=run, checksum=run.checksum, acting_user=data_manager)
