@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from jixiao.loads.columns import DATE, FLAG, INTEGER, MONEY, MONTH, Column, header_key, signature_of
 from jixiao.monitoring.workbook import ZIP_MAGIC, _load, _Rejected
@@ -19,6 +20,8 @@ HEADER_SEARCH_ROWS = 10
 TEN_THOUSAND = Decimal(10000)
 CENTS = Decimal("0.01")
 IGNORE = "__ignore__"
+# A cell holding a formula that Excel never calculated: its value is unknown, so it is refused.
+UNCACHED_FORMULA = object()
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,11 @@ def raw_rows(data: bytes, filename: str) -> tuple[str, list[list]]:
         except _Rejected as exc:
             raise LoadRefused([Problem(str(exc))]) from exc
         sheet = workbook.worksheets[0]
-        return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        for reference in _uncached.get(sheet.title, ()):
+            letters, number = coordinate_from_string(reference)
+            rows[number - 1][column_index_from_string(letters) - 1] = UNCACHED_FORMULA
+        return sheet.title, rows
     if b"\x00" in data[:4096]:
         raise LoadRefused([Problem("文件不是 .xlsx 工作簿或 CSV 文本文件，无法读取。")])
     text = decode_text(data)
@@ -205,6 +212,8 @@ def text_of(value) -> str:
 
 def convert(value, kind: str, in_wan: bool = False):
     """The cell as the column's type; blank is None (or False for a flag)."""
+    if value is UNCACHED_FORMULA:
+        raise CellError("单元格含公式且没有计算结果，请粘贴为数值后再加载。")
     text = text_of(value)
     if kind == FLAG:
         flag = _FLAG_VALUES.get(text.lower())

@@ -37,6 +37,7 @@ from jixiao.projects.models import (
     Project,
     ProjectMonth,
     ProjectType,
+    TargetVersion,
     ValueType,
 )
 from jixiao.projects.services import IndicatorSpec
@@ -47,29 +48,54 @@ DIFF_LIMIT = 2000  # entries of each list kept for the preview and the history
 
 @dataclass
 class Plan:
+    """The rows a file creates and changes (the first DIFF_LIMIT of each kept for display, all of them
+    counted and in the fingerprint) and how many it leaves alone."""
+
     kind: str
     created: list[dict] = field(default_factory=list)
     changed: list[dict] = field(default_factory=list)
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
     writes: dict = field(default_factory=dict)  # what the apply step writes, by loader
+    created_count: int = 0
+    changed_count: int = 0
+    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+
+    def add_created(self, entry, signature=None) -> None:
+        """`entry` is the preview's line (or a function making it, called only when it is shown);
+        `signature` what identifies the change when the entry is not built (the entry itself by default)."""
+        self.created_count += 1
+        self._add(self.created, entry, signature, b"+")
+
+    def add_changed(self, entry, signature=None) -> None:
+        self.changed_count += 1
+        self._add(self.changed, entry, signature, b"~")
+
+    def _add(self, shown: list, entry, signature, mark: bytes) -> None:
+        if len(shown) < DIFF_LIMIT:
+            shown.append(entry() if callable(entry) else entry)
+            signature = signature if signature is not None else shown[-1]
+        elif callable(entry) and signature is None:
+            signature = entry()
+        self.digest.update(mark + json.dumps(signature, sort_keys=True, default=str).encode())
 
     @property
     def counts(self) -> dict:
-        return {"created": len(self.created), "changed": len(self.changed), "unchanged": self.unchanged}
+        return {"created": self.created_count, "changed": self.changed_count, "unchanged": self.unchanged}
 
     @property
     def fingerprint(self) -> str:
         """Identifies exactly what the plan would do, so a confirmation can check nothing moved since."""
-        payload = json.dumps([self.created, self.changed, self.unchanged], sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        final = self.digest.copy()
+        final.update(f"={self.unchanged}".encode())
+        return final.hexdigest()
 
     def diff(self) -> dict:
         return {
-            "created": self.created[:DIFF_LIMIT],
-            "changed": self.changed[:DIFF_LIMIT],
+            "created": self.created,
+            "changed": self.changed,
             "notes": self.notes,
-            "truncated": len(self.created) > DIFF_LIMIT or len(self.changed) > DIFF_LIMIT,
+            "truncated": self.created_count > len(self.created) or self.changed_count > len(self.changed),
         }
 
 
@@ -151,7 +177,9 @@ PROJECT_FIELDS = [
     "adjusted_other",
 ]
 AMOUNT_FIELDS = {"initial_fiscal", "initial_other", "adjusted_fiscal", "adjusted_other"}
-PROJECT_TYPES = {label: value for value, label in ProjectType.choices} | {v: v for v in ProjectType.values}
+PROJECT_TYPES = {str(label): value for value, label in ProjectType.choices} | {
+    v: v for v in ProjectType.values
+}
 BLANK_TO = {"initial_other": ZERO, "initial_fiscal": ZERO, "responsible_person": "", "responsible_phone": ""}
 
 
@@ -227,7 +255,7 @@ def plan_projects(table: Table, options: dict) -> Plan:
             continue
         if project.pk is None:
             to_create.append(project)
-            plan.created.append({"key": f"{key[0]} {key[1]}", "label": values["name"], "unit": unit.name})
+            plan.add_created({"key": f"{key[0]} {key[1]}", "label": values["name"], "unit": unit.name})
             continue
         differences = {
             labels[name]: [_show(before[name]), _show(new[name])]
@@ -245,7 +273,7 @@ def plan_projects(table: Table, options: dict) -> Plan:
             changed_fields.add("owner")
         if any(before[name] != new[name] for name in AMOUNT_FIELDS & set(present)):
             amount_changed.append(project.pk)
-        plan.changed.append({"key": f"{key[0]} {key[1]}", "label": project.name, "fields": differences})
+        plan.add_changed({"key": f"{key[0]} {key[1]}", "label": project.name, "fields": differences})
     reader.check()
     plan.writes = {
         "create": to_create,
@@ -297,34 +325,41 @@ def plan_payments(table: Table, options: dict) -> Plan:
     plan = Plan(LoadKind.PAYMENTS)
     labels = {name: str(ProjectMonth._meta.get_field(name).verbose_name) for name in MONTH_FIELDS}
     create, update, touched = [], [], defaultdict(lambda: 13)
+    paid_fields = [name for name in present if name != "planned"]
     for (year, code, month), amounts in totals.items():
         project = projects[(year, code)]
         old = stored.get((project.pk, month))
         key = f"{year} {code} {month}月"
         if old is None:
             create.append(ProjectMonth(project_id=project.pk, month=month, **amounts))
-            plan.created.append(
-                {
+            plan.add_created(
+                lambda key=key, project=project, amounts=amounts: {
                     "key": key,
                     "label": project.name,
                     "values": {labels[n]: _show(v) for n, v in amounts.items()},
-                }
+                },
+                signature=[key, [str(v) for v in amounts.values()]],
             )
+            moved_paid = any(amounts[name] for name in paid_fields)
         else:
             old_values = dict(zip(MONTH_FIELDS, old[1:], strict=True))
-            differences = {
-                labels[n]: [_show(old_values[n]), _show(v)] for n, v in amounts.items() if old_values[n] != v
-            }
-            if not differences:
+            moved = [name for name in present if old_values[name] != amounts[name]]
+            if not moved:
                 plan.unchanged += 1
                 continue
             update.append(
                 ProjectMonth(pk=old[0], project_id=project.pk, month=month, **{**old_values, **amounts})
             )
-            plan.changed.append({"key": key, "label": project.name, "fields": differences})
-        if set(amounts) - {"planned"} and (
-            old is None or any(old_values[n] != amounts[n] for n in amounts if n != "planned")
-        ):
+            plan.add_changed(
+                lambda key=key, project=project, old_values=old_values, amounts=amounts, moved=moved: {
+                    "key": key,
+                    "label": project.name,
+                    "fields": {labels[n]: [_show(old_values[n]), _show(amounts[n])] for n in moved},
+                },
+                signature=[key, {n: [str(old_values[n]), str(amounts[n])] for n in moved}],
+            )
+            moved_paid = any(name in paid_fields for name in moved)
+        if moved_paid:
             touched[project.pk] = min(touched[project.pk], month)
     locked = _locked_periods(list(touched))
     for project_id, month in touched.items():
@@ -357,20 +392,23 @@ def _locked_periods(project_ids: list[int]) -> dict[int, tuple[int, str]]:
 
 CATEGORIES = {}
 for _value, _label in IndicatorCategory.choices:
-    CATEGORIES[_label] = _value
-    CATEGORIES[_label.removesuffix("指标")] = _value
+    CATEGORIES[str(_label)] = _value
+    CATEGORIES[str(_label).removesuffix("指标")] = _value
 LEVEL1 = {}
 for _value, _label in IndicatorLevel1.choices:
-    LEVEL1[_label] = _value
-    LEVEL1[_label.removesuffix("指标")] = _value
-PROGRESS_TYPES = {label: value for value, label in ProgressType.choices} | {v: v for v in ProgressType.values}
-PROGRESS_TYPES |= {label.removesuffix("型"): value for value, label in ProgressType.choices}
+    LEVEL1[str(_label)] = _value
+    LEVEL1[str(_label).removesuffix("指标")] = _value
+PROGRESS_TYPES = {str(label): value for value, label in ProgressType.choices} | {
+    v: v for v in ProgressType.values
+}
+PROGRESS_TYPES |= {str(label).removesuffix("型"): value for value, label in ProgressType.choices}
 _COMPARATORS = [
     (("≥", ">=", "≧", "不低于", "不少于", "大于等于", "不小于"), Comparator.AT_LEAST),
     (("≤", "<=", "≦", "不高于", "不超过", "不多于", "小于等于", "不大于"), Comparator.AT_MOST),
     (("=", "＝", "等于"), Comparator.EQUAL),
 ]
 _NUMBER = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
+_BARE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?\s*%?")
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 LEVEL_WORDS = ("满意度", "合格率", "率")
 
@@ -420,6 +458,10 @@ def parse_target(text: str) -> dict:
             "target_number": number,
             "unit": unit,
         }
+    if _BARE_NUMBER.fullmatch(text):
+        raise CellError(
+            f"“{text}”缺少比较符号，请写作如“≥500人”“≤20万元”“=100%”（在 Excel 中以“=”开头时请先输入英文单引号）。"
+        )
     return {"comparator": Comparator.QUALITATIVE, "value_type": ValueType.TEXT, "target_text": text}
 
 
@@ -516,14 +558,15 @@ def plan_targets(table: Table, options: dict) -> Plan:
     versions = [p.current_target_id for p in projects.values() if p.current_target_id]
     current: dict[int, list[IndicatorSpec]] = defaultdict(list)
     goals = {}
+    spec_fields = list(IndicatorSpec.__dataclass_fields__)
     for part in chunks(versions):
-        for indicator in (
+        goals.update(TargetVersion.objects.filter(pk__in=part).values_list("pk", "annual_goal"))
+        for version_id, *values in (
             Indicator.objects.filter(version_id__in=part)
-            .select_related("version")
             .order_by("version_id", "position")
+            .values_list("version_id", *spec_fields)
         ):
-            current[indicator.version_id].append(IndicatorSpec.of(indicator))
-            goals[indicator.version_id] = indicator.version.annual_goal
+            current[version_id].append(IndicatorSpec(**dict(zip(spec_fields, values, strict=True))))
     report_counts = defaultdict(int)
     for part in chunks([p.pk for p in projects.values()]):
         for project_id in AnalysisReport.objects.filter(project_id__in=part).values_list(
@@ -555,7 +598,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
             "inferred": group["inferred"],
         }
         if project.current_target_id is None:
-            plan.created.append(entry)
+            plan.add_created(entry)
         else:
             fields = {}
             if old_goal != goal:
@@ -572,7 +615,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
                 if reports
                 else "将新增一版绩效目标。"
             )
-            plan.changed.append(entry)
+            plan.add_changed(entry)
         writes.append((project, goal, group["specs"]))
     reader.check()
     plan.writes = {"versions": writes}
@@ -581,7 +624,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
 
 # ----- organisations --------------------------------------------------------------------------------
 
-ORGANISATION_KINDS = {label: value for value, label in OrganisationKind.choices} | {
+ORGANISATION_KINDS = {str(label): value for value, label in OrganisationKind.choices} | {
     v: v for v in OrganisationKind.values
 }
 
@@ -637,7 +680,7 @@ def plan_organisations(table: Table, options: dict) -> Plan:
             new["is_classified"] = values["is_classified"]
         order.append((code, new))
         if old is None:
-            plan.created.append({"key": code, "label": values["name"]})
+            plan.add_created({"key": code, "label": values["name"]})
             continue
         before = {
             "name": old.name,
@@ -655,7 +698,7 @@ def plan_organisations(table: Table, options: dict) -> Plan:
         }
         differences = {labels[n]: [_show(before[n]), _show(v)] for n, v in new.items() if before[n] != v}
         if differences:
-            plan.changed.append({"key": code, "label": old.name, "fields": differences})
+            plan.add_changed({"key": code, "label": old.name, "fields": differences})
         else:
             plan.unchanged += 1
             order.pop()

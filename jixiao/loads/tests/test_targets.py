@@ -11,7 +11,7 @@ from jixiao.loads.models import LoadStatus
 from jixiao.loads.parsing import CellError
 from jixiao.loads.plans import infer_progress_type, parse_target
 from jixiao.loads.services import load_apply, load_choose_progress, load_file, load_preview, plan_file
-from jixiao.loads.tests.conftest import csv_bytes
+from jixiao.loads.tests.conftest import csv_bytes, xlsx_bytes
 from jixiao.monitoring.services import report_save
 from jixiao.projects.models import TargetVersion
 
@@ -52,9 +52,19 @@ def test_targets_as_the_tables_write_them(text, expected):
     assert parse_target(text) == expected
 
 
-def test_a_sign_without_a_value_is_an_error():
+@pytest.mark.parametrize("text", ["≥很多", "100%", "500", "≥2026-02-30"])
+def test_a_target_without_a_sign_or_a_value_is_an_error(text):
     with pytest.raises(CellError):
-        parse_target("≥很多")
+        parse_target(text)
+
+
+def test_an_uncalculated_formula_is_refused(district):
+    rows = rows_for(district.project_s1.code)
+    rows[2][6] = "=100%"  # typed into Excel without a leading quote: a formula never calculated
+    outcome = plan_file(kind="targets", filename="t.xlsx", data=xlsx_bytes(rows, formulas=True))
+    assert [(p.row, p.message) for p in outcome.problems] == [
+        (3, "单元格含公式且没有计算结果，请粘贴为数值后再加载。")
+    ]
 
 
 def test_progress_type_inferred_from_category_and_unit():
