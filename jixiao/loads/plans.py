@@ -187,7 +187,7 @@ def _project_labels() -> dict[str, str]:
     return {name: str(Project._meta.get_field(name).verbose_name) for name in [*PROJECT_FIELDS, "owner"]}
 
 
-def existing_projects(keys: set[tuple[int, str]], fields=None) -> dict[tuple[int, str], Project]:
+def existing_projects(keys: set[tuple[int, str]], fields=None, related=()) -> dict[tuple[int, str], Project]:
     """Stored projects by (year, code), read in chunks of codes per year."""
     by_year = defaultdict(list)
     for year, code in keys:
@@ -195,7 +195,7 @@ def existing_projects(keys: set[tuple[int, str]], fields=None) -> dict[tuple[int
     found = {}
     for year, codes in by_year.items():
         for part in chunks(sorted(codes)):
-            queryset = Project.objects.filter(year=year, code__in=part)
+            queryset = Project.objects.filter(year=year, code__in=part).select_related(*related)
             if fields:
                 queryset = queryset.only(*fields)
             for project in queryset:
@@ -226,7 +226,7 @@ def plan_projects(table: Table, options: dict) -> Plan:
         for part in chunks(sorted({v["unit_code"] for _n, v in rows.values()}))
         for org in Organisation.objects.filter(code__in=part)
     }
-    stored = existing_projects(set(rows))
+    stored = existing_projects(set(rows), related=["owner"])
     labels = _project_labels()
     plan = Plan(LoadKind.PROJECTS)
     present = [name for name in PROJECT_FIELDS if reader.present(name)]
@@ -242,7 +242,7 @@ def plan_projects(table: Table, options: dict) -> Plan:
             project = Project(year=key[0], code=key[1], owner=unit, **new)
         else:
             before = {name: getattr(project, name) for name in present}
-            before_owner = project.owner_id
+            before_owner = project.owner
             for name, value in new.items():
                 setattr(project, name, value)
             project.owner = unit
@@ -262,14 +262,14 @@ def plan_projects(table: Table, options: dict) -> Plan:
             for name in present
             if before[name] != new[name]
         }
-        if before_owner != unit.pk:
-            differences[labels["owner"]] = [str(before_owner), unit.name]
+        if before_owner.pk != unit.pk:
+            differences[labels["owner"]] = [before_owner.name, unit.name]
         if not differences:
             plan.unchanged += 1
             continue
         to_update.append(project)
         changed_fields.update(name for name in present if before[name] != new[name])
-        if before_owner != unit.pk:
+        if before_owner.pk != unit.pk:
             changed_fields.add("owner")
         if any(before[name] != new[name] for name in AMOUNT_FIELDS & set(present)):
             amount_changed.append(project.pk)

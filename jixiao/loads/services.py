@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.loads.columns import COLUMNS
+from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
 from jixiao.loads.plans import PLANNERS, Plan, chunks
@@ -121,11 +121,10 @@ def load_map_columns(*, run: LoadRun, mapping: dict[str, str], acting_user) -> L
     targets = [f for f in cleaned.values() if f != IGNORE]
     if len(targets) != len(set(targets)):
         raise ValidationError("同一列不能对应多个表头。")
-    outcome = plan_file(kind=run.kind, filename=run.filename, data=bytes(run.content))
-    if outcome.table is None:
+    if not headers:
         raise ValidationError("文件中找不到表头，无法设置列对应关系。")
     stored, _created = ColumnMapping.objects.get_or_create(
-        kind=run.kind, signature=outcome.table.signature, defaults={"headers": headers}
+        kind=run.kind, signature=signature_of(headers), defaults={"headers": headers}
     )
     stored.mapping = {**stored.mapping, **cleaned}
     stored.headers = headers

@@ -120,3 +120,12 @@ def test_template_round_trips_the_stored_projects(district):
     outcome = plan_file(kind="projects", filename="all.csv", data=data)
     assert outcome.ok, outcome.problems
     assert outcome.plan.counts == {"created": 0, "changed": 0, "unchanged": len(district.projects)}
+
+
+def test_a_project_moved_to_another_unit(district):
+    project = district.project_s2
+    row = [2026, project.code, project.name, "S1", "部门预算专项", "否", "1000000", "0", ""]
+    run = load_file(kind="projects", filename="p.csv", data=csv_bytes([HEADER, row]))
+    assert run.diff["changed"][0]["fields"] == {"实施单位": ["第二中学", "第一中学"]}
+    project.refresh_from_db()
+    assert project.owner == district.s1
