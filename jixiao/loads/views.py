@@ -46,6 +46,10 @@ def load_index(request):
 def load_template(request, kind: str, extension: str):
     if kind not in LoadKind.values or extension not in ("xlsx", "csv"):
         raise Http404
+    if request.GET.get("data") and extension == "csv":
+        # The stored rows in the template's columns: the starting point for a correction re-loaded later.
+        content = exports.template_csv(kind, exports.data_rows(kind))
+        return download(content, f"{LoadKind(kind).label}（现有数据）.csv", "text/csv; charset=utf-8")
     filename = f"{LoadKind(kind).label}模板.{extension}"
     if extension == "xlsx":
         return download(exports.template_xlsx(kind), filename, XLSX_TYPE)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from jixiao.loads import parsing
 from jixiao.loads.models import ColumnMapping, LoadRun, LoadStatus
+from jixiao.loads.services import load_preview
 from jixiao.loads.tests.conftest import csv_bytes
 from jixiao.projects.models import Project
 
@@ -80,6 +81,10 @@ def test_templates_download(client, district, data_manager):
     text = client.get(reverse("loads:template", args=["targets", "csv"])).content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("预算年度,项目编码,年度总体目标")
     assert client.get(reverse("loads:template", args=["people", "csv"])).status_code == 404
+    current = client.get(reverse("loads:template", args=["projects", "csv"]) + "?data=1").content
+    assert district.project_s1.code in current.decode("utf-8-sig")
+    reloaded = load_preview(kind="projects", filename="current.csv", data=current, acting_user=data_manager)
+    assert reloaded.counts == {"created": 0, "changed": 0, "unchanged": len(district.projects)}
 
 
 def test_an_unknown_header_is_mapped_once_and_remembered(client, district, data_manager):
