@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.loads.columns import COLUMNS, signature_of
-from jixiao.loads.models import ColumnMapping, LoadRun, LoadStatus
+from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
 from jixiao.loads.plans import PLANNERS, Plan, chunks
 from jixiao.loads.policy import can_load
@@ -58,9 +58,20 @@ def plan_file(*, kind: str, filename: str, data: bytes, options: dict | None = N
     table = None
     try:
         table = find_table(data, filename, COLUMNS[kind], remembered_mapping(kind))
-        return Outcome(table=table, plan=PLANNERS[kind](table, options or {}))
+        plan = PLANNERS[kind](table, options or {})
+        if kind == LoadKind.ORGANISATIONS:
+            _try_organisations(plan)
+        return Outcome(table=table, plan=plan)
     except LoadRefused as exc:
         return Outcome(table=exc.table or table, problems=exc.problems)
+
+
+def _try_organisations(plan: Plan) -> None:
+    """The tree's rules (cycles, kind changes that strand children or staff) are checked by saving the
+    organisations in a transaction that is rolled back."""
+    with transaction.atomic():
+        _apply_organisations(plan, run=None, acting_user=None)
+        transaction.set_rollback(True)
 
 
 def _check_actor(acting_user) -> None:
@@ -255,10 +266,10 @@ def _apply_organisations(plan: Plan, *, run: LoadRun, acting_user) -> int:
 
 
 APPLIERS = {
-    "projects": _apply_projects,
-    "payments": _apply_payments,
-    "targets": _apply_targets,
-    "organisations": _apply_organisations,
+    LoadKind.PROJECTS: _apply_projects,
+    LoadKind.PAYMENTS: _apply_payments,
+    LoadKind.TARGETS: _apply_targets,
+    LoadKind.ORGANISATIONS: _apply_organisations,
 }
 
 

@@ -44,3 +44,12 @@ def test_a_bad_row_refuses_the_whole_file(district):
     with pytest.raises(LoadRefused):
         load_file(kind="organisations", filename="orgs.csv", data=csv_bytes(rows))
     assert not Organisation.objects.filter(code__in=["P9", "S9", "S8"]).exists()
+
+
+def test_the_preview_applies_the_trees_rules(district):
+    rows = [HEADER, ["P1", "区教育局", "第三方机构", "", "", "否"]]  # its schools cannot sit under an agency
+    outcome = plan_file(kind="organisations", filename="orgs.csv", data=csv_bytes(rows))
+    assert [p.message for p in outcome.problems] == [
+        "机构“P1”：本机构下设的机构不能隶属于新的机构类型，请先调整下级机构。"
+    ]
+    assert Organisation.objects.get(code="P1").kind == "primary_unit"
