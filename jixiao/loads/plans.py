@@ -287,27 +287,38 @@ def plan_projects(table: Table, options: dict) -> Plan:
 # ----- monthly payments and plan --------------------------------------------------------------------
 
 MONTH_FIELDS = ["paid_fiscal", "paid_other", "planned"]
+PLAN_PARTS = ["planned_fiscal", "planned_other"]
 
 
 def plan_payments(table: Table, options: dict) -> Plan:
     reader = _Reader(table, LoadKind.PAYMENTS)
-    present = [name for name in MONTH_FIELDS if reader.present(name)]
+    # A plan split into 财政拨款 and 其他资金 is stored as its total.
+    plan_parts = [name for name in PLAN_PARTS if reader.present(name)]
+    present = [name for name in MONTH_FIELDS if reader.present(name) or (name == "planned" and plan_parts)]
     if not present:
         reader.problem(
             "文件中没有支付数或用款计划列（支付数·财政拨款、支付数·其他资金、用款计划）。", table.header_row
         )
-        reader.check()
+    reader.check()
+    # Only the amounts a row gives are loaded: a blank cell leaves what is stored (0 for a new month).
     totals: dict[tuple[int, str, int], dict] = {}
     first_row: dict[tuple[int, str, int], int] = {}
     merged = 0
     for number, values in reader.rows():
+        parts = [values[name] for name in plan_parts if values[name] is not None]
+        if parts:
+            if values.get("planned") is not None:
+                reader.problem("“用款计划”与其分项（财政拨款、其他资金）只能填一种。", number, "planned")
+                continue
+            values["planned"] = sum(parts, ZERO)
+        given = {name: values[name] for name in present if values.get(name) is not None}
         key = (values["year"], values["code"], values["month"])
         if key in totals:
             merged += 1
-            for name in present:
-                totals[key][name] += values[name] or ZERO
+            for name, amount in given.items():
+                totals[key][name] = totals[key].get(name, ZERO) + amount
         else:
-            totals[key] = {name: values[name] or ZERO for name in present}
+            totals[key] = given
             first_row[key] = number
     projects = existing_projects({(y, c) for y, c, _m in totals}, fields=["id", "year", "code", "name"])
     missing = sorted({(y, c) for y, c, _m in totals} - set(projects))
@@ -340,10 +351,10 @@ def plan_payments(table: Table, options: dict) -> Plan:
                 },
                 signature=[key, [str(v) for v in amounts.values()]],
             )
-            moved_paid = any(amounts[name] for name in paid_fields)
+            moved_paid = any(amounts.get(name) for name in paid_fields)
         else:
             old_values = dict(zip(MONTH_FIELDS, old[1:], strict=True))
-            moved = [name for name in present if old_values[name] != amounts[name]]
+            moved = [name for name in amounts if old_values[name] != amounts[name]]
             if not moved:
                 plan.unchanged += 1
                 continue

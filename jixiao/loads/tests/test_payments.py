@@ -120,3 +120,33 @@ def test_only_the_affected_reports_are_recomputed(district):
         == untouched_warnings
     )
     assert AnalysisReport.objects.get(pk=untouched.pk).level == "red"
+
+
+def test_a_plan_split_by_source_is_stored_as_its_total(district):
+    code = district.project_s1.code
+    rows = [
+        ["预算年度", "项目编码", "月份", "用款计划·财政拨款（元）", "用款计划·其他资金（元）"],
+        [2026, code, 5, "800", "200"],
+    ]
+    load_file(kind="payments", filename="plan.csv", data=csv_bytes(rows))
+    assert months_of(district.project_s1) == {5: (Decimal("0.00"), Decimal("0.00"), Decimal("1000.00"))}
+    both = [[*rows[0], "用款计划（元）"], [2026, code, 6, "", "", "300"], [2026, code, 7, "800", "", "1000"]]
+    outcome = plan_file(kind="payments", filename="plan.csv", data=csv_bytes(both))
+    assert [(p.row, p.message) for p in outcome.problems] == [
+        (3, "“用款计划”与其分项（财政拨款、其他资金）只能填一种。")
+    ]
+
+
+def test_a_blank_amount_leaves_the_stored_one(district):
+    code = district.project_s1.code
+    load_file(
+        kind="payments",
+        filename="plan.csv",
+        data=csv_bytes([["预算年度", "项目编码", "月份", "用款计划"], [2026, code, 5, "900"]]),
+    )
+    treasury = [
+        ["预算年度", "项目编码", "月份", "支付数·财政拨款", "支付数·其他资金", "用款计划"],
+        [2026, code, 5, "400", "", ""],
+    ]
+    load_file(kind="payments", filename="treasury.csv", data=csv_bytes(treasury))
+    assert months_of(district.project_s1) == {5: (Decimal("400.00"), Decimal("0.00"), Decimal("900.00"))}
