@@ -197,7 +197,7 @@ class CellError(ValueError):
 
 
 _FLAG_VALUES = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "1": True, "0": False,
-                "true": True, "false": False, "√": True, "": False}  # fmt: skip
+                "true": True, "false": False, "√": True}  # fmt: skip
 _MONTH = re.compile(r"^(?:(\d{4})[-/.年]?)?(\d{1,2})月?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -211,17 +211,17 @@ def text_of(value) -> str:
 
 
 def convert(value, kind: str, in_wan: bool = False):
-    """The cell as the column's type; blank is None (or False for a flag)."""
+    """The cell as the column's type; blank is None."""
     if value is UNCACHED_FORMULA:
         raise CellError("单元格含公式且没有计算结果，请粘贴为数值后再加载。")
     text = text_of(value)
+    if text == "":
+        return None
     if kind == FLAG:
         flag = _FLAG_VALUES.get(text.lower())
         if flag is None:
             raise CellError(f"“{text}”应为“是”或“否”。")
         return flag
-    if text == "":
-        return None
     if kind == MONEY:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = Decimal(repr(value))

@@ -180,7 +180,16 @@ AMOUNT_FIELDS = {"initial_fiscal", "initial_other", "adjusted_fiscal", "adjusted
 PROJECT_TYPES = {str(label): value for value, label in ProjectType.choices} | {
     v: v for v in ProjectType.values
 }
-BLANK_TO = {"initial_other": ZERO, "initial_fiscal": ZERO, "responsible_person": "", "responsible_phone": ""}
+BLANK_TO = {
+    "initial_other": ZERO,
+    "initial_fiscal": ZERO,
+    "responsible_person": "",
+    "responsible_phone": "",
+    "is_key_project": False,
+}
+# Details the bureau may also keep by hand: a blank cell leaves the stored value (a blank adjusted budget,
+# by contrast, means “not adjusted”).
+KEPT_WHEN_BLANK = {"responsible_person", "responsible_phone", "start_date", "end_date", "is_key_project"}
 
 
 def _project_labels() -> dict[str, str]:
@@ -237,11 +246,15 @@ def plan_projects(table: Table, options: dict) -> Plan:
             reader.problem(f"找不到编码为“{values['unit_code']}”的镇或预算单位。", number, "unit_code")
             continue
         project = stored.get(key)
-        new = {name: values[name] if values[name] is not None else BLANK_TO.get(name) for name in present}
+        new = {
+            name: values[name] if values[name] is not None else BLANK_TO.get(name)
+            for name in present
+            if values[name] is not None or project is None or name not in KEPT_WHEN_BLANK
+        }
         if project is None:
             project = Project(year=key[0], code=key[1], owner=unit, **new)
         else:
-            before = {name: getattr(project, name) for name in present}
+            before = {name: getattr(project, name) for name in new}
             before_owner = project.owner
             for name, value in new.items():
                 setattr(project, name, value)
@@ -257,21 +270,18 @@ def plan_projects(table: Table, options: dict) -> Plan:
             to_create.append(project)
             plan.add_created({"key": f"{key[0]} {key[1]}", "label": values["name"], "unit": unit.name})
             continue
-        differences = {
-            labels[name]: [_show(before[name]), _show(new[name])]
-            for name in present
-            if before[name] != new[name]
-        }
+        moved = [name for name in new if before[name] != new[name]]
+        differences = {labels[name]: [_show(before[name]), _show(new[name])] for name in moved}
         if before_owner.pk != unit.pk:
             differences[labels["owner"]] = [before_owner.name, unit.name]
         if not differences:
             plan.unchanged += 1
             continue
         to_update.append(project)
-        changed_fields.update(name for name in present if before[name] != new[name])
+        changed_fields.update(moved)
         if before_owner.pk != unit.pk:
             changed_fields.add("owner")
-        if any(before[name] != new[name] for name in AMOUNT_FIELDS & set(present)):
+        if AMOUNT_FIELDS & set(moved):
             amount_changed.append(project.pk)
         plan.add_changed({"key": f"{key[0]} {key[1]}", "label": project.name, "fields": differences})
     reader.check()
@@ -687,7 +697,7 @@ def plan_organisations(table: Table, options: dict) -> Plan:
             new["parent"] = parent
         if "counterpart_code" in present:
             new["counterpart"] = counterpart
-        if "is_classified" in present:
+        if values.get("is_classified") is not None:
             new["is_classified"] = values["is_classified"]
         order.append((code, new))
         if old is None:

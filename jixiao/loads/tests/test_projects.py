@@ -11,6 +11,7 @@ from jixiao.loads.parsing import LoadRefused
 from jixiao.loads.services import load_apply, load_file, load_preview, plan_file
 from jixiao.loads.tests.conftest import csv_bytes, xlsx_bytes
 from jixiao.projects.models import Project
+from jixiao.projects.services import project_details_update
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,28 @@ def test_a_project_moved_to_another_unit(district):
     assert run.diff["changed"][0]["fields"] == {"实施单位": ["第二中学", "第一中学"]}
     project.refresh_from_db()
     assert project.owner == district.s1
+
+
+def test_blank_details_keep_what_the_bureau_entered_by_hand(district, data_manager):
+    project = district.project_s1
+    project_details_update(
+        project=project,
+        values={"responsible_person": "李华", "is_key_project": True},
+        agencies=[],
+        acting_user=data_manager,
+    )
+    header = [
+        "预算年度",
+        "项目编码",
+        "项目名称",
+        "单位编码",
+        "项目类型",
+        "项目负责人",
+        "重点项目",
+        "年初预算·财政拨款",
+    ]
+    row = [2026, project.code, project.name, "S1", "部门预算专项", "", "", "1000000"]
+    run = load_file(kind="projects", filename="p.csv", data=csv_bytes([header, row]))
+    assert run.counts["unchanged"] == 1
+    project.refresh_from_db()
+    assert project.responsible_person == "李华" and project.is_key_project
