@@ -23,5 +23,6 @@ urlpatterns = [
     path("workflow/", include("jixiao.workflow.urls")),
     path("review/", include("jixiao.review.urls")),
     path("rectification/", include("jixiao.review.rectification_urls")),
+    path("loads/", include("jixiao.loads.urls")),
     path("", include("jixiao.dashboards.urls")),
 ]
