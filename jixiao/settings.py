@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
+    "jixiao.loads",
     "jixiao.dashboards",
     "jixiao.demo",
     "rest_framework",

@@ -1304,6 +1304,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("leader", "张卫东", Role.BUREAU_LEADER, BUREAU),
     DemoAccount("admin", "李明轩", Role.SYSADMIN, BUREAU),
     DemoAccount("auditor", "王淑芬", Role.AUDITOR, BUREAU),
+    DemoAccount("data_manager", "郑雅琴", Role.DATA_MANAGER, BUREAU),
     DemoAccount("supervisor", "陈静怡", Role.SUPERVISION_STAFF, SUPERVISION_SECTION),
     DemoAccount("counterpart1", "刘志强", Role.COUNTERPART_STAFF, BUDGET_SECTION),
     DemoAccount("counterpart2", "杨晓燕", Role.COUNTERPART_STAFF, ECONOMIC_SECTION),

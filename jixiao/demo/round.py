@@ -89,13 +89,15 @@ DEMO_SUBORDINATE_STATES = (
 )
 
 # 附件2 stages after a package is accepted: issued (answers awaited), answered, verified (销号), and
-# overdue: issued with a short 整改时限 that has passed unanswered. Every item of a unit is at its stage.
+# overdue: issued with a short 整改时限 on its most urgent items that has passed unanswered. Every item of
+# a unit is at its stage (answering and checking every item is what costs time in a large district).
 ISSUED, ANSWERED, VERIFIED, OVERDUE = "issued", "answered", "verified", "overdue"
 STAGE_GAP = 2  # days between issuing, answering and verifying
-SHORT_TIME_LIMIT = 5  # days after the issue date that an overdue unit was given
+SHORT_TIME_LIMIT = 5  # days after the issue date that an overdue unit was given for its first items
+URGENT_ITEMS = 3
 DAYS_AFTER_ISSUE = {ISSUED: 0, ANSWERED: STAGE_GAP, VERIFIED: 2 * STAGE_GAP, OVERDUE: SHORT_TIME_LIMIT + 1}
 # Besides the demo town, the units shown at each stage, taken by the first accepted packages in code order.
-FEEDBACK_STAGES = (VERIFIED, VERIFIED, ANSWERED, ANSWERED, OVERDUE, ISSUED)
+FEEDBACK_STAGES = (VERIFIED, ANSWERED, OVERDUE, ISSUED)
 
 EXPLANATION = "本单位已建立项目绩效监控工作机制，按月调度项目进度和资金支付，对偏离目标的项目逐一分析原因并制定纠偏措施。"
 RETURN_COMMENT = "部分项目偏差原因分析过于简单，请逐项补充经费、制度、人员等方面的原因后重新报送。"
@@ -307,7 +309,7 @@ class RoundReplay:
             feedback = feedback_update(feedback=feedback, values=values, acting_user=counterpart)
             if plan.feedback == OVERDUE:
                 time_limit = timezone.localdate() + timedelta(days=SHORT_TIME_LIMIT)
-                for item in feedback.items.order_by("position"):
+                for item in feedback.items.order_by("position")[:URGENT_ITEMS]:
                     values = {name: getattr(item, name) for name in ITEM_FIELDS} | {"due_date": time_limit}
                     feedback_item_update(item=item, values=values, acting_user=counterpart)
             feedback = feedback_approve(feedback=feedback, acting_user=counterpart)

@@ -154,6 +154,7 @@ class Role(models.TextChoices):
     SUPERVISION_STAFF = "supervision_staff", _("监督与绩效管理股工作人员")
     BUREAU_LEADER = "bureau_leader", _("局领导")
     AGENCY_STAFF = "agency_staff", _("第三方机构人员")
+    DATA_MANAGER = "data_manager", _("数据管理")
     SYSADMIN = "sysadmin", _("系统管理员")
     AUDITOR = "auditor", _("审计管理员")
 
@@ -166,6 +167,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.SUPERVISION_STAFF: {OrganisationKind.SUPERVISION_SECTION},
     Role.BUREAU_LEADER: {OrganisationKind.FINANCE_BUREAU},
     Role.AGENCY_STAFF: {OrganisationKind.AGENCY},
+    Role.DATA_MANAGER: {OrganisationKind.FINANCE_BUREAU},
     Role.SYSADMIN: {OrganisationKind.FINANCE_BUREAU},
     Role.AUDITOR: {OrganisationKind.FINANCE_BUREAU},
 }

@@ -25,10 +25,15 @@ BUSINESS_ROLES = {
     Role.SUPERVISION_STAFF,
     Role.BUREAU_LEADER,
     Role.AGENCY_STAFF,
+    Role.DATA_MANAGER,
 }
-# Business roles that work with units and their packages (an agency only tracks the projects entrusted to it).
-UNIT_BROWSING_ROLES = BUSINESS_ROLES - {Role.AGENCY_STAFF}
+# Business roles that work with units and their packages (an agency only tracks the projects entrusted to
+# it; the data manager keeps the figures loaded from the budget and treasury systems).
+UNIT_BROWSING_ROLES = BUSINESS_ROLES - {Role.AGENCY_STAFF, Role.DATA_MANAGER}
 DISTRICT_WIDE_ROLES = {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
+# Roles that see every unclassified unit's projects: the district-wide ones and the data manager, who
+# maintains them.
+PROJECT_WIDE_ROLES = DISTRICT_WIDE_ROLES | {Role.DATA_MANAGER}
 _NOTHING = Q(pk__in=[])
 
 
@@ -57,7 +62,7 @@ def unit_scope_q(user, via: str = "") -> Q:
     roles = {m.role for m in memberships}
     unit_kinds = Q(**{f"{via}kind__in": BUDGET_UNIT_KINDS})
 
-    if roles & DISTRICT_WIDE_ROLES:
+    if roles & PROJECT_WIDE_ROLES:
         reach = Q()
     else:
         paths = [m.organisation.path for m in memberships if m.role in UNIT_ROLES]

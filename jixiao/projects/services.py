@@ -3,10 +3,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from jixiao.audit.services import audit_record
+from jixiao.organisations.models import OrganisationKind, Role
+from jixiao.organisations.selectors import roles_of
 from jixiao.projects.models import Indicator, Project, TargetVersion
 
 
@@ -95,3 +97,55 @@ def target_version_create(
         comment=reason,
     )
     return version
+
+
+# What the bureau may change by hand where no upstream system holds it; budget and target figures change
+# only through a load.
+PROJECT_DETAIL_FIELDS = [
+    "name",
+    "responsible_person",
+    "responsible_phone",
+    "start_date",
+    "end_date",
+    "is_key_project",
+]
+
+
+def user_can_edit_project_details(user) -> bool:
+    """The bureau's data manager keeps project details; nobody else edits them."""
+    return Role.DATA_MANAGER in roles_of(user)
+
+
+@transaction.atomic
+def project_details_update(*, project: Project, values: dict, agencies, acting_user) -> Project:
+    """Change a project's details, key-project flag and entrusted agencies, with one audit record."""
+    if not user_can_edit_project_details(acting_user):
+        raise PermissionDenied("只有区财政局的数据管理岗可以修改项目信息。")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = {name: getattr(project, name) for name in PROJECT_DETAIL_FIELDS}
+    before_agencies = sorted(project.agencies.values_list("code", flat=True))
+    for name in PROJECT_DETAIL_FIELDS:
+        if name in values:
+            setattr(project, name, values[name])
+    agencies = list(agencies)
+    if any(agency.kind != OrganisationKind.AGENCY for agency in agencies):
+        raise ValidationError({"agencies": "只能委托第三方机构跟踪。"})
+    project.full_clean(exclude=["current_target", "owner"])
+    project.save(update_fields=PROJECT_DETAIL_FIELDS)
+    project.agencies.set(agencies)
+    after_agencies = sorted(agency.code for agency in agencies)
+    changes = {
+        name: [str(before[name]), str(getattr(project, name))]
+        for name in PROJECT_DETAIL_FIELDS
+        if before[name] != getattr(project, name)
+    }
+    if before_agencies != after_agencies:
+        changes["agencies"] = [before_agencies, after_agencies]
+    audit_record(
+        actor=acting_user,
+        action="project.change",
+        target=project,
+        organisation=project.owner,
+        changes=changes,
+    )
+    return project

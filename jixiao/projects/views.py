@@ -7,6 +7,7 @@ from jixiao.monitoring.selectors import cycle_current
 from jixiao.projects.forms import ProjectFilterForm
 from jixiao.projects.models import in_form_order
 from jixiao.projects.selectors import attach_warning_messages, project_get, project_list
+from jixiao.projects.services import user_can_edit_project_details
 
 PAGE_SIZE = 50
 
@@ -77,6 +78,7 @@ def project_detail(request, pk: int):
         "indicator_groups": _indicator_groups(current) if current else {},
         "versions": versions,
         "report": report,
+        "can_edit_details": user_can_edit_project_details(request.user),
         "warnings": sorted(report.warnings.all(), key=lambda w: (LEVEL_RANK[w.level], w.pk))
         if report
         else [],

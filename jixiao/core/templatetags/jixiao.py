@@ -88,6 +88,7 @@ def nav_items(context) -> list[dict]:
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
+    items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
     items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
     section = _section_of(request.resolver_match)

@@ -1,0 +1,8 @@
+"""`manage.py load_targets FILE [--dry-run] [--json]`."""
+
+from jixiao.loads.management.base import LoadCommand
+from jixiao.loads.models import LoadKind
+
+
+class Command(LoadCommand):
+    kind = LoadKind.TARGETS

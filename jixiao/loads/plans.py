@@ -1,0 +1,756 @@
+"""What a file would do: every row read, checked and compared with what is stored, without writing.
+
+Each `plan_<kind>` reads what it needs in a few set-based queries (by chunks of keys) and returns a Plan:
+the rows to create, the changes (old → new) and how many rows are left alone, or the problems that
+refuse the whole file.
+"""
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from jixiao.core.templatetags.jixiao import wan
+from jixiao.loads.columns import COLUMNS
+from jixiao.loads.models import LoadKind
+from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, convert
+from jixiao.monitoring.models import AnalysisReport
+from jixiao.organisations.models import (
+    ALLOWED_PARENT_KINDS,
+    BUDGET_UNIT_KINDS,
+    Organisation,
+    OrganisationKind,
+)
+from jixiao.projects.models import (
+    CATEGORY_LEVEL1,
+    ZERO,
+    Comparator,
+    Indicator,
+    IndicatorCategory,
+    IndicatorLevel1,
+    ProgressType,
+    Project,
+    ProjectMonth,
+    ProjectType,
+    TargetVersion,
+    ValueType,
+)
+from jixiao.projects.services import IndicatorSpec
+
+CHUNK = 500
+DIFF_LIMIT = 2000  # entries of each list kept for the preview and the history
+
+
+@dataclass
+class Plan:
+    """The rows a file creates and changes (the first DIFF_LIMIT of each kept for display, all of them
+    counted and in the fingerprint) and how many it leaves alone."""
+
+    kind: str
+    created: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    writes: dict = field(default_factory=dict)  # what the apply step writes, by loader
+    created_count: int = 0
+    changed_count: int = 0
+    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+
+    def add_created(self, entry, signature=None) -> None:
+        """`entry` is the preview's line (or a function making it, called only when it is shown);
+        `signature` what identifies the change when the entry is not built (the entry itself by default)."""
+        self.created_count += 1
+        self._add(self.created, entry, signature, b"+")
+
+    def add_changed(self, entry, signature=None) -> None:
+        self.changed_count += 1
+        self._add(self.changed, entry, signature, b"~")
+
+    def _add(self, shown: list, entry, signature, mark: bytes) -> None:
+        if len(shown) < DIFF_LIMIT:
+            shown.append(entry() if callable(entry) else entry)
+            signature = signature if signature is not None else shown[-1]
+        elif callable(entry) and signature is None:
+            signature = entry()
+        self.digest.update(mark + json.dumps(signature, sort_keys=True, default=str).encode())
+
+    @property
+    def counts(self) -> dict:
+        return {"created": self.created_count, "changed": self.changed_count, "unchanged": self.unchanged}
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies exactly what the plan would do, so a confirmation can check nothing moved since."""
+        final = self.digest.copy()
+        final.update(f"={self.unchanged}".encode())
+        return final.hexdigest()
+
+    def diff(self) -> dict:
+        return {
+            "created": self.created,
+            "changed": self.changed,
+            "notes": self.notes,
+            "truncated": self.created_count > len(self.created) or self.changed_count > len(self.changed),
+        }
+
+
+def chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _show(value) -> str:
+    """A value as the preview shows it; money in 万元 with the exact yuan beside it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{wan(value)}万元（{value:,.2f}元）"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Reader:
+    """Types the cells of a table's rows and collects every problem with its sheet, row and column."""
+
+    def __init__(self, table: Table, kind: str):
+        self.table = table
+        self.columns = {c.field: c for c in COLUMNS[kind]}
+        self.problems: list[Problem] = []
+
+    def present(self, name: str) -> bool:
+        return name in self.table.columns
+
+    def rows(self):
+        """(row number, {field: typed value}) of every row whose cells all read."""
+        for number, cells in self.table.rows:
+            values, ok = {}, True
+            for name, (index, in_wan) in self.table.columns.items():
+                raw = cells[index] if index < len(cells) else None
+                try:
+                    values[name] = convert(raw, self.columns[name].kind, in_wan)
+                except CellError as exc:
+                    self.problem(str(exc), number, name)
+                    ok = False
+                    continue
+                if values[name] is None and self.columns[name].required:
+                    self.problem(f"“{self.columns[name].label}”不能为空。", number, name)
+                    ok = False
+            if ok:
+                yield number, values
+
+    def problem(self, message: str, row: int | None = None, name: str = "") -> None:
+        column = self.table.column_label(name) if name else ""
+        self.problems.append(Problem(message, self.table.sheet, row, column))
+
+    def check(self) -> None:
+        if self.problems:
+            raise LoadRefused(self.problems, self.table)
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [message for messages in exc.message_dict.values() for message in messages]
+    return exc.messages
+
+
+# ----- projects -------------------------------------------------------------------------------------
+
+PROJECT_FIELDS = [
+    "name",
+    "project_type",
+    "responsible_person",
+    "responsible_phone",
+    "start_date",
+    "end_date",
+    "is_key_project",
+    "initial_fiscal",
+    "initial_other",
+    "adjusted_fiscal",
+    "adjusted_other",
+]
+AMOUNT_FIELDS = {"initial_fiscal", "initial_other", "adjusted_fiscal", "adjusted_other"}
+PROJECT_TYPES = {str(label): value for value, label in ProjectType.choices} | {
+    v: v for v in ProjectType.values
+}
+BLANK_TO = {
+    "initial_other": ZERO,
+    "initial_fiscal": ZERO,
+    "responsible_person": "",
+    "responsible_phone": "",
+    "is_key_project": False,
+}
+# Details the bureau may also keep by hand: a blank cell leaves the stored value (a blank adjusted budget,
+# by contrast, means “not adjusted”).
+KEPT_WHEN_BLANK = {"responsible_person", "responsible_phone", "start_date", "end_date", "is_key_project"}
+
+
+def _project_labels() -> dict[str, str]:
+    return {name: str(Project._meta.get_field(name).verbose_name) for name in [*PROJECT_FIELDS, "owner"]}
+
+
+def existing_projects(keys: set[tuple[int, str]], fields=None, related=()) -> dict[tuple[int, str], Project]:
+    """Stored projects by (year, code), read in chunks of codes per year."""
+    by_year = defaultdict(list)
+    for year, code in keys:
+        by_year[year].append(code)
+    found = {}
+    for year, codes in by_year.items():
+        for part in chunks(sorted(codes)):
+            queryset = Project.objects.filter(year=year, code__in=part).select_related(*related)
+            if fields:
+                queryset = queryset.only(*fields)
+            for project in queryset:
+                found[(project.year, project.code)] = project
+    return found
+
+
+def plan_projects(table: Table, options: dict) -> Plan:
+    reader = _Reader(table, LoadKind.PROJECTS)
+    rows = {}
+    for number, values in reader.rows():
+        key = (values["year"], values["code"])
+        if key in rows:
+            reader.problem(f"项目编码“{values['code']}”在文件中重复（第{rows[key][0]}行）。", number, "code")
+            continue
+        project_type = PROJECT_TYPES.get(values["project_type"])
+        if project_type is None:
+            reader.problem(
+                f"项目类型“{values['project_type']}”应为“部门预算专项”或“财政专项资金”。",
+                number,
+                "project_type",
+            )
+            continue
+        values["project_type"] = project_type
+        rows[key] = (number, values)
+    units = {
+        org.code: org
+        for part in chunks(sorted({v["unit_code"] for _n, v in rows.values()}))
+        for org in Organisation.objects.filter(code__in=part)
+    }
+    stored = existing_projects(set(rows), related=["owner"])
+    labels = _project_labels()
+    plan = Plan(LoadKind.PROJECTS)
+    present = [name for name in PROJECT_FIELDS if reader.present(name)]
+    to_create, to_update, changed_fields, amount_changed = [], [], set(), []
+    for key, (number, values) in rows.items():
+        unit = units.get(values["unit_code"])
+        if unit is None or unit.kind not in BUDGET_UNIT_KINDS:
+            reader.problem(f"找不到编码为“{values['unit_code']}”的镇或预算单位。", number, "unit_code")
+            continue
+        project = stored.get(key)
+        new = {
+            name: values[name] if values[name] is not None else BLANK_TO.get(name)
+            for name in present
+            if values[name] is not None or project is None or name not in KEPT_WHEN_BLANK
+        }
+        if project is None:
+            project = Project(year=key[0], code=key[1], owner=unit, **new)
+        else:
+            before = {name: getattr(project, name) for name in new}
+            before_owner = project.owner
+            for name, value in new.items():
+                setattr(project, name, value)
+            project.owner = unit
+        try:
+            project.clean_fields(exclude=["owner", "current_target", "agencies"])
+            project.clean()
+        except ValidationError as exc:
+            for message in _validation_messages(exc):
+                reader.problem(message, number)
+            continue
+        if project.pk is None:
+            to_create.append(project)
+            plan.add_created({"key": f"{key[0]} {key[1]}", "label": values["name"], "unit": unit.name})
+            continue
+        moved = [name for name in new if before[name] != new[name]]
+        differences = {labels[name]: [_show(before[name]), _show(new[name])] for name in moved}
+        if before_owner.pk != unit.pk:
+            differences[labels["owner"]] = [before_owner.name, unit.name]
+        if not differences:
+            plan.unchanged += 1
+            continue
+        to_update.append(project)
+        changed_fields.update(moved)
+        if before_owner.pk != unit.pk:
+            changed_fields.add("owner")
+        if AMOUNT_FIELDS & set(moved):
+            amount_changed.append(project.pk)
+        plan.add_changed({"key": f"{key[0]} {key[1]}", "label": project.name, "fields": differences})
+    reader.check()
+    plan.writes = {
+        "create": to_create,
+        "update": to_update,
+        "fields": sorted(changed_fields),
+        "recompute": amount_changed,
+    }
+    return plan
+
+
+# ----- monthly payments and plan --------------------------------------------------------------------
+
+MONTH_FIELDS = ["paid_fiscal", "paid_other", "planned"]
+PLAN_PARTS = ["planned_fiscal", "planned_other"]
+
+
+def plan_payments(table: Table, options: dict) -> Plan:
+    reader = _Reader(table, LoadKind.PAYMENTS)
+    # A plan split into 财政拨款 and 其他资金 is stored as its total.
+    plan_parts = [name for name in PLAN_PARTS if reader.present(name)]
+    present = [name for name in MONTH_FIELDS if reader.present(name) or (name == "planned" and plan_parts)]
+    if not present:
+        reader.problem(
+            "文件中没有支付数或用款计划列（支付数·财政拨款、支付数·其他资金、用款计划）。", table.header_row
+        )
+    reader.check()
+    # Only the amounts a row gives are loaded: a blank cell leaves what is stored (0 for a new month).
+    totals: dict[tuple[int, str, int], dict] = {}
+    first_row: dict[tuple[int, str, int], int] = {}
+    merged = 0
+    for number, values in reader.rows():
+        parts = [values[name] for name in plan_parts if values[name] is not None]
+        if parts:
+            if values.get("planned") is not None:
+                reader.problem("“用款计划”与其分项（财政拨款、其他资金）只能填一种。", number, "planned")
+                continue
+            values["planned"] = sum(parts, ZERO)
+        given = {name: values[name] for name in present if values.get(name) is not None}
+        key = (values["year"], values["code"], values["month"])
+        if key in totals:
+            merged += 1
+            for name, amount in given.items():
+                totals[key][name] = totals[key].get(name, ZERO) + amount
+        else:
+            totals[key] = given
+            first_row[key] = number
+    projects = existing_projects({(y, c) for y, c, _m in totals}, fields=["id", "year", "code", "name"])
+    missing = sorted({(y, c) for y, c, _m in totals} - set(projects))
+    for year, code in missing[:200]:
+        row = next(first_row[k] for k in totals if k[:2] == (year, code))
+        reader.problem(f"找不到{year}年度项目编码为“{code}”的项目（请先加载项目）。", row, "code")
+    reader.check()
+    project_ids = [p.pk for p in projects.values()]
+    stored = {}
+    for part in chunks(project_ids):
+        for row in ProjectMonth.objects.filter(project_id__in=part).values_list(
+            "project_id", "month", "id", *MONTH_FIELDS
+        ):
+            stored[(row[0], row[1])] = row[2:]
+    plan = Plan(LoadKind.PAYMENTS)
+    labels = {name: str(ProjectMonth._meta.get_field(name).verbose_name) for name in MONTH_FIELDS}
+    create, update, touched = [], [], defaultdict(lambda: 13)
+    paid_fields = [name for name in present if name != "planned"]
+    for (year, code, month), amounts in totals.items():
+        project = projects[(year, code)]
+        old = stored.get((project.pk, month))
+        key = f"{year} {code} {month}月"
+        if old is None:
+            create.append(ProjectMonth(project_id=project.pk, month=month, **amounts))
+            plan.add_created(
+                lambda key=key, project=project, amounts=amounts: {
+                    "key": key,
+                    "label": project.name,
+                    "values": {labels[n]: _show(v) for n, v in amounts.items()},
+                },
+                signature=[key, [str(v) for v in amounts.values()]],
+            )
+            moved_paid = any(amounts.get(name) for name in paid_fields)
+        else:
+            old_values = dict(zip(MONTH_FIELDS, old[1:], strict=True))
+            moved = [name for name in amounts if old_values[name] != amounts[name]]
+            if not moved:
+                plan.unchanged += 1
+                continue
+            update.append(
+                ProjectMonth(pk=old[0], project_id=project.pk, month=month, **{**old_values, **amounts})
+            )
+            plan.add_changed(
+                lambda key=key, project=project, old_values=old_values, amounts=amounts, moved=moved: {
+                    "key": key,
+                    "label": project.name,
+                    "fields": {labels[n]: [_show(old_values[n]), _show(amounts[n])] for n in moved},
+                },
+                signature=[key, {n: [str(old_values[n]), str(amounts[n])] for n in moved}],
+            )
+            moved_paid = any(name in paid_fields for name in moved)
+        if moved_paid:
+            touched[project.pk] = min(touched[project.pk], month)
+    locked = _locked_periods(list(touched))
+    for project_id, month in touched.items():
+        if project_id in locked and month <= locked[project_id][0]:
+            project = next(p for p in projects.values() if p.pk == project_id)
+            reader.problem(
+                f"项目“{project.code} {project.name}”的《{locked[project_id][1]}》监控分析表已报送（锁定），"
+                f"1—{locked[project_id][0]}月的支付数不能再变动（文件变动了{month}月起的支付数）。"
+            )
+    reader.check()
+    if merged:
+        plan.notes.append(f"有 {merged} 行与前面的行属于同一项目同一月份，金额已合并相加。")
+    plan.writes = {"create": create, "update": update, "recompute": dict(touched)}
+    return plan
+
+
+def _locked_periods(project_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Project id -> (the latest month covered by a sent, locked report, that report's cycle name)."""
+    locked = {}
+    for part in chunks(project_ids):
+        for project_id, month, name in AnalysisReport.objects.filter(
+            project_id__in=part, locked=True
+        ).values_list("project_id", "cycle__period_end_month", "cycle__name"):
+            if project_id not in locked or month > locked[project_id][0]:
+                locked[project_id] = (month, name)
+    return locked
+
+
+# ----- goals and indicators -------------------------------------------------------------------------
+
+CATEGORIES = {}
+for _value, _label in IndicatorCategory.choices:
+    CATEGORIES[str(_label)] = _value
+    CATEGORIES[str(_label).removesuffix("指标")] = _value
+LEVEL1 = {}
+for _value, _label in IndicatorLevel1.choices:
+    LEVEL1[str(_label)] = _value
+    LEVEL1[str(_label).removesuffix("指标")] = _value
+PROGRESS_TYPES = {str(label): value for value, label in ProgressType.choices} | {
+    v: v for v in ProgressType.values
+}
+PROGRESS_TYPES |= {str(label).removesuffix("型"): value for value, label in ProgressType.choices}
+_COMPARATORS = [
+    (("≥", ">=", "≧", "不低于", "不少于", "大于等于", "不小于"), Comparator.AT_LEAST),
+    (("≤", "<=", "≦", "不高于", "不超过", "不多于", "小于等于", "不大于"), Comparator.AT_MOST),
+    (("=", "＝", "等于"), Comparator.EQUAL),
+]
+_NUMBER = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
+_BARE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?\s*%?")
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+LEVEL_WORDS = ("满意度", "合格率", "率")
+
+
+def parse_target(text: str) -> dict:
+    """A target as the target tables write it (`≥500人`, `≤20万元`, `=100%`, `≤2026-11-30`, or text)."""
+    text = text.strip()
+    if text.startswith("定性"):
+        return {
+            "comparator": Comparator.QUALITATIVE,
+            "value_type": ValueType.TEXT,
+            "target_text": text.removeprefix("定性").lstrip("：: ") or text,
+        }
+    for signs, comparator in _COMPARATORS:
+        sign = next((s for s in signs if text.startswith(s)), None)
+        if sign is None:
+            continue
+        rest = text[len(sign) :].strip()
+        date_match = _DATE_TEXT.match(rest)
+        if date_match:
+            try:
+                return {
+                    "comparator": comparator,
+                    "value_type": ValueType.DATE,
+                    "target_date": date(*map(int, date_match.groups())),
+                }
+            except ValueError as exc:
+                raise CellError(f"“{rest}”不是有效日期。") from exc
+        number_match = _NUMBER.match(rest)
+        if not number_match:
+            raise CellError(f"“{text}”的比较符号后应为数值或日期。")
+        try:
+            number = Decimal(number_match.group(1).replace(",", ""))
+        except InvalidOperation as exc:
+            raise CellError(f"“{text}”的数值无法识别。") from exc
+        unit = number_match.group(2).strip()
+        if unit == "%":
+            return {
+                "comparator": comparator,
+                "value_type": ValueType.PERCENT,
+                "target_number": number,
+                "unit": "%",
+            }
+        return {
+            "comparator": comparator,
+            "value_type": ValueType.NUMBER,
+            "target_number": number,
+            "unit": unit,
+        }
+    if _BARE_NUMBER.fullmatch(text):
+        raise CellError(
+            f"“{text}”缺少比较符号，请写作如“≥500人”“≤20万元”“=100%”（在 Excel 中以“=”开头时请先输入英文单引号）。"
+        )
+    return {"comparator": Comparator.QUALITATIVE, "value_type": ValueType.TEXT, "target_text": text}
+
+
+def infer_progress_type(category: str, name: str, unit: str, value_type: str) -> str:
+    """水平型 for satisfaction, pass rates and other rates (and percentages); counts and amounts accumulate."""
+    if category == IndicatorCategory.BENEFICIARY_SATISFACTION or value_type == ValueType.PERCENT:
+        return ProgressType.LEVEL
+    if any(word in name or word in unit for word in LEVEL_WORDS):
+        return ProgressType.LEVEL
+    return ProgressType.CUMULATIVE
+
+
+def _spec_line(spec: IndicatorSpec) -> str:
+    indicator = Indicator(**{f: getattr(spec, f) for f in IndicatorSpec.__dataclass_fields__})
+    progress = ProgressType(spec.progress_type).label
+    return f"{IndicatorCategory(spec.category).label}·{spec.name} {indicator.target_display}（{progress}）"
+
+
+def plan_targets(table: Table, options: dict) -> Plan:
+    reader = _Reader(table, LoadKind.TARGETS)
+    overrides = options.get("progress", {})
+    groups: dict[tuple[int, str], dict] = {}
+    for number, values in reader.rows():
+        key = (values["year"], values["code"])
+        group = groups.setdefault(key, {"goal": "", "specs": [], "rows": [], "names": set(), "inferred": []})
+        if values.get("annual_goal") and not group["goal"]:
+            group["goal"] = values["annual_goal"]
+        category = CATEGORIES.get(values["category"])
+        if category is None:
+            reader.problem(
+                f"二级指标“{values['category']}”不是规定的二级指标（如 数量指标、质量指标、时效指标…）。",
+                number,
+                "category",
+            )
+            continue
+        level1 = values.get("level1")
+        if level1 and LEVEL1.get(level1) != CATEGORY_LEVEL1[category]:
+            reader.problem(f"一级指标“{level1}”与二级指标“{values['category']}”不符。", number, "level1")
+            continue
+        if values["name"] in group["names"]:
+            reader.problem(f"项目“{values['code']}”的三级指标“{values['name']}”重复。", number, "name")
+            continue
+        try:
+            target = parse_target(values["target"])
+        except CellError as exc:
+            reader.problem(str(exc), number, "target")
+            continue
+        if values.get("unit"):
+            target["unit"] = values["unit"] if target["value_type"] != ValueType.PERCENT else "%"
+        override_key = f"{key[0]}|{key[1]}|{values['name']}"
+        if values.get("progress_type"):
+            progress = PROGRESS_TYPES.get(values["progress_type"])
+            if progress is None:
+                reader.problem(
+                    f"进度类型“{values['progress_type']}”应为“累计型”或“水平型”。", number, "progress_type"
+                )
+                continue
+            inferred = False
+        else:
+            progress = infer_progress_type(
+                category, values["name"], target.get("unit", ""), target["value_type"]
+            )
+            inferred = True
+        if overrides.get(override_key) in ProgressType.values:
+            progress, inferred = overrides[override_key], False
+        spec = IndicatorSpec(category=category, name=values["name"], progress_type=progress, **target)
+        indicator = Indicator(
+            position=len(group["specs"]) + 1,
+            **{f: getattr(spec, f) for f in IndicatorSpec.__dataclass_fields__},
+        )
+        try:
+            indicator.clean_fields(exclude=["version"])
+            indicator.clean()
+        except ValidationError as exc:
+            for message in _validation_messages(exc):
+                reader.problem(message, number, "target")
+            continue
+        group["names"].add(values["name"])
+        group["specs"].append(spec)
+        group["rows"].append(number)
+        if inferred:
+            group["inferred"].append(
+                {"key": override_key, "code": key[1], "name": values["name"], "progress": progress}
+            )
+    projects = existing_projects(set(groups))
+    for (year, code), group in groups.items():
+        if (year, code) not in projects:
+            reader.problem(
+                f"找不到{year}年度项目编码为“{code}”的项目（请先加载项目）。",
+                group["rows"][0] if group["rows"] else None,
+                "code",
+            )
+    reader.check()
+    versions = [p.current_target_id for p in projects.values() if p.current_target_id]
+    current: dict[int, list[IndicatorSpec]] = defaultdict(list)
+    goals = {}
+    spec_fields = list(IndicatorSpec.__dataclass_fields__)
+    for part in chunks(versions):
+        goals.update(TargetVersion.objects.filter(pk__in=part).values_list("pk", "annual_goal"))
+        for version_id, *values in (
+            Indicator.objects.filter(version_id__in=part)
+            .order_by("version_id", "position")
+            .values_list("version_id", *spec_fields)
+        ):
+            current[version_id].append(IndicatorSpec(**dict(zip(spec_fields, values, strict=True))))
+    report_counts = defaultdict(int)
+    for part in chunks([p.pk for p in projects.values()]):
+        for project_id in AnalysisReport.objects.filter(project_id__in=part).values_list(
+            "project_id", flat=True
+        ):
+            report_counts[project_id] += 1
+    plan = Plan(LoadKind.TARGETS)
+    writes = []
+    for key, group in groups.items():
+        project = projects[key]
+        old_specs = current.get(project.current_target_id, [])
+        old_goal = goals.get(project.current_target_id, "")
+        goal = group["goal"] or old_goal
+        label = f"{key[0]} {key[1]}"
+        if not goal:
+            reader.problem(
+                f"项目“{key[1]}”尚无绩效目标，须填写年度总体目标。",
+                group["rows"][0],
+                "annual_goal" if reader.present("annual_goal") else "",
+            )
+            continue
+        if project.current_target_id and old_specs == group["specs"] and old_goal == goal:
+            plan.unchanged += 1
+            continue
+        entry = {
+            "key": label,
+            "label": project.name,
+            "indicators": [_spec_line(s) for s in group["specs"]],
+            "inferred": group["inferred"],
+        }
+        if project.current_target_id is None:
+            plan.add_created(entry)
+        else:
+            fields = {}
+            if old_goal != goal:
+                fields["年度总体目标"] = [old_goal, goal]
+            if old_specs != group["specs"]:
+                fields["绩效指标"] = [
+                    "；".join(map(_spec_line, old_specs)),
+                    "；".join(map(_spec_line, group["specs"])),
+                ]
+            entry["fields"] = fields
+            reports = report_counts.get(project.pk, 0)
+            entry["note"] = (
+                f"已有 {reports} 份监控分析表，将新增一版绩效目标，已填的表保留原版本。"
+                if reports
+                else "将新增一版绩效目标。"
+            )
+            plan.add_changed(entry)
+        writes.append((project, goal, group["specs"]))
+    reader.check()
+    plan.writes = {"versions": writes}
+    return plan
+
+
+# ----- organisations --------------------------------------------------------------------------------
+
+ORGANISATION_KINDS = {str(label): value for value, label in OrganisationKind.choices} | {
+    v: v for v in OrganisationKind.values
+}
+
+
+def plan_organisations(table: Table, options: dict) -> Plan:
+    reader = _Reader(table, LoadKind.ORGANISATIONS)
+    rows = {}
+    for number, values in reader.rows():
+        if values["code"] in rows:
+            reader.problem(f"机构编码“{values['code']}”在文件中重复。", number, "code")
+            continue
+        kind = ORGANISATION_KINDS.get(values["kind"])
+        if kind is None:
+            reader.problem(f"机构类型“{values['kind']}”不是规定的机构类型。", number, "kind")
+            continue
+        values["kind"] = kind
+        rows[values["code"]] = (number, values)
+    codes = (
+        set(rows)
+        | {v.get("parent_code") for _n, v in rows.values()}
+        | {v.get("counterpart_code") for _n, v in rows.values()}
+    )
+    stored = {o.code: o for o in Organisation.objects.filter(code__in=[c for c in codes if c])}
+    kind_of = {code: o.kind for code, o in stored.items()} | {
+        code: v["kind"] for code, (_n, v) in rows.items()
+    }
+    present = {name for name in ("parent_code", "counterpart_code", "is_classified") if reader.present(name)}
+    plan = Plan(LoadKind.ORGANISATIONS)
+    order = []
+    for code, (number, values) in rows.items():
+        parent = values.get("parent_code") or None
+        if parent and parent not in kind_of:
+            reader.problem(f"找不到上级机构“{parent}”。", number, "parent_code")
+            continue
+        if kind_of.get(parent) not in ALLOWED_PARENT_KINDS[values["kind"]] and "parent_code" in present:
+            reader.problem(
+                f"“{OrganisationKind(values['kind']).label}”不能以“{parent or '无'}”为上级机构。",
+                number,
+                "parent_code",
+            )
+            continue
+        counterpart = values.get("counterpart_code") or None
+        if counterpart and kind_of.get(counterpart) != OrganisationKind.COUNTERPART_SECTION:
+            reader.problem(f"“{counterpart}”不是对口服务股室。", number, "counterpart_code")
+            continue
+        old = stored.get(code)
+        new = {"name": values["name"], "kind": values["kind"]}
+        if "parent_code" in present:
+            new["parent"] = parent
+        if "counterpart_code" in present:
+            new["counterpart"] = counterpart
+        if values.get("is_classified") is not None:
+            new["is_classified"] = values["is_classified"]
+        order.append((code, new))
+        if old is None:
+            plan.add_created({"key": code, "label": values["name"]})
+            continue
+        before = {
+            "name": old.name,
+            "kind": old.kind,
+            "parent": old.parent.code if old.parent_id else None,
+            "counterpart": old.counterpart_section.code if old.counterpart_section_id else None,
+            "is_classified": old.is_classified,
+        }
+        labels = {
+            "name": "机构名称",
+            "kind": "机构类型",
+            "parent": "上级机构编码",
+            "counterpart": "对口服务股室编码",
+            "is_classified": "涉密单位",
+        }
+        differences = {labels[n]: [_show(before[n]), _show(v)] for n, v in new.items() if before[n] != v}
+        if differences:
+            plan.add_changed({"key": code, "label": old.name, "fields": differences})
+        else:
+            plan.unchanged += 1
+            order.pop()
+    reader.check()
+    plan.writes = {"rows": _parents_first(order)}
+    return plan
+
+
+def _parents_first(order: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Rows ordered so that a parent or counterpart section listed in the file is saved before the units
+    that refer to it."""
+    in_file = {code for code, _new in order}
+    done, result, pending = set(), [], list(order)
+    while pending:
+        ready = [
+            (code, new)
+            for code, new in pending
+            if all(ref not in in_file or ref in done for ref in (new.get("parent"), new.get("counterpart")))
+        ]
+        if not ready:  # a cycle within the file; saving reports it
+            ready = pending[:1]
+        for item in ready:
+            result.append(item)
+            done.add(item[0])
+            pending.remove(item)
+    return result
+
+
+PLANNERS = {
+    LoadKind.PROJECTS: plan_projects,
+    LoadKind.PAYMENTS: plan_payments,
+    LoadKind.TARGETS: plan_targets,
+    LoadKind.ORGANISATIONS: plan_organisations,
+}

@@ -1,0 +1,292 @@
+"""The loads: one service per step (preview, map columns, choose progress types, confirm) and one for the
+monthly job's direct load. Each confirmed load writes its rows, recomputes the warnings of the reports its
+amounts touch, one audit record and its history row, all in one transaction."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jixiao.audit.services import audit_record
+from jixiao.loads.columns import COLUMNS, signature_of
+from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
+from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
+from jixiao.loads.plans import PLANNERS, Plan, chunks
+from jixiao.loads.policy import can_load
+from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
+from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.services import report_recompute
+from jixiao.organisations.models import Organisation
+from jixiao.organisations.services import organisation_save
+from jixiao.projects.models import Project, ProjectMonth
+from jixiao.projects.services import target_version_create
+
+# Above this many affected reports, each affected cycle is recomputed in one batch instead.
+PER_REPORT_RECOMPUTE_LIMIT = 300
+BATCH = 1000
+
+
+@dataclass
+class Outcome:
+    """What reading and planning a file gave: the plan, or the problems that refuse it."""
+
+    table: Table | None = None
+    plan: Plan | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None
+
+
+def checksum_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def remembered_mapping(kind: str):
+    def mapping_of(signature: str) -> dict:
+        stored = ColumnMapping.objects.filter(kind=kind, signature=signature).first()
+        return stored.mapping if stored else {}
+
+    return mapping_of
+
+
+def plan_file(*, kind: str, filename: str, data: bytes, options: dict | None = None) -> Outcome:
+    """Read and plan a file without writing anything (the dry run)."""
+    table = None
+    try:
+        table = find_table(data, filename, COLUMNS[kind], remembered_mapping(kind))
+        plan = PLANNERS[kind](table, options or {})
+        if kind == LoadKind.ORGANISATIONS:
+            _try_organisations(plan)
+        return Outcome(table=table, plan=plan)
+    except LoadRefused as exc:
+        return Outcome(table=exc.table or table, problems=exc.problems)
+
+
+def _try_organisations(plan: Plan) -> None:
+    """The tree's rules (cycles, kind changes that strand children or staff) are checked by saving the
+    organisations in a transaction that is rolled back."""
+    with transaction.atomic():
+        _apply_organisations(plan, run=None, acting_user=None)
+        transaction.set_rollback(True)
+
+
+def _check_actor(acting_user) -> None:
+    """`acting_user` None is the scheduled job run by the operator; a person must be a data manager."""
+    if acting_user is not None and not can_load(acting_user):
+        raise PermissionDenied("只有区财政局的数据管理岗可以加载数据。")
+
+
+def _record_outcome(run: LoadRun, outcome: Outcome) -> None:
+    table = outcome.table
+    run.options = {
+        **run.options,
+        "headers": table.headers if table else [],
+        "unknown": table.unknown if table else [],
+        "matched": sorted(table.columns) if table else [],
+    }
+    if outcome.ok:
+        run.status = LoadStatus.PREVIEWED
+        run.counts = outcome.plan.counts
+        run.diff = outcome.plan.diff()
+        run.fingerprint = outcome.plan.fingerprint
+        run.errors = []
+    else:
+        run.status = LoadStatus.REJECTED
+        run.counts, run.diff, run.fingerprint = {}, {}, ""
+        run.errors = [p.as_dict() for p in outcome.problems[:500]]
+        if len(outcome.problems) > 500:
+            run.errors.append({"message": f"另有 {len(outcome.problems) - 500} 处问题未列出。"})
+
+
+@transaction.atomic
+def load_preview(*, kind: str, filename: str, data: bytes, acting_user) -> LoadRun:
+    """Keep an uploaded file and what it would do; nothing else is written until it is confirmed."""
+    _check_actor(acting_user)
+    run = LoadRun(
+        kind=kind, filename=filename[:200], checksum=checksum_of(data), content=data, created_by=acting_user
+    )
+    _record_outcome(run, plan_file(kind=kind, filename=filename, data=data))
+    run.save()
+    return run
+
+
+def _pending(run: LoadRun) -> LoadRun:
+    run = LoadRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == LoadStatus.APPLIED:
+        raise ValidationError("该文件已经加载，不能再修改或重复确认。")
+    return run
+
+
+@transaction.atomic
+def load_map_columns(*, run: LoadRun, mapping: dict[str, str], acting_user) -> LoadRun:
+    """Remember which of our columns this source's unknown headers are, then preview the file again."""
+    _check_actor(acting_user)
+    run = _pending(run)
+    fields = {c.field for c in COLUMNS[run.kind]}
+    headers = run.options.get("headers", [])
+    cleaned = {h: f for h, f in mapping.items() if h in headers and (f in fields or f == IGNORE)}
+    targets = [f for f in cleaned.values() if f != IGNORE]
+    if len(targets) != len(set(targets)):
+        raise ValidationError("同一列不能对应多个表头。")
+    if not headers:
+        raise ValidationError("文件中找不到表头，无法设置列对应关系。")
+    stored, _created = ColumnMapping.objects.get_or_create(
+        kind=run.kind, signature=signature_of(headers), defaults={"headers": headers}
+    )
+    stored.mapping = {**stored.mapping, **cleaned}
+    stored.headers = headers
+    stored.updated_by = acting_user
+    stored.save()
+    audit_record(actor=acting_user, action="load.map_columns", target=stored, changes=cleaned)
+    _record_outcome(
+        run, plan_file(kind=run.kind, filename=run.filename, data=bytes(run.content), options=run.options)
+    )
+    run.save()
+    return run
+
+
+@transaction.atomic
+def load_choose_progress(*, run: LoadRun, progress: dict[str, str], acting_user) -> LoadRun:
+    """Override inferred progress types (累计型/水平型) of a targets file, then preview it again."""
+    _check_actor(acting_user)
+    run = _pending(run)
+    run.options = {**run.options, "progress": {**run.options.get("progress", {}), **progress}}
+    _record_outcome(
+        run, plan_file(kind=run.kind, filename=run.filename, data=bytes(run.content), options=run.options)
+    )
+    run.save()
+    return run
+
+
+@transaction.atomic
+def load_apply(*, run: LoadRun, checksum: str, acting_user) -> LoadRun:
+    """Load exactly the previewed file: refused if the file or what it would change moved since."""
+    _check_actor(acting_user)
+    run = _pending(run)
+    data = bytes(run.content)
+    if run.status != LoadStatus.PREVIEWED:
+        raise ValidationError("该文件有错误，未通过预览，不能加载。")
+    if checksum != run.checksum or checksum_of(data) != run.checksum:
+        raise ValidationError("确认的文件与预览的文件不一致，未加载。请重新上传并预览。")
+    outcome = plan_file(kind=run.kind, filename=run.filename, data=data, options=run.options)
+    if not outcome.ok or outcome.plan.fingerprint != run.fingerprint:
+        raise ValidationError("预览之后系统中的数据已有变化，本次未加载。请重新上传预览后再确认。")
+    _apply(outcome.plan, run, acting_user)
+    return run
+
+
+@transaction.atomic
+def load_file(*, kind: str, filename: str, data: bytes, acting_user=None) -> LoadRun:
+    """The monthly job: plan and load a file in one go; any problem refuses it whole (LoadRefused)."""
+    _check_actor(acting_user)
+    outcome = plan_file(kind=kind, filename=filename, data=data)
+    if not outcome.ok:
+        raise LoadRefused(outcome.problems, outcome.table)
+    run = LoadRun(
+        kind=kind, filename=filename[:200], checksum=checksum_of(data), content=b"", created_by=acting_user
+    )
+    _record_outcome(run, outcome)
+    run.save()
+    _apply(outcome.plan, run, acting_user)
+    return run
+
+
+def _apply(plan: Plan, run: LoadRun, acting_user) -> None:
+    recomputed = APPLIERS[plan.kind](plan, run=run, acting_user=acting_user)
+    run.status = LoadStatus.APPLIED
+    run.applied_at = timezone.now()
+    run.content = b""
+    run.counts = {**plan.counts, "recomputed_reports": recomputed}
+    run.save()
+    audit_record(
+        actor=acting_user,
+        action=f"load.{plan.kind}",
+        target=run,
+        to_state=LoadStatus.APPLIED,
+        comment=run.filename,
+        changes={"checksum": run.checksum, **run.counts},
+    )
+
+
+def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
+    Project.objects.bulk_create(plan.writes["create"], batch_size=BATCH)
+    if plan.writes["update"]:
+        Project.objects.bulk_update(plan.writes["update"], plan.writes["fields"], batch_size=BATCH)
+    return _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
+
+
+def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
+    """New months are inserted; changed months are replaced (delete and insert by batch, faster than
+    row-by-row updates)."""
+    changed = plan.writes["update"]
+    for part in chunks(changed, BATCH):
+        ProjectMonth.objects.filter(pk__in=[m.pk for m in part]).delete()
+    ProjectMonth.objects.bulk_create([*plan.writes["create"], *changed], batch_size=BATCH)
+    return _recompute(plan.writes["recompute"])
+
+
+def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
+    reason = f"按绩效目标表更新（{run.filename}）"[:200]
+    for project, goal, specs in plan.writes["versions"]:
+        target_version_create(
+            project=project,
+            annual_goal=goal,
+            indicators=specs,
+            reason=reason if project.current_target_id else "",
+            acting_user=acting_user,
+        )
+    return 0
+
+
+def _apply_organisations(plan: Plan, *, run: LoadRun, acting_user) -> int:
+    for code, new in plan.writes["rows"]:
+        organisation = Organisation.objects.filter(code=code).first() or Organisation(code=code)
+        organisation.name = new["name"]
+        organisation.kind = new["kind"]
+        if "parent" in new:
+            organisation.parent = Organisation.objects.get(code=new["parent"]) if new["parent"] else None
+        if "counterpart" in new:
+            organisation.counterpart_section = (
+                Organisation.objects.get(code=new["counterpart"]) if new["counterpart"] else None
+            )
+        if "is_classified" in new:
+            organisation.is_classified = new["is_classified"]
+        try:
+            organisation_save(organisation=organisation, acting_user=acting_user)
+        except ValidationError as exc:
+            messages = exc.message_dict if hasattr(exc, "message_dict") else {"": exc.messages}
+            raise LoadRefused(
+                [Problem(f"机构“{code}”：{m}") for ms in messages.values() for m in ms]
+            ) from exc
+    return 0
+
+
+APPLIERS = {
+    LoadKind.PROJECTS: _apply_projects,
+    LoadKind.PAYMENTS: _apply_payments,
+    LoadKind.TARGETS: _apply_targets,
+    LoadKind.ORGANISATIONS: _apply_organisations,
+}
+
+
+def _recompute(from_month: dict[int, int]) -> int:
+    """Recompute the warnings of the reports whose period covers a changed amount: one report at a time
+    when few are affected, else each affected cycle in one batch."""
+    reports = []
+    for part in chunks(list(from_month)):
+        for report in AnalysisReport.objects.filter(project_id__in=part).select_related(
+            "cycle", "project", "target_version"
+        ):
+            if report.cycle.period_end_month >= from_month[report.project_id]:
+                reports.append(report)
+    if len(reports) > PER_REPORT_RECOMPUTE_LIMIT:
+        for cycle in MonitoringCycle.objects.filter(pk__in={r.cycle_id for r in reports}):
+            cycle_recompute_warnings(cycle)
+    else:
+        for report in reports:
+            report_recompute(report)
+    return len(reports)
