@@ -1,7 +1,8 @@
 """One error shape for every refusal: {"message": "...", "errors": {"field": ["..."]}}, in Chinese.
 
-The services raise Django's ValidationError and PermissionDenied, the selectors Http404; DRF raises its own
-exceptions for authentication, parsing and serializer validation. All of them are mapped here.
+The services raise Django's ValidationError and PermissionDenied (the loaders LoadRefused with every
+problem), the selectors Http404; DRF raises its own exceptions for authentication, parsing and serializer
+validation. All of them are mapped here.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from jixiao.loads.parsing import LoadRefused
 from jixiao.monitoring.services import StaleReport
 
 NON_FIELD = "non_field_errors"
@@ -48,8 +50,12 @@ def _summary(errors: dict[str, list[str]], messages: list[str]) -> str:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, StaleReport | DjangoValidationError | PermissionDenied | Http404):
+    if isinstance(exc, LoadRefused | StaleReport | DjangoValidationError | PermissionDenied | Http404):
         set_rollback()
+    if isinstance(exc, LoadRefused):
+        rows = [str(problem) for problem in exc.problems[:500]]
+        message = f"有 {len(exc.problems)} 处问题，整批未加载。"
+        return Response(_body(message, {"rows": rows}), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleReport):
         return Response(_body(exc.messages[0]), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

@@ -368,3 +368,31 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "issued_at",
             "items",
         ]
+
+
+class LoadInputSerializer(serializers.Serializer):
+    """The rows of a load as JSON: each row maps the loader's template headers to cell values."""
+
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="只预览将新增、变更和未变的条数，不写入"
+    )
+    rows = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True)),
+        allow_empty=False,
+        max_length=50000,
+        help_text="每行一个对象，键为该加载模板的表头（如“预算年度”“项目编码”“月份”“支付数·财政拨款（元）”），"
+        "值为文本或数字；空值表示该格为空",
+    )
+
+
+class LoadResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="created 新增、changed 变更、unchanged 未变"
+    )
+    created = serializers.ListField(child=serializers.DictField(), help_text="将新增（或已新增）的行")
+    changed = serializers.ListField(
+        child=serializers.DictField(), help_text="将变更（或已变更）的行，含原值与新值"
+    )
+    notes = serializers.ListField(child=serializers.CharField())
+    truncated = serializers.BooleanField(help_text="行数过多时只列出前一部分")

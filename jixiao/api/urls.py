@@ -32,6 +32,7 @@ urlpatterns = [
         views.PackageTransitionView.as_view(),
         name="package-transition",
     ),
+    path("loads/<str:kind>/", views.LoadView.as_view(), name="load"),
     path("", include(router.urls)),
     re_path(r"", views.NotFoundView.as_view()),
 ]

@@ -1,7 +1,10 @@
 """Endpoints of /api/v1/. Reads go through the scoped selectors, writes through the same service
 functions as the pages, so the API can never do what a page refuses."""
 
-from django.core.exceptions import ValidationError
+import csv
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -9,9 +12,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jixiao.api import filtersets, serializers
+from jixiao.api.models import TokenScope
+from jixiao.api.principal import OrganisationPrincipal
 from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
+from jixiao.loads.models import LoadKind
+from jixiao.loads.parsing import LoadRefused
+from jixiao.loads.policy import can_load
+from jixiao.loads.services import load_file, plan_file
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
 from jixiao.monitoring.services import report_save
+from jixiao.organisations.models import OrganisationKind
 from jixiao.organisations.selectors import organisation_list
 from jixiao.projects.selectors import ProjectFilters, project_list, project_visible
 from jixiao.review.rectification import rectification_item_list
@@ -243,6 +253,57 @@ class PackageTransitionView(APIView):
         decision.is_valid(raise_exception=True)
         submission = TRANSITIONS[action](submission, request.user, decision.validated_data)
         return Response(serializers.PackageDetailSerializer(submission).data)
+
+
+def _csv_of(rows: list[dict]) -> bytes:
+    """The rows as the CSV file the loaders read: the headers in the order first met, one line per row."""
+    headers = list(dict.fromkeys(header for row in rows for header in row))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if row.get(header) is None else row[header] for header in headers])
+    return out.getvalue().encode("utf-8")
+
+
+class LoadView(APIView):
+    """JSON loads through the four loaders of 数据加载: the same checks, the whole set or nothing.
+
+    For the bureau's data manager signed in, or a token of the finance bureau with the `load` scope (it
+    loads as the scheduled job does; the token's use is in the audit trail)."""
+
+    token_scope = TokenScope.LOAD
+
+    @extend_schema(
+        summary="数据加载",
+        description="kind：projects 项目与预算、payments 月度支付与用款计划、targets 绩效目标与指标、"
+        "organisations 机构。任何一行有错则整批不写入，并逐行列出问题；dry_run 为 true 时只预览。",
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(LoadKind.values))],
+        request=serializers.LoadInputSerializer,
+        responses={200: serializers.LoadResultSerializer},
+    )
+    def post(self, request, kind: str):
+        if kind not in LoadKind.values:
+            raise Http404
+        person = None if isinstance(request.user, OrganisationPrincipal) else request.user
+        if person is None and request.user.api_token.organisation.kind != OrganisationKind.FINANCE_BUREAU:
+            raise PermissionDenied("只有区财政局的接口令牌可以加载数据。")
+        if person is not None and not can_load(person):
+            raise PermissionDenied("只有区财政局的数据管理岗可以加载数据。")
+        payload = serializers.LoadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = _csv_of(payload.validated_data["rows"])
+        filename = f"接口加载-{kind}.csv"
+        if payload.validated_data["dry_run"]:
+            outcome = plan_file(kind=kind, filename=filename, data=data)
+            if not outcome.ok:
+                raise LoadRefused(outcome.problems, outcome.table)
+            counts, diff = outcome.plan.counts, outcome.plan.diff()
+        else:
+            run = load_file(kind=kind, filename=filename, data=data, acting_user=person)
+            counts, diff = run.counts, run.diff
+        result = {"dry_run": payload.validated_data["dry_run"], "counts": counts, **diff}
+        return Response(serializers.LoadResultSerializer(result).data)
 
 
 class NotFoundView(APIView):
