@@ -13,15 +13,14 @@ from rest_framework.views import APIView
 
 from jixiao.api import filtersets, serializers
 from jixiao.api.models import TokenScope
+from jixiao.api.policy import load_refusal
 from jixiao.api.principal import OrganisationPrincipal
 from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import LoadRefused
-from jixiao.loads.policy import can_load
 from jixiao.loads.services import load_file, plan_file
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
 from jixiao.monitoring.services import report_save
-from jixiao.organisations.models import OrganisationKind
 from jixiao.organisations.selectors import organisation_list
 from jixiao.projects.selectors import ProjectFilters, project_list, project_visible
 from jixiao.review.rectification import rectification_item_list
@@ -285,11 +284,9 @@ class LoadView(APIView):
     def post(self, request, kind: str):
         if kind not in LoadKind.values:
             raise Http404
+        if refusal := load_refusal(request.user):
+            raise PermissionDenied(refusal)
         person = None if isinstance(request.user, OrganisationPrincipal) else request.user
-        if person is None and request.user.api_token.organisation.kind != OrganisationKind.FINANCE_BUREAU:
-            raise PermissionDenied("只有区财政局的接口令牌可以加载数据。")
-        if person is not None and not can_load(person):
-            raise PermissionDenied("只有区财政局的数据管理岗可以加载数据。")
         payload = serializers.LoadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = _csv_of(payload.validated_data["rows"])
