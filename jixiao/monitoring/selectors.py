@@ -1,11 +1,23 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
+from jixiao.monitoring import rules
+from jixiao.monitoring.evaluation import evaluate
+from jixiao.monitoring.models import (
+    AnalysisReport,
+    CycleKind,
+    CycleStatus,
+    IndicatorEntry,
+    MonitoringCycle,
+    WarningLevel,
+)
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
-from jixiao.projects.selectors import project_get
+from jixiao.projects.models import Indicator, Project
+from jixiao.projects.selectors import paid_to_date, project_get
 
 
 def cycle_list(*, user) -> QuerySet[MonitoringCycle]:
@@ -85,3 +97,23 @@ def report_for(*, user, project_pk: int, cycle: MonitoringCycle):
         .first()
     )
     return project, report
+
+
+def report_evaluation(
+    *,
+    project: Project,
+    cycle: MonitoringCycle,
+    projected: Decimal | None,
+    rows: Iterable[tuple[Indicator, IndicatorEntry | None]],
+) -> list[rules.Warning]:
+    """The warnings of a report's figures against the project's budget and payments to the cycle's
+    period end: what is typed on the page (live preview) or what is saved (recompute); writes nothing."""
+    fiscal, other = paid_to_date(project, cycle.period_end_month)
+    return evaluate(
+        cycle=cycle,
+        thresholds=rules.Thresholds.from_cycle(cycle),
+        budget=project.budget,
+        paid=fiscal + other,
+        projected=projected,
+        rows=rows,
+    )
