@@ -1,10 +1,12 @@
 """The sysadmin's screens: Chinese, and every save goes through the services (paths, rules, audit)."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.models import MonitoringCycle, default_due_dates
 from jixiao.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,81 @@ def test_changing_a_threshold_recomputes_the_cycle(admin_client, district):
 def test_business_users_cannot_use_the_admin(client, district):
     client.force_login(district.bureau_leader)
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def _cycle_form(cycle: MonitoringCycle, **changes) -> dict:
+    data = {
+        field.name: getattr(cycle, field.name)
+        for field in MonitoringCycle._meta.concrete_fields
+        if field.editable and field.name not in {"id", "organisation"}
+    }
+    data.update(changes)
+    return {key: ("" if value is None else value) for key, value in data.items()}
+
+
+def test_a_new_cycle_from_the_admin_is_opened_by_the_service_with_one_audit_record(admin_client, district):
+    dates = {**default_due_dates(2027), "due_unit_to_bureau": date(2027, 9, 16)}
+    data = _cycle_form(district.cycle, year=2027, name="2027年监控", **dates)
+    response = admin_client.post(reverse("admin:monitoring_monitoringcycle_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cycle = MonitoringCycle.objects.get(year=2027)
+    assert str(cycle.due_unit_to_bureau) == "2027-09-16"
+    records = AuditRecord.objects.filter(object_type="monitoring.monitoringcycle", object_id=str(cycle.pk))
+    assert [(r.action, r.actor) for r in records] == [("cycle.open", district.sysadmin)]
+
+
+def test_a_cycle_change_from_the_admin_writes_one_audit_record(admin_client, district):
+    response = admin_client.post(
+        reverse("admin:monitoring_monitoringcycle_change", args=[district.cycle.pk]),
+        _cycle_form(district.cycle, name="改名的周期"),
+    )
+    assert response.status_code == 302
+    records = AuditRecord.objects.filter(action="cycle.change", object_id=str(district.cycle.pk))
+    assert [r.changes for r in records] == [{"name": "改名的周期"}]
+
+
+def _user_form(user, memberships: list[dict]) -> dict:
+    data = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "email": user.email,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(sum(1 for m in memberships if m.get("id"))),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, membership in enumerate(memberships):
+        for key, value in membership.items():
+            data[f"memberships-{index}-{key}"] = value
+        data[f"memberships-{index}-user"] = user.pk
+    return data
+
+
+def test_posts_given_and_taken_in_the_admin_go_through_the_membership_services(admin_client, district):
+    user = district.nobody
+    before = AuditRecord.objects.order_by("id").last().pk
+    url = reverse("admin:organisations_user_change", args=[user.pk])
+    granted = _user_form(user, [{"organisation": district.s1.pk, "role": "filler"}])
+    assert admin_client.post(url, granted).status_code == 302
+    membership = user.memberships.get()
+    assert (membership.organisation, membership.role) == (district.s1, "filler")
+
+    changed = _user_form(user, [{"id": membership.pk, "organisation": district.s1.pk, "role": "unit_leader"}])
+    assert admin_client.post(url, changed).status_code == 302
+    assert list(user.memberships.values_list("role", flat=True)) == ["unit_leader"]
+
+    current = user.memberships.get()
+    revoked = _user_form(
+        user, [{"id": current.pk, "organisation": district.s1.pk, "role": "unit_leader", "DELETE": "on"}]
+    )
+    assert admin_client.post(url, revoked).status_code == 302
+    assert not user.memberships.exists()
+    actions = AuditRecord.objects.filter(action__startswith="membership.", pk__gt=before).order_by("id")
+    assert [(r.action, r.actor, r.organisation) for r in actions] == [
+        ("membership.grant", district.sysadmin, district.s1),
+        ("membership.revoke", district.sysadmin, district.s1),
+        ("membership.grant", district.sysadmin, district.s1),
+        ("membership.revoke", district.sysadmin, district.s1),
+    ]
