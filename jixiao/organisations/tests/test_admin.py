@@ -1,23 +1,13 @@
-"""The sysadmin's screens: Chinese, and every save goes through the services (paths, rules, audit)."""
-
-from datetime import date
+"""The sysadmin's screens of organisations and people: Chinese, and every save goes through the services
+(paths, role rules, memberships, audit)."""
 
 import pytest
 from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import MonitoringCycle, default_due_dates
 from jixiao.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, district):
-    district.sysadmin.is_staff = district.sysadmin.is_superuser = True
-    district.sysadmin.save()
-    client.force_login(district.sysadmin)
-    return client
 
 
 @pytest.mark.parametrize(
@@ -27,8 +17,6 @@ def admin_client(client, district):
         "admin:organisations_organisation_changelist",
         "admin:organisations_organisation_add",
         "admin:organisations_user_changelist",
-        "admin:monitoring_monitoringcycle_changelist",
-        "admin:monitoring_monitoringcycle_add",
     ],
 )
 def test_admin_pages_open_in_chinese(admin_client, url_name):
@@ -71,64 +59,9 @@ def test_a_cycle_in_the_tree_is_refused_with_a_message(admin_client, district):
     assert district.p1.parent_id is None
 
 
-def test_new_cycle_form_starts_from_the_regulation_dates(admin_client):
-    content = admin_client.get(
-        reverse("admin:monitoring_monitoringcycle_add") + "?year=2027"
-    ).content.decode()
-    assert "2027-09-10" in content and "2027-12-31" in content
-
-
-def test_changing_a_threshold_recomputes_the_cycle(admin_client, district):
-    cycle = district.cycle
-    data = {
-        field.name: getattr(cycle, field.name)
-        for field in MonitoringCycle._meta.concrete_fields
-        if field.editable and field.name not in {"id", "organisation"}
-    }
-    data["exec_lag_yellow_pp"] = "5"
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    response = admin_client.post(
-        reverse("admin:monitoring_monitoringcycle_change", args=[cycle.pk]), data, follow=True
-    )
-    assert "已重新计算" in response.content.decode()
-    cycle.refresh_from_db()
-    assert cycle.exec_lag_yellow_pp == 5
-
-
 def test_business_users_cannot_use_the_admin(client, district):
     client.force_login(district.bureau_leader)
     assert client.get(reverse("admin:index")).status_code == 302
-
-
-def _cycle_form(cycle: MonitoringCycle, **changes) -> dict:
-    data = {
-        field.name: getattr(cycle, field.name)
-        for field in MonitoringCycle._meta.concrete_fields
-        if field.editable and field.name not in {"id", "organisation"}
-    }
-    data.update(changes)
-    return {key: ("" if value is None else value) for key, value in data.items()}
-
-
-def test_a_new_cycle_from_the_admin_is_opened_by_the_service_with_one_audit_record(admin_client, district):
-    dates = {**default_due_dates(2027), "due_unit_to_bureau": date(2027, 9, 16)}
-    data = _cycle_form(district.cycle, year=2027, name="2027年监控", **dates)
-    response = admin_client.post(reverse("admin:monitoring_monitoringcycle_add"), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    cycle = MonitoringCycle.objects.get(year=2027)
-    assert str(cycle.due_unit_to_bureau) == "2027-09-16"
-    records = AuditRecord.objects.filter(object_type="monitoring.monitoringcycle", object_id=str(cycle.pk))
-    assert [(r.action, r.actor) for r in records] == [("cycle.open", district.sysadmin)]
-
-
-def test_a_cycle_change_from_the_admin_writes_one_audit_record(admin_client, district):
-    response = admin_client.post(
-        reverse("admin:monitoring_monitoringcycle_change", args=[district.cycle.pk]),
-        _cycle_form(district.cycle, name="改名的周期"),
-    )
-    assert response.status_code == 302
-    records = AuditRecord.objects.filter(action="cycle.change", object_id=str(district.cycle.pk))
-    assert [r.changes for r in records] == [{"name": "改名的周期"}]
 
 
 def _user_form(user, memberships: list[dict]) -> dict:
