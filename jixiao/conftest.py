@@ -268,6 +268,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture
+def admin_client(client, district):
+    """The client signed in as the district's 系统管理员, who may use the admin screens."""
+    district.sysadmin.is_staff = district.sysadmin.is_superuser = True
+    district.sysadmin.save()
+    client.force_login(district.sysadmin)
+    return client
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""

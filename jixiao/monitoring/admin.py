@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import THRESHOLD_FIELDS, MonitoringCycle, default_due_dates
-from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.services import cycle_open, cycle_update
+
+# What cycle_open takes by name; every other field of the form is one of its `settings`.
+OPEN_ARGUMENTS = ["year", "kind", "organisation", "period_end_month", "name"]
 
 
 @admin.register(MonitoringCycle)
@@ -53,20 +55,25 @@ class MonitoringCycleAdmin(admin.ModelAdmin):
         return {"year": year, **default_due_dates(year), **initial}
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="cycle.change" if change else "cycle.open",
-            target=obj,
-            changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
-        )
-        if change and set(form.changed_data) & set(THRESHOLD_FIELDS):
-            stats = cycle_recompute_warnings(obj)
-            self.message_user(
-                request,
-                _("预警阈值已修改，已重新计算 %(reports)d 张监控分析表的预警（共 %(warnings)d 条）。")
-                % {"reports": stats.reports, "warnings": stats.warnings},
+        """New cycles go through `cycle_open`, changes through `cycle_update` (which recomputes the
+        cycle's warnings after commit when a threshold changed)."""
+        if not change:
+            data = form.cleaned_data
+            cycle = cycle_open(
+                acting_user=request.user,
+                **{name: data[name] for name in OPEN_ARGUMENTS},
+                settings={name: data[name] for name in data if name not in OPEN_ARGUMENTS},
             )
+            obj.pk = cycle.pk
+            obj._state.adding = False
+            return
+        changed = cycle_update(
+            cycle=obj,
+            values={name: form.cleaned_data[name] for name in form.changed_data},
+            acting_user=request.user,
+        )
+        if set(changed) & set(THRESHOLD_FIELDS):
+            self.message_user(request, _("预警阈值已修改，已重新计算本周期全部监控分析表的预警。"))
 
     def has_delete_permission(self, request, obj=None):
         return False

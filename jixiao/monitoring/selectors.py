@@ -1,11 +1,24 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
+from jixiao.monitoring import rules
+from jixiao.monitoring.evaluation import evaluate
+from jixiao.monitoring.models import (
+    AnalysisReport,
+    CycleKind,
+    CycleStatus,
+    IndicatorEntry,
+    MonitoringCycle,
+    ReportWarning,
+    WarningLevel,
+)
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
-from jixiao.projects.selectors import project_get
+from jixiao.projects.models import Indicator, Project
+from jixiao.projects.selectors import ProjectFilters, paid_to_date, project_get, project_list
 
 
 def cycle_list(*, user) -> QuerySet[MonitoringCycle]:
@@ -85,3 +98,62 @@ def report_for(*, user, project_pk: int, cycle: MonitoringCycle):
         .first()
     )
     return project, report
+
+
+def report_evaluation(
+    *,
+    project: Project,
+    cycle: MonitoringCycle,
+    projected: Decimal | None,
+    rows: Iterable[tuple[Indicator, IndicatorEntry | None]],
+) -> list[rules.Warning]:
+    """The warnings of a report's figures against the project's budget and payments to the cycle's
+    period end: what is typed on the page (live preview) or what is saved (recompute); writes nothing."""
+    fiscal, other = paid_to_date(project, cycle.period_end_month)
+    return evaluate(
+        cycle=cycle,
+        thresholds=rules.Thresholds.from_cycle(cycle),
+        budget=project.budget,
+        paid=fiscal + other,
+        projected=projected,
+        rows=rows,
+    )
+
+
+def project_list_in_cycle(
+    *, user, filters: ProjectFilters, cycle: MonitoringCycle | None, level: str = ""
+) -> QuerySet[Project]:
+    """Visible projects (`project_list`) paid to the cycle's period end, each with its report in the cycle
+    (`report_id`, `report_level`); `level` keeps one warning level, or "none" the projects without a report."""
+    if cycle is None:
+        return project_list(user=user, filters=filters)
+    queryset = project_list(user=user, filters=filters, up_to_month=cycle.period_end_month).annotate(
+        cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
+        report_level=F("cycle_report__level"),
+        report_id=F("cycle_report__id"),
+    )
+    if level == "none":
+        return queryset.filter(cycle_report__isnull=True)
+    if level:
+        return queryset.filter(cycle_report__level=level)
+    return queryset
+
+
+def attach_warning_messages(projects) -> None:
+    """Give each listed project (annotated with `report_id`) its report's warnings, in one query."""
+    projects = list(projects)
+    report_ids = [p.report_id for p in projects if getattr(p, "report_id", None)]
+    by_report: dict[int, list] = {}
+    for warning in (
+        ReportWarning.objects.filter(report_id__in=report_ids).exclude(level="blue").order_by("id")
+    ):
+        by_report.setdefault(warning.report_id, []).append(warning)
+    for project in projects:
+        project.warning_list = by_report.get(getattr(project, "report_id", None), [])
+
+
+def report_in_cycle(*, project: Project, cycle: MonitoringCycle | None) -> AnalysisReport | None:
+    """The project's report in the cycle (the caller has read the project through a scoped selector)."""
+    if cycle is None:
+        return None
+    return AnalysisReport.objects.filter(project=project, cycle=cycle).prefetch_related("warnings").first()

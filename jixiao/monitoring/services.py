@@ -1,22 +1,25 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.audit.services import audit_record
 from jixiao.monitoring import plausibility, rules
-from jixiao.monitoring.evaluation import evaluate, indicator_figures, store_warnings
+from jixiao.monitoring.evaluation import indicator_figures, store_warnings
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
+    THRESHOLD_FIELDS,
     AnalysisReport,
     CycleKind,
-    CycleStatus,
     IndicatorEntry,
     MonitoringCycle,
     default_due_dates,
 )
-from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
+from jixiao.monitoring.policy import can_fill, can_manage_cycles
+from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.selectors import report_evaluation
 from jixiao.projects.models import Project
-from jixiao.projects.selectors import paid_to_date
 
 
 @transaction.atomic
@@ -28,8 +31,13 @@ def cycle_open(
     kind: str = CycleKind.ANNUAL,
     organisation=None,
     name: str = "",
+    settings: dict | None = None,
 ) -> MonitoringCycle:
-    """Open a cycle with the regulation's default due dates and warning thresholds."""
+    """Open a cycle with the regulation's default due dates and warning thresholds.
+
+    `settings` overrides any of them (and the status) as the admin screen's form gives them.
+    """
+    can_manage_cycles(acting_user).enforce()
     if not name:
         scope = organisation.name if organisation else ""
         name = f"{scope}{year}年1—{period_end_month}月预算绩效运行监控"
@@ -39,14 +47,48 @@ def cycle_open(
         organisation=organisation,
         name=name,
         period_end_month=period_end_month,
-        **default_due_dates(year),
+        **{**default_due_dates(year), **(settings or {})},
     )
     cycle.full_clean()
     cycle.save()
     audit_record(
-        actor=acting_user, action="cycle.open", target=cycle, organisation=organisation, to_state="open"
+        actor=acting_user,
+        action="cycle.open",
+        target=cycle,
+        organisation=organisation,
+        to_state="open",
+        changes={name: str(value) for name, value in (settings or {}).items()},
     )
     return cycle
+
+
+@transaction.atomic
+def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[str]:
+    """Change a cycle's settings (name, dates, status, thresholds) and return the fields that changed.
+
+    When a warning threshold changed, every report of the cycle is recomputed once the change is
+    committed (`transaction.on_commit`): the change itself stays one short transaction, and a failed
+    recompute can be run again with `manage.py recompute_warnings`.
+    """
+    can_manage_cycles(acting_user).enforce()
+    stored = MonitoringCycle.objects.select_for_update().get(pk=cycle.pk)
+    changed = [name for name, value in values.items() if getattr(stored, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(stored, name, values[name])
+    stored.full_clean()
+    stored.save()
+    audit_record(
+        actor=acting_user,
+        action="cycle.change",
+        target=stored,
+        organisation=stored.organisation,
+        changes={name: str(values[name]) for name in changed},
+    )
+    if set(changed) & set(THRESHOLD_FIELDS):
+        transaction.on_commit(partial(cycle_recompute_warnings, stored))
+    return changed
 
 
 class StaleReport(ValidationError):
@@ -80,14 +122,6 @@ ENTRY_INPUT_FIELDS = [
 ]
 
 
-def user_can_fill(user, project: Project) -> bool:
-    """Only the owning unit's own fillers and leaders write its 附件1."""
-    return any(
-        m.role in UNIT_ROLES and m.organisation_id == project.owner_id and m.organisation.is_active
-        for m in memberships_of(user)
-    )
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -107,10 +141,7 @@ def report_save(
     refused with StaleReport and writes nothing. `source` "import" records the save as an import, with
     `comment` (the file, who it was done for) in its one audit record.
     """
-    if not user_can_fill(acting_user, project):
-        raise PermissionDenied("只有项目实施单位的填报人或负责人可以填报监控分析表。")
-    if cycle.status != CycleStatus.OPEN:
-        raise ValidationError("该监控周期已结束，不能再修改。")
+    can_fill(acting_user, project, cycle=cycle, report=None).enforce()
     if project.year != cycle.year:
         raise ValidationError("项目年度与监控周期不一致。")
     if cycle.kind == CycleKind.SELF_INITIATED and not project.owner.is_within(cycle.organisation):
@@ -120,10 +151,7 @@ def report_save(
         if project.current_target_id is None:
             raise ValidationError("该项目尚未设定绩效目标，不能填报。")
         report = AnalysisReport(project=project, cycle=cycle, target_version_id=project.current_target_id)
-    if report.locked:
-        raise ValidationError(
-            "本单位的监控材料已报送，监控分析表只读；如需修改，请在对方查阅前撤回，或待对方退回后再改。"
-        )
+    can_fill(acting_user, project, cycle=cycle, report=report).enforce()
     current_revision = report.revision if report.pk else 0
     if current_revision != expected_revision:
         raise StaleReport(
@@ -182,18 +210,10 @@ def report_save(
 
 def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
     """Recompute and store one report's warnings and level from what is saved."""
-    cycle = report.cycle
-    project = report.project
     entries = {e.indicator_id: e for e in report.entries.all()}
     rows = [(indicator, entries.get(indicator.pk)) for indicator in report.target_version.indicators.all()]
-    fiscal, other = paid_to_date(project, cycle.period_end_month)
-    warnings = evaluate(
-        cycle=cycle,
-        thresholds=rules.Thresholds.from_cycle(cycle),
-        budget=project.budget,
-        paid=fiscal + other,
-        projected=report.projected_total,
-        rows=rows,
+    warnings = report_evaluation(
+        project=report.project, cycle=report.cycle, projected=report.projected_total, rows=rows
     )
     store_warnings(report, warnings)
     AnalysisReport.objects.filter(pk=report.pk).update(level=report.level)

@@ -4,27 +4,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.audit.services import audit_record
 from jixiao.core.http import XLSX_TYPE, download
 from jixiao.monitoring import plausibility, rules
-from jixiao.monitoring.evaluation import evaluate, indicator_figures
+from jixiao.monitoring.evaluation import indicator_figures
+from jixiao.monitoring.exports import report_export_workbook, unit_export_zip
 from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
     THRESHOLD_FIELDS,
-    CycleStatus,
     IndicatorEntry,
 )
-from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for, report_readiness
-from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
-from jixiao.monitoring.workbook import (
-    ImportBudget,
-    export_filename,
-    export_report_bytes,
-    export_unit_zip,
-    import_report_workbook,
-)
+from jixiao.monitoring.policy import can_fill, can_import
+from jixiao.monitoring.selectors import cycle_get, cycle_list, report_evaluation, report_for, report_readiness
+from jixiao.monitoring.services import StaleReport, report_save
+from jixiao.monitoring.workbook import ImportBudget, import_report_workbook
 from jixiao.organisations.selectors import organisation_get
 from jixiao.projects.models import ValueType, in_form_order
 from jixiao.projects.selectors import paid_to_date
@@ -50,6 +44,7 @@ def cycle_detail(request, pk: int):
         {
             "cycle": cycle,
             "thresholds": thresholds,
+            "can_import": can_import(request.user, cycle),
             "crumbs": [("监控周期", reverse("monitoring:cycle_list")), (cycle.name, None)],
         },
     )
@@ -113,18 +108,11 @@ def _projected_total(report_form, report):
 
 def _live_warnings(project, cycle, report_form, entry_forms):
     """Warnings of what is on the screen, valid or not yet saved, for the live panel."""
-    projected = _projected_total(report_form, None)
-    rows = []
-    for form in entry_forms:
-        rows.append((form.indicator, _entry_on_screen(form)))
-    fiscal, other = paid_to_date(project, cycle.period_end_month)
-    return evaluate(
+    return report_evaluation(
+        project=project,
         cycle=cycle,
-        thresholds=rules.Thresholds.from_cycle(cycle),
-        budget=project.budget,
-        paid=fiscal + other,
-        projected=projected,
-        rows=rows,
+        projected=_projected_total(report_form, None),
+        rows=[(form.indicator, _entry_on_screen(form)) for form in entry_forms],
     )
 
 
@@ -182,11 +170,7 @@ def _progress(form, cycle):
 def report_edit(request, cycle_pk: int, project_pk: int):
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
-    can_edit = (
-        user_can_fill(request.user, project)
-        and cycle.status == CycleStatus.OPEN
-        and not (report and report.locked)
-    )
+    can_edit = can_fill(request.user, project, cycle=cycle, report=report)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -264,7 +248,7 @@ def report_preview(request, cycle_pk: int, project_pk: int):
         report_form=report_form,
         entry_forms=entry_forms,
         warnings=warnings,
-        can_edit=True,
+        can_edit=can_fill(request.user, project, cycle=cycle, report=report),
     )
     return render(request, "monitoring/_report_live.html", context)
 
@@ -342,20 +326,18 @@ def report_export(request, cycle_pk: int, project_pk: int):
     """附件1 of one project as the paper-like workbook, prefilled with everything saved."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     project, report = report_for(user=request.user, project_pk=project_pk, cycle=cycle)
-    content = export_report_bytes(project=project, cycle=cycle, report=report)
-    audit_record(
-        actor=request.user, action="report.export", target=report or project, organisation=project.owner
+    content, filename = report_export_workbook(
+        project=project, cycle=cycle, report=report, acting_user=request.user
     )
-    return download(content, export_filename(project), XLSX_TYPE)
+    return download(content, filename, XLSX_TYPE)
 
 
 def unit_export(request, cycle_pk: int, unit_pk: int):
     """Every visible project's 附件1 of a unit (and the units below it) in one zip."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     unit = organisation_get(user=request.user, pk=unit_pk)
-    content = export_unit_zip(unit=unit, cycle=cycle, user=request.user)
-    audit_record(actor=request.user, action="unit.export", target=unit, organisation=unit)
-    return download(content, f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip", "application/zip")
+    content, filename = unit_export_zip(unit=unit, cycle=cycle, acting_user=request.user)
+    return download(content, filename, "application/zip")
 
 
 def report_import(request, cycle_pk: int):

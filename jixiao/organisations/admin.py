@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.audit.services import audit_record
 from jixiao.organisations.models import Membership, Organisation, User
-from jixiao.organisations.services import organisation_save
+from jixiao.organisations.services import membership_grant, membership_revoke, organisation_save
 
 # Roles are held per organisation (Membership); Django's groups are not used.
 admin.site.unregister(Group)
@@ -92,22 +92,21 @@ class UserAdmin(BaseUserAdmin):
         audit_record(actor=request.user, action="user.change" if change else "user.create", target=obj)
 
     def save_formset(self, request, form, formset, change):
+        """Posts go through the membership services; a changed post is revoked and granted anew."""
         instances = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            audit_record(
-                actor=request.user,
-                action="membership.revoke",
-                target=membership,
-                organisation=membership.organisation,
-            )
-            membership.delete()
+            membership_revoke(membership=membership, acting_user=request.user)
         for membership in instances:
-            membership.save()
-            audit_record(
-                actor=request.user,
-                action="membership.grant",
-                target=membership,
+            if membership.pk is not None:
+                membership_revoke(
+                    membership=Membership.objects.select_related("organisation").get(pk=membership.pk),
+                    acting_user=request.user,
+                )
+            membership_grant(
+                user=membership.user,
                 organisation=membership.organisation,
+                role=membership.role,
+                acting_user=request.user,
             )
 
     def has_delete_permission(self, request, obj=None):

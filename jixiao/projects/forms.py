@@ -42,8 +42,11 @@ class ProjectFilterForm(forms.Form):
             year=data.get("year"),
             unit=data.get("unit"),
             include_subordinates=data.get("scope") != "own",
-            level=data.get("level", ""),
             project_type=data.get("project_type", ""),
             key_only=data.get("key_only", False),
             text=(data.get("q") or "").strip(),
         )
+
+    def warning_level(self) -> str:
+        """The warning level asked for ("none": projects not yet reported), applied by the monitoring list."""
+        return self.cleaned_data.get("level", "") if self.is_valid() else ""

@@ -9,7 +9,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -84,23 +83,11 @@ class ProjectFilters:
     project_type: str = ""
     key_only: bool = False
     text: str = ""
-    level: str = ""  # a warning level of the cycle's report, or "none" for projects without one
 
 
-def project_list(*, user, filters: ProjectFilters, cycle=None) -> QuerySet[Project]:
-    """Visible projects with budget, amount paid to date and the cycle's warning level (constant query count)."""
-    up_to_month = cycle.period_end_month if cycle else 12
+def project_list(*, user, filters: ProjectFilters, up_to_month: int = 12) -> QuerySet[Project]:
+    """Visible projects with budget and amount paid to the end of `up_to_month` (constant query count)."""
     queryset = project_visible(user).select_related("owner", "owner__parent")
-    if cycle is not None:
-        queryset = queryset.annotate(
-            cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
-            report_level=F("cycle_report__level"),
-            report_id=F("cycle_report__id"),
-        )
-        if filters.level == "none":
-            queryset = queryset.filter(cycle_report__isnull=True)
-        elif filters.level:
-            queryset = queryset.filter(cycle_report__level=filters.level)
     if filters.year:
         queryset = queryset.filter(year=filters.year)
     if filters.unit:
@@ -193,18 +180,3 @@ def paid_to_date(project: Project, up_to_month: int) -> tuple[Decimal, Decimal]:
         fiscal=Sum("paid_fiscal"), other=Sum("paid_other")
     )
     return totals["fiscal"] or ZERO, totals["other"] or ZERO
-
-
-def attach_warning_messages(projects) -> None:
-    """Give each listed project (annotated by `project_list`) its report's warnings, in one query."""
-    from jixiao.monitoring.models import ReportWarning
-
-    projects = list(projects)
-    report_ids = [p.report_id for p in projects if getattr(p, "report_id", None)]
-    by_report: dict[int, list] = {}
-    for warning in (
-        ReportWarning.objects.filter(report_id__in=report_ids).exclude(level="blue").order_by("id")
-    ):
-        by_report.setdefault(warning.report_id, []).append(warning)
-    for project in projects:
-        project.warning_list = by_report.get(getattr(project, "report_id", None), [])

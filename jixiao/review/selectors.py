@@ -21,6 +21,7 @@ from jixiao.audit.models import AuditRecord
 from jixiao.core.templatetags.jixiao import wan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
 from jixiao.monitoring.rules import LEVEL_LABELS
+from jixiao.monitoring.selectors import attach_warning_messages
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import (
     DISTRICT_WIDE_ROLES,
@@ -31,7 +32,6 @@ from jixiao.organisations.selectors import (
 )
 from jixiao.projects.models import Project
 from jixiao.projects.selectors import (
-    attach_warning_messages,
     budget_expression,
     paid_to_date_subquery,
     project_visible,

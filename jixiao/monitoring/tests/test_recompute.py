@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from jixiao.audit.models import AuditRecord
 from jixiao.monitoring import recompute
 from jixiao.monitoring.models import AnalysisReport, ReportWarning
 from jixiao.monitoring.recompute import cycle_recompute_warnings
-from jixiao.monitoring.services import report_save
+from jixiao.monitoring.services import cycle_update, report_save
 from jixiao.projects.models import ProjectMonth
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,40 @@ def test_changed_threshold_changes_the_outcome(district, reports):
 
 def test_recompute_of_an_empty_cycle_does_nothing(district):
     assert cycle_recompute_warnings(district.cycle).reports == 0
+
+
+def test_cycle_update_recomputes_after_commit_when_a_threshold_changes(
+    district, reports, django_capture_on_commit_callbacks
+):
+    s2_report = reports[1]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        changed = cycle_update(
+            cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("5")}, acting_user=district.sysadmin
+        )
+    assert changed == ["exec_lag_yellow_pp"]
+    assert not ReportWarning.objects.filter(report=s2_report, code="EXEC_LAG").exists()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert ReportWarning.objects.get(report=s2_report, code="EXEC_LAG").level == "yellow"
+    record = AuditRecord.objects.filter(action="cycle.change").get()
+    assert record.changes == {"exec_lag_yellow_pp": "5"}
+
+
+def test_cycle_update_without_a_threshold_change_queues_no_recompute(
+    district, reports, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        cycle_update(cycle=district.cycle, values={"name": "改名的周期"}, acting_user=district.sysadmin)
+        cycle_update(
+            cycle=district.cycle, values={"exec_lag_red_pp": district.cycle.exec_lag_red_pp}, acting_user=None
+        )
+    assert callbacks == []
+    assert AuditRecord.objects.filter(action="cycle.change").count() == 1
+
+
+def test_only_the_sysadmin_changes_a_cycle(district):
+    with pytest.raises(PermissionDenied):
+        cycle_update(cycle=district.cycle, values={"name": "改名"}, acting_user=district.supervision_staff)
+    district.cycle.refresh_from_db()
+    assert district.cycle.name != "改名"
+    assert not AuditRecord.objects.filter(action="cycle.change").exists()

@@ -1,21 +1,13 @@
-"""The sysadmin's screens: Chinese, and every save goes through the services (paths, rules, audit)."""
+"""The sysadmin's screens of organisations and people: Chinese, and every save goes through the services
+(paths, role rules, memberships, audit)."""
 
 import pytest
 from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import MonitoringCycle
 from jixiao.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, district):
-    district.sysadmin.is_staff = district.sysadmin.is_superuser = True
-    district.sysadmin.save()
-    client.force_login(district.sysadmin)
-    return client
 
 
 @pytest.mark.parametrize(
@@ -25,8 +17,6 @@ def admin_client(client, district):
         "admin:organisations_organisation_changelist",
         "admin:organisations_organisation_add",
         "admin:organisations_user_changelist",
-        "admin:monitoring_monitoringcycle_changelist",
-        "admin:monitoring_monitoringcycle_add",
     ],
 )
 def test_admin_pages_open_in_chinese(admin_client, url_name):
@@ -69,30 +59,53 @@ def test_a_cycle_in_the_tree_is_refused_with_a_message(admin_client, district):
     assert district.p1.parent_id is None
 
 
-def test_new_cycle_form_starts_from_the_regulation_dates(admin_client):
-    content = admin_client.get(
-        reverse("admin:monitoring_monitoringcycle_add") + "?year=2027"
-    ).content.decode()
-    assert "2027-09-10" in content and "2027-12-31" in content
-
-
-def test_changing_a_threshold_recomputes_the_cycle(admin_client, district):
-    cycle = district.cycle
-    data = {
-        field.name: getattr(cycle, field.name)
-        for field in MonitoringCycle._meta.concrete_fields
-        if field.editable and field.name not in {"id", "organisation"}
-    }
-    data["exec_lag_yellow_pp"] = "5"
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    response = admin_client.post(
-        reverse("admin:monitoring_monitoringcycle_change", args=[cycle.pk]), data, follow=True
-    )
-    assert "已重新计算" in response.content.decode()
-    cycle.refresh_from_db()
-    assert cycle.exec_lag_yellow_pp == 5
-
-
 def test_business_users_cannot_use_the_admin(client, district):
     client.force_login(district.bureau_leader)
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def _user_form(user, memberships: list[dict]) -> dict:
+    data = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "email": user.email,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(sum(1 for m in memberships if m.get("id"))),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, membership in enumerate(memberships):
+        for key, value in membership.items():
+            data[f"memberships-{index}-{key}"] = value
+        data[f"memberships-{index}-user"] = user.pk
+    return data
+
+
+def test_posts_given_and_taken_in_the_admin_go_through_the_membership_services(admin_client, district):
+    user = district.nobody
+    before = AuditRecord.objects.order_by("id").last().pk
+    url = reverse("admin:organisations_user_change", args=[user.pk])
+    granted = _user_form(user, [{"organisation": district.s1.pk, "role": "filler"}])
+    assert admin_client.post(url, granted).status_code == 302
+    membership = user.memberships.get()
+    assert (membership.organisation, membership.role) == (district.s1, "filler")
+
+    changed = _user_form(user, [{"id": membership.pk, "organisation": district.s1.pk, "role": "unit_leader"}])
+    assert admin_client.post(url, changed).status_code == 302
+    assert list(user.memberships.values_list("role", flat=True)) == ["unit_leader"]
+
+    current = user.memberships.get()
+    revoked = _user_form(
+        user, [{"id": current.pk, "organisation": district.s1.pk, "role": "unit_leader", "DELETE": "on"}]
+    )
+    assert admin_client.post(url, revoked).status_code == 302
+    assert not user.memberships.exists()
+    actions = AuditRecord.objects.filter(action__startswith="membership.", pk__gt=before).order_by("id")
+    assert [(r.action, r.actor, r.organisation) for r in actions] == [
+        ("membership.grant", district.sysadmin, district.s1),
+        ("membership.revoke", district.sysadmin, district.s1),
+        ("membership.grant", district.sysadmin, district.s1),
+        ("membership.revoke", district.sysadmin, district.s1),
+    ]

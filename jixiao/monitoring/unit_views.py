@@ -1,6 +1,9 @@
+"""The unit list and a unit's page: the units a person sees with their projects' totals in the current cycle."""
+
 from django.shortcuts import render
 from django.urls import reverse
 
+from jixiao.monitoring.policy import can_import
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.selectors import organisation_get, organisation_list
 from jixiao.projects.selectors import project_visible, rollup, totals_by_unit, totals_of
@@ -49,6 +52,7 @@ def unit_detail(request, pk: int):
             "rows": rows,
             "cycle": cycle,
             "overall": totals_of(totals),
+            "can_import": can_import(request.user, cycle) if cycle else False,
             "crumbs": [("单位", reverse("organisations:unit_list")), (unit.name, None)],
         },
     )

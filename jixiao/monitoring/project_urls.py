@@ -1,7 +1,8 @@
 from django.urls import path
 
-from jixiao.projects import views
+from jixiao.monitoring import project_views as views
 
+# The project pages keep the `projects` namespace: they show projects, composed with their monitoring.
 app_name = "projects"
 
 urlpatterns = [

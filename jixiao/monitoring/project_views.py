@@ -1,12 +1,19 @@
+"""The project list and a project's page: projects with their warning level and report in the current cycle."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
 from jixiao.monitoring.models import LEVEL_RANK
-from jixiao.monitoring.selectors import cycle_current
+from jixiao.monitoring.selectors import (
+    attach_warning_messages,
+    cycle_current,
+    project_list_in_cycle,
+    report_in_cycle,
+)
 from jixiao.projects.forms import ProjectFilterForm
 from jixiao.projects.models import in_form_order
-from jixiao.projects.selectors import attach_warning_messages, project_get, project_list
+from jixiao.projects.selectors import project_get
 from jixiao.projects.services import user_can_edit_project_details
 
 PAGE_SIZE = 50
@@ -22,7 +29,9 @@ def project_index(request):
     if "year" not in data and cycle:
         data["year"] = str(cycle.year)
     form = ProjectFilterForm(data, user=request.user)
-    projects = project_list(user=request.user, filters=form.to_filters(), cycle=cycle)
+    projects = project_list_in_cycle(
+        user=request.user, filters=form.to_filters(), cycle=cycle, level=form.warning_level()
+    )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     attach_warning_messages(page.object_list)
     query = request.GET.copy()
@@ -63,7 +72,7 @@ def project_detail(request, pk: int):
     paid_fiscal = sum((m["row"].paid_fiscal for m in months if m["in_period"]), 0)
     paid_other = sum((m["row"].paid_other for m in months if m["in_period"]), 0)
     versions = list(project.target_versions.all())
-    report = project.reports.filter(cycle=cycle).first() if cycle else None
+    report = report_in_cycle(project=project, cycle=cycle)
     current = next((v for v in versions if v.pk == project.current_target_id), None)
     context = {
         "project": project,

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from jixiao.organisations import views
+from jixiao.monitoring import unit_views as views
 
+# The unit pages keep the `organisations` namespace: they show units, composed with their projects' totals.
 app_name = "organisations"
 
 urlpatterns = [
