@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.organisations",
     "jixiao.projects",
+    "jixiao.notifications",
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",

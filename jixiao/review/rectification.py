@@ -23,6 +23,7 @@ from django.utils import timezone
 from jixiao.audit.services import audit_record
 from jixiao.core.files import office_kind
 from jixiao.monitoring.models import MonitoringCycle
+from jixiao.notifications.services import notify, people_of
 from jixiao.organisations.models import Membership, Organisation, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
 from jixiao.review.models import Evidence, Feedback, FeedbackItem, FeedbackState, RectificationState
@@ -33,7 +34,6 @@ from jixiao.review.policy import (
     can_start_verification,
     can_verify,
 )
-from jixiao.workflow.services import notify, people_of
 
 # ---------------------------------------------------------------------------------------------------
 # Selectors

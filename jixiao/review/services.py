@@ -20,6 +20,7 @@ from django.utils import timezone
 from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
+from jixiao.notifications.services import notify, people_of
 from jixiao.organisations.models import Organisation, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
 from jixiao.projects.models import Indicator, Project
@@ -53,7 +54,6 @@ from jixiao.review.selectors import (
     unit_projects,
     warned_projects,
 )
-from jixiao.workflow.services import notify, people_of
 
 DEFAULT_REQUIREMENT = "请逐项分析偏差原因，落实纠偏措施，于整改时限前报送整改落实情况。"
 ITEM_FIELDS = ("project", "problem", "requirement", "due_date")

@@ -129,27 +129,6 @@ class ReturnedProject(models.Model):
         return f"{self.project} {self.reason[:30]}"
 
 
-class Notification(models.Model):
-    """A message in a person's notification centre."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(_("内容"), max_length=300)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return self.message
-
-
 def due_date_for(cycle, step: int) -> date:
     return getattr(cycle, STEP_DUE_FIELDS[step])
 

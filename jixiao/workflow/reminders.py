@@ -33,10 +33,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from jixiao.monitoring.models import DUE_DATE_STEPS, CycleKind, CycleStatus, MonitoringCycle
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource, RectificationState
-from jixiao.workflow.models import Notification, ReminderLog, Step, due_date_for
+from jixiao.workflow.models import ReminderLog, Step, due_date_for
 from jixiao.workflow.selectors import expected_packages
 
 logger = logging.getLogger(__name__)

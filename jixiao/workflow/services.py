@@ -10,11 +10,11 @@ from django.utils import timezone
 from jixiao.audit.services import audit_record
 from jixiao.core.files import office_kind
 from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
+from jixiao.notifications.services import notify, people_of
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.projects.models import Project
 from jixiao.workflow.models import (
-    Notification,
     ReturnedProject,
     Step,
     Submission,
@@ -101,25 +101,6 @@ def _refuse_unless(state_ok: bool, message: str) -> None:
 def _set_reports_locked(submission: Submission, locked: bool) -> None:
     AnalysisReport.objects.filter(cycle=submission.cycle, project__owner=submission.organisation).update(
         locked=locked
-    )
-
-
-def notify(users, message: str, url: str) -> None:
-    """In-app notifications, written only once the change that caused them has committed."""
-    recipients = list(users)
-    transaction.on_commit(
-        lambda: Notification.objects.bulk_create(
-            Notification(recipient=u, message=message, url=url) for u in recipients
-        )
-    )
-
-
-def people_of(organisation_id: int, roles) -> list[User]:
-    """Active people holding one of `roles` in the organisation."""
-    return list(
-        User.objects.filter(
-            is_active=True, memberships__organisation_id=organisation_id, memberships__role__in=roles
-        ).distinct()
     )
 
 

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
@@ -182,17 +181,6 @@ def _named_projects(request, submission) -> dict:
         pk__in=reasons, owner=submission.organisation, year=submission.cycle.year
     )
     return {project: reasons[project.pk] for project in projects}
-
-
-def notification_index(request):
-    """The person's notification centre; opening it marks everything read."""
-    notifications = list(request.user.notifications.all()[:100])
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return render(
-        request,
-        "workflow/notifications.html",
-        {"notifications": notifications, "crumbs": [("通知", None)]},
-    )
 
 
 def _package_of(request, cycle_pk: int, unit_pk: int):

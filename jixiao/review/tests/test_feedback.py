@@ -15,6 +15,7 @@ from docx.shared import Cm
 
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport, WarningLevel
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Organisation, Role
 from jixiao.projects.models import ProjectMonth
 from jixiao.review.documents import TEXT_WIDTH_CM, feedback_docx, feedback_xlsx
@@ -38,7 +39,6 @@ from jixiao.review.tests.test_supervision import (
     send_package,
     write_opinion,
 )
-from jixiao.workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import AnalysisReport, ReportWarning, WarningLevel
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import KeyItem, KeyItemSelection, KeyItemSource, Opinion
@@ -37,7 +38,7 @@ from jixiao.review.services import (
     opinion_delete,
     opinions_send,
 )
-from jixiao.workflow.models import Notification, Step, Submission, SubmissionState
+from jixiao.workflow.models import Step, Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db
 

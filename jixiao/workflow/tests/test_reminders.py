@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from jixiao.monitoring.models import CycleStatus
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
 from jixiao.review.models import (
     Feedback,
@@ -21,7 +22,7 @@ from jixiao.review.models import (
     OpinionSource,
     RectificationState,
 )
-from jixiao.workflow.models import Notification, ReminderLog, Step, Submission, SubmissionState
+from jixiao.workflow.models import ReminderLog, Step, Submission, SubmissionState
 from jixiao.workflow.reminders import reminder_offsets
 
 pytestmark = pytest.mark.django_db

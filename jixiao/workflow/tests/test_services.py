@@ -11,8 +11,9 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.services import report_save
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
-from jixiao.workflow.models import Notification, Step, SubmissionState
+from jixiao.workflow.models import Step, SubmissionState
 from jixiao.workflow.services import (
     receiver_of,
     submission_accept,
