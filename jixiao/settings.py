@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jixiao.review",
     "jixiao.loads",
     "jixiao.dashboards",
+    "jixiao.reminders",
     "jixiao.demo",
 ]
 

@@ -30,7 +30,7 @@ class Transition(models.Model):
     """One step of a state machine, kept by the business model's own app (not read from the audit log).
 
     Each concrete model adds a `subject` foreign key to the row whose state moved; `from_state` and
-    `to_state` are equal for a step that changes no state (a saved draft, an uploaded file, a signature).
+    `to_state` stay empty for a step that changes no state (a saved draft, an uploaded file, a signature).
     """
 
     action = models.CharField(_("操作"), max_length=64)

@@ -12,8 +12,9 @@ from jixiao.projects.models import Project
 from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
-from jixiao.workflow.policy import can_open, package_actions
+from jixiao.workflow.policy import package_actions
 from jixiao.workflow.selectors import (
+    current_receipts,
     incoming_packages,
     latest_return,
     package_unit_get,
@@ -28,10 +29,10 @@ from jixiao.workflow.services import (
     submission_accept,
     submission_extend,
     submission_for,
-    submission_open,
     submission_return,
     submission_save_explanation,
     submission_save_overall_report,
+    submission_sign,
     submission_submit,
     submission_withdraw,
 )
@@ -86,8 +87,6 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         else:
             messages.success(request, message)
         return redirect(request.path)
-    if submission.pk and can_open(request.user, submission):
-        submission = submission_open(submission=submission, acting_user=request.user)
     projects = list(Project.objects.filter(owner=unit, year=cycle.year).order_by("code"))
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
     returned = returned_project_reasons(cycle=cycle, projects=projects)
@@ -103,6 +102,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),
+        "receipts": current_receipts(submission),
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
         "overall_report": submission.overall_report
@@ -149,7 +149,10 @@ def _act(request, submission, action: str) -> str:
         submission_submit(
             submission=submission, acting_user=user, confirmed=request.POST.get("confirmed") == "1"
         )
-        return "已报送。对方查阅前可以撤回。"
+        return "已报送。对方签收前可以撤回。"
+    if action == "sign":
+        submission_sign(submission=submission, acting_user=user)
+        return "已签收。"
     if action == "withdraw":
         submission_withdraw(submission=submission, acting_user=user)
         return "已撤回，材料可以继续修改。"

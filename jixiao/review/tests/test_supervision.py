@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
-from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import AnalysisReport, ReportWarning, WarningLevel
 from jixiao.notifications.models import Notification
+from jixiao.notifications.services import transition_record
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import KeyItem, KeyItemSelection, KeyItemSource, Opinion
@@ -28,6 +28,7 @@ from jixiao.review.selectors import (
     review_unit_list,
     reviewed_projects,
     risk_score,
+    sample_draw_of,
     sample_ids,
 )
 from jixiao.review.services import (
@@ -38,7 +39,7 @@ from jixiao.review.services import (
     opinion_delete,
     opinions_send,
 )
-from jixiao.workflow.models import Step, Submission, SubmissionState
+from jixiao.workflow.models import Step, Submission, SubmissionState, SubmissionTransition
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +90,16 @@ def file_report(district, project, level: str = WarningLevel.GREEN, messages=())
 
 
 def return_package(package: Submission, times: int = 1) -> None:
+    """Returns on record in the package's own history, written by the helper every transition uses."""
     for _ in range(times):
-        audit_record(actor=None, action="submission.return", target=package)
+        transition_record(
+            history=SubmissionTransition,
+            subject=package,
+            action="submission.return",
+            acting_user=None,
+            from_state=SubmissionState.SUBMITTED,
+            to_state=SubmissionState.RETURNED,
+        )
 
 
 @pytest.fixture
@@ -275,6 +284,18 @@ def test_sample_is_reproducible_from_the_stored_seed(reviewed, make_project):
     assert record.changes["population_sha256"] == population_digest(population)
     assert record.changes["sample"] == expected
     assert all(item.reasons or item.risk_score == 0 for item in selection.items.all())
+
+    stored = KeyItemSelection.objects.get(pk=selection.pk)  # the draw itself keeps what re-draws it
+    assert stored.population == population and stored.population_size == 13
+    assert stored.population_digest == population_digest(population)
+    draw = sample_draw_of(stored)
+    assert (draw.seed, draw.size, draw.population, draw.digest, draw.drawn_by) == (
+        selection.seed,
+        4,
+        13,
+        population_digest(population),
+        str(d.supervision_staff),
+    )
 
 
 def test_redraw_replaces_the_sample_and_keeps_risk_and_manual_picks(reviewed, make_project):

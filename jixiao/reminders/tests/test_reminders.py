@@ -14,6 +14,8 @@ from django.utils import timezone
 from jixiao.monitoring.models import CycleStatus
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
+from jixiao.reminders.models import ReminderLog
+from jixiao.reminders.services import reminder_offsets
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
@@ -22,8 +24,7 @@ from jixiao.review.models import (
     OpinionSource,
     RectificationState,
 )
-from jixiao.workflow.models import ReminderLog, Step, Submission, SubmissionState
-from jixiao.workflow.reminders import reminder_offsets
+from jixiao.workflow.models import Step, Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db
 
