@@ -40,6 +40,8 @@ from jixiao.review.services import (
     opinions_send,
 )
 from jixiao.workflow.models import Step, Submission, SubmissionState, SubmissionTransition
+from jixiao.workflow.services import submission_return, submission_submit
+from jixiao.workflow.tests.test_review_findings import sent_step_two
 
 pytestmark = pytest.mark.django_db
 
@@ -480,3 +482,24 @@ def test_supervision_staff_hold_the_role_in_their_section(reviewed, make_user):
     colleague = make_user(d.supervision, Role.SUPERVISION_STAFF)
     key_item_mark(cycle=d.cycle, project=d.project_town, source=KeyItemSource.MANUAL, acting_user=colleague)
     assert KeyItem.objects.get().project == d.project_town
+
+
+def test_a_return_through_the_workflow_counts_in_the_risk_score(district, make_user):
+    """The score counts returns from the package's own transition rows, as the return service writes them."""
+    package = sent_step_two(district, make_user)
+
+    def returns_reason() -> str:
+        scores = {
+            r.project_id: r.score
+            for r in project_ranking(user=district.supervision_staff, cycle=district.cycle)
+        }
+        return scores[district.project_p1.pk].explanation
+
+    assert "退回" not in returns_reason()
+    returned = submission_return(
+        submission=package, comment="请补充整体报告", acting_user=district.counterpart_a
+    )
+    submission_submit(submission=returned, acting_user=district.p1_leader, confirmed=True)
+
+    assert "退回 1 次 +5" in returns_reason()
+    assert returned.returns.get().transition == returned.transitions.get(action="submission.return")
