@@ -2,8 +2,8 @@
 what it did, when, and evidence; the bureau verifies (销号) or sends the answer back, until every item is
 closed.
 
-Writes are service functions that lock the item, check actor and state, write the change and its audit
-row in one transaction and notify after commit. Reads start from `rectification_item_list`, which scopes
+Writes are service functions that lock the item, check actor and state, write the change, its 办理记录
+row and its audit record in one transaction (`transition_record`) and notify after commit. Reads start from `rectification_item_list`, which scopes
 issued 附件2 items to what the person may see (another unit's item is a 404, never a 403).
 """
 

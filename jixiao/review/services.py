@@ -1,6 +1,6 @@
 """The bureau's review of step-2 packages (第十一条 3–4): every write is one function that checks the actor
-and the state on locked rows, writes the change with its audit record in one transaction, and notifies
-after commit.
+and the state on locked rows, writes the change with its audit record (and, for 附件2, its 办理记录 row
+through `transition_record`) in one transaction, and notifies after commit.
 
 Step 3 belongs to the supervision section (key items, opinions, sending them on); step 4 to the unit's
 counterpart section (附件2: compose, edit, approve, issue).

@@ -1,6 +1,6 @@
-"""Every move of a package: one function per transition, each checking actor and state, writing the change
-and its audit record in one transaction (the row locked, so two clicks give one transition), and notifying
-after commit."""
+"""Every move of a package: one function per transition, each checking actor and state, writing the change,
+its row in the package's 办理记录 and its audit record in one transaction (`transition_record`; the row
+locked, so two clicks give one transition), and notifying after commit."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
