@@ -22,8 +22,9 @@ from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, Role
-from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, primary_organisation
 from jixiao.projects.models import Indicator, Project
+from jixiao.review.documents import feedback_docx, feedback_xlsx
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
@@ -666,3 +667,19 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
         ),
     )
     return feedback
+
+
+FEEDBACK_DOCUMENTS = {"xlsx": feedback_xlsx, "docx": feedback_docx}
+
+
+def feedback_export(*, feedback: Feedback, kind: str, acting_user) -> bytes:
+    """附件2 as Excel or Word for a person the caller's selector let see it; every export is on record."""
+    content = FEEDBACK_DOCUMENTS[kind](feedback)
+    audit_record(
+        actor=acting_user,
+        action="feedback.export",
+        target=feedback,
+        organisation=primary_organisation(acting_user),
+        comment=kind,
+    )
+    return content

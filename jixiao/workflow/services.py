@@ -7,12 +7,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.audit.services import audit_record
 from jixiao.core.files import office_kind
 from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.projects.models import Project
+from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
 from jixiao.workflow.models import (
     ReturnedProject,
     Step,
@@ -425,3 +427,27 @@ def submission_close_review(*, cycle: MonitoringCycle, organisation: Organisatio
     Submission.objects.filter(cycle=cycle, organisation=organisation, step=Step.UNIT_TO_BUREAU).update(
         review_closed=True
     )
+
+
+def aggregated_table_export(*, submission: Submission, acting_user) -> bytes:
+    """汇总表 of a town or first-level unit and its accepted subordinates, the export on record."""
+    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
+    audit_record(actor=acting_user, action="package.export", target=submission.organisation, comment="汇总表")
+    return content
+
+
+def overall_report_export(*, submission: Submission, acting_user) -> bytes:
+    """The overall report as Word: the uploaded final version if there is one, else the edited text (or,
+    before anything is saved, the draft); the export on record."""
+    if submission.overall_report_file:
+        content = submission.overall_report_file.read()
+    else:
+        if not submission.overall_report:
+            submission.overall_report = overall_report_draft(
+                unit=submission.organisation, cycle=submission.cycle
+            )
+        content = overall_report_docx(submission=submission)
+    audit_record(
+        actor=acting_user, action="package.export", target=submission.organisation, comment="整体报告"
+    )
+    return content

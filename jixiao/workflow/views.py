@@ -4,12 +4,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from jixiao.audit.services import audit_record
 from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
-from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
+from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
 from jixiao.workflow.policy import package_actions
@@ -26,6 +25,8 @@ from jixiao.workflow.selectors import (
     subordinate_packages,
 )
 from jixiao.workflow.services import (
+    aggregated_table_export,
+    overall_report_export,
     submission_accept,
     submission_extend,
     submission_for,
@@ -198,29 +199,16 @@ def _package_of(request, cycle_pk: int, unit_pk: int):
 def aggregated_table(request, cycle_pk: int, unit_pk: int):
     """汇总表 of a town or first-level unit and its accepted subordinates."""
     submission = _package_of(request, cycle_pk, unit_pk)
-    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
-    audit_record(
-        actor=request.user, action="package.export", target=submission.organisation, comment="汇总表"
-    )
+    content = aggregated_table_export(submission=submission, acting_user=request.user)
     return download(
         content, f"{submission.organisation.name}_汇总表_{submission.cycle.period_label}.xlsx", XLSX_TYPE
     )
 
 
 def overall_report(request, cycle_pk: int, unit_pk: int):
-    """The overall report as Word: the uploaded final version if there is one, else the edited text."""
+    """The overall report as Word."""
     submission = _package_of(request, cycle_pk, unit_pk)
     if submission.step != Step.UNIT_TO_BUREAU:
         raise Http404
-    if submission.overall_report_file:
-        content = submission.overall_report_file.read()
-    else:
-        if not submission.overall_report:
-            submission.overall_report = overall_report_draft(
-                unit=submission.organisation, cycle=submission.cycle
-            )
-        content = overall_report_docx(submission=submission)
-    audit_record(
-        actor=request.user, action="package.export", target=submission.organisation, comment="整体报告"
-    )
+    content = overall_report_export(submission=submission, acting_user=request.user)
     return download(content, f"{submission.organisation.name}_整体绩效运行监控分析报告.docx", DOCX_TYPE)
