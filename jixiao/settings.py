@@ -35,11 +35,13 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.organisations",
     "jixiao.projects",
+    "jixiao.notifications",
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.loads",
     "jixiao.dashboards",
+    "jixiao.reminders",
     "jixiao.demo",
 ]
 

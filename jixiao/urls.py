@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisations/", include("jixiao.monitoring.unit_urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("workflow/", include("jixiao.workflow.urls")),
+    path("notifications/", include("jixiao.notifications.urls")),
     path("review/", include("jixiao.review.urls")),
     path("rectification/", include("jixiao.review.rectification_urls")),
     path("loads/", include("jixiao.loads.urls")),

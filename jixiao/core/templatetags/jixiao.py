@@ -64,7 +64,7 @@ def due_badge(due: date | None):
 # 监控分析表), and the notifications behind the bell belong to no menu section.
 SECTION_OF_PAGE = {
     "monitoring:report_edit": "projects",
-    "workflow:notifications": "",
+    "notifications:index": "",
 }
 
 
