@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.audit.services import audit_record
 from jixiao.core.http import XLSX_TYPE, download
+from jixiao.core.xlsx_loader import XlsxBudget
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
@@ -19,7 +20,7 @@ from jixiao.monitoring.models import (
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for, report_readiness
 from jixiao.monitoring.services import StaleReport, report_save, user_can_fill
 from jixiao.monitoring.workbook import (
-    ImportBudget,
+    REPORT_LIMITS,
     export_filename,
     export_report_bytes,
     export_unit_zip,
@@ -364,7 +365,7 @@ def report_import(request, cycle_pk: int):
     results = []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        budget = ImportBudget()
+        budget = XlsxBudget(REPORT_LIMITS)
         for upload in form.cleaned_data["files"]:
             results.append(
                 import_report_workbook(

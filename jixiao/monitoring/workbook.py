@@ -40,23 +40,14 @@ Import rules decided here (see `import_report_workbook` and `_number_input`):
 import io
 import logging
 import math
-import posixpath
 import re
 import unicodedata
-import warnings as py_warnings
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from os import PathLike
-from pathlib import Path
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-import openpyxl
-import openpyxl.xml
-import openpyxl.xml.functions
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -64,14 +55,15 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, coordinate_to_tuple
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_date, parse_number
 from jixiao.core.xlsx import put_value
+from jixiao.core.xlsx_loader import XlsxBudget, XlsxLimits, XlsxRefused, load_xlsx, read_upload
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.forms import EntryForm, ReportForm
@@ -93,38 +85,26 @@ from jixiao.projects.selectors import paid_to_date, project_visible
 
 logger = logging.getLogger(__name__)
 
-# Reading untrusted XML: openpyxl parses with defusedxml when it is installed. Refuse to run without it.
-if not (defusedxml and openpyxl.DEFUSEDXML and openpyxl.xml.DEFUSEDXML):
-    raise ImportError(
-        "defusedxml must be installed and enabled for openpyxl (OPENPYXL_DEFUSEDXML) to read uploads"
-    )
-if openpyxl.xml.functions.iterparse is not SafeET.iterparse:
-    raise ImportError("openpyxl is not parsing worksheets with defusedxml")
-
 # ---------------------------------------------------------------------------------------------------
-# Limits of an upload, checked on the raw bytes and the zip directory before openpyxl sees the file.
+# Limits of a 附件1 upload. A 附件1 has a few hundred cells in some 30 KB of sheet XML (a few hundred KB
+# once Excel has saved it with long texts). These bounds keep every upload, imported or refused, well
+# under a second and 100 MB: each is checked before openpyxl parses anything.
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100  # for entries larger than RATIO_CHECK_MIN_BYTES
-RATIO_CHECK_MIN_BYTES = 256 * 1024
-# A 附件1 has a few hundred cells in some 30 KB of sheet XML (a few hundred KB once Excel has saved it
-# with long texts). These bounds keep every upload, imported or refused, well under a second and 100 MB:
-# each is checked before openpyxl parses anything.
-MAX_XML_PART_BYTES = 1024 * 1024
-MAX_XML_BYTES = 4 * 1024 * 1024
-MAX_ROWS = 2000
-MAX_COLUMNS = 100
-MAX_CELLS = 5_000
-MAX_MERGED_AREA = 100_000
-MAX_CELLS_PER_REQUEST = 15_000
-MAX_XML_BYTES_PER_REQUEST = 8 * 1024 * 1024
-XML_SUFFIXES = (".xml", ".rels", ".vml")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)\"")
+REPORT_LIMITS = XlsxLimits(
+    upload_bytes=5 * 1024 * 1024,
+    zip_entries=200,
+    uncompressed_bytes=20 * 1024 * 1024,
+    xml_part_bytes=1024 * 1024,
+    xml_bytes=4 * 1024 * 1024,
+    rows=2000,
+    columns=100,
+    cells=5_000,
+    merged_area=100_000,
+    request_cells=15_000,
+    request_xml_bytes=8 * 1024 * 1024,
+    size_hint="一份监控分析表通常不足 100 KB，请检查是否粘贴了图片或多余内容。",
+)
 
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-ZIP_MAGIC = b"PK\x03\x04"
 
 # ---------------------------------------------------------------------------------------------------
 # Layout
@@ -812,18 +792,6 @@ def export_unit_zip(*, unit, cycle: MonitoringCycle, user) -> bytes:
 # Import
 
 
-NOT_XLSX = (
-    "文件不是有效的 .xlsx 工作簿：请使用本系统导出的表格填写，并在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入"
-    "（不接受 .xls、.xlsm、.csv 等格式）。"
-)
-DAMAGED = "文件已损坏或不完整，无法读取。请在 Excel 中打开确认无误、重新保存为 .xlsx 后再导入。"
-ENCRYPTED = "文件设置了打开密码（已加密），系统无法读取。请在 Excel 中取消密码后另存为 .xlsx 再导入。"
-OLE_FILE = (
-    "文件不是有效的 .xlsx 工作簿：它是旧版 .xls 文件或设置了打开密码的加密文件，系统无法读取。"
-    "请取消密码并在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入。"
-)
-MACRO = "文件不是有效的 .xlsx 工作簿：文件含有宏（.xlsm）。请在 Excel 中另存为不含宏的“Excel 工作簿(*.xlsx)”后再导入。"
-SUSPICIOUS = "文件结构异常（{reason}），为安全起见已拒绝。请使用本系统导出的表格填写后再导入。"
 FORMULA = "单元格含公式，请粘贴为数值。"
 PROJECT_NOT_FOUND = "未找到项目编码为“{code}”的{year}年度项目，或您无权填报该项目。"
 
@@ -864,273 +832,6 @@ class ImportResult:
             "errors": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.errors],
             "notes": [{"sheet": s, "cell": c, "message": m} for s, c, m in self.notes],
         }
-
-
-class _Rejected(Exception):
-    """The file as a whole cannot be read; the message is the one error reported."""
-
-
-# ----- the raw file ---------------------------------------------------------------------------------
-
-
-def _read_upload(source) -> bytes:
-    if isinstance(source, (str, PathLike)):
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise _Rejected("文件不存在或无法读取。") from exc
-        if size > MAX_UPLOAD_BYTES:
-            raise _Rejected(_too_large(size))
-        with path.open("rb") as handle:
-            data = handle.read(MAX_UPLOAD_BYTES + 1)
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    else:
-        size = getattr(source, "size", None)
-        if isinstance(size, int) and size > MAX_UPLOAD_BYTES:
-            raise _Rejected(_too_large(size))
-        if hasattr(source, "seek"):
-            source.seek(0)
-        data = source.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _Rejected(_too_large(len(data)))
-    return data
-
-
-def _too_large(size: int) -> str:
-    return (
-        f"文件过大（{size / 1024 / 1024:.1f} MB），超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 的上限。"
-        "一份监控分析表通常不足 100 KB，请检查是否粘贴了图片或多余内容。"
-    )
-
-
-def _open_container(data: bytes) -> zipfile.ZipFile:
-    """Check the bytes and the zip directory; nothing is decompressed except [Content_Types].xml."""
-    if not data:
-        raise _Rejected("文件为空。")
-    if data.startswith(OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
-            raise _Rejected(ENCRYPTED)
-        raise _Rejected(OLE_FILE)
-    if not data.startswith(ZIP_MAGIC):
-        raise _Rejected(NOT_XLSX)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise _Rejected(DAMAGED) from exc
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise _Rejected(SUSPICIOUS.format(reason=f"包含 {len(infos)} 个部件，超过 {MAX_ZIP_ENTRIES} 个"))
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise _Rejected(SUSPICIOUS.format(reason=f"解压后达 {total / 1024 / 1024:.0f} MB"))
-    for info in infos:
-        if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise _Rejected(SUSPICIOUS.format(reason="压缩比异常"))
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise _Rejected(ENCRYPTED)
-    xml_parts = [info for info in infos if info.filename.lower().endswith(XML_SUFFIXES)]
-    for info in xml_parts:
-        if info.file_size > MAX_XML_PART_BYTES:
-            raise _Rejected(_too_much_xml(info.filename, info.file_size))
-    xml_total = sum(info.file_size for info in xml_parts)
-    if xml_total > MAX_XML_BYTES:
-        raise _Rejected(SUSPICIOUS.format(reason=f"表格内容解压后达 {xml_total / 1024 / 1024:.1f} MB"))
-    names = {info.filename for info in infos}
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise _Rejected(MACRO)
-    if "[Content_Types].xml" not in names:
-        raise _Rejected(NOT_XLSX)
-    try:
-        content_types = _read_part(archive, "[Content_Types].xml")
-    except _Rejected:
-        raise
-    except Exception as exc:
-        raise _Rejected(DAMAGED) from exc
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise _Rejected(MACRO)
-    if (
-        b"spreadsheetml.sheet.main+xml" not in content_types
-        and b"spreadsheetml.template.main+xml" not in content_types
-    ):
-        raise _Rejected(NOT_XLSX)
-    return archive
-
-
-def _too_much_xml(part: str, size: int) -> str:
-    return SUSPICIOUS.format(
-        reason=f"部件 {part} 解压后达 {size / 1024 / 1024:.1f} MB，超过 {MAX_XML_PART_BYTES // 1024 // 1024} MB"
-    )
-
-
-def _read_part(archive: zipfile.ZipFile, part: str) -> bytes:
-    """A part's bytes, never more than MAX_XML_PART_BYTES whatever the zip directory claims."""
-    with archive.open(part) as handle:
-        data = handle.read(MAX_XML_PART_BYTES + 1)
-    if len(data) > MAX_XML_PART_BYTES:
-        raise _Rejected(_too_much_xml(part, len(data)))
-    return data
-
-
-def _check_dimension(head: bytes) -> None:
-    """The worksheet's declared used range (its first element) must be that of a 附件1, not a table of 10^6."""
-    match = _DIMENSION.search(head)
-    if match is None:
-        return
-    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
-    _check_extent(max_row or min_row or 1, max_col or min_col or 1, declared=match.group(1).decode())
-
-
-def _check_extent(row: int, column: int, *, declared: str = "") -> None:
-    if row > MAX_ROWS or column > MAX_COLUMNS:
-        where = declared or f"{get_column_letter(min(column, 18278))}{row}"
-        raise _Rejected(
-            SUSPICIOUS.format(
-                reason=f"表格范围达到 {where}，超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列；请删除多余的行列"
-            )
-        )
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> worksheet part path, from the workbook part and its relationships."""
-    content_types = SafeET.fromstring(_read_part(archive, "[Content_Types].xml"))
-    workbook_part = "xl/workbook.xml"
-    for override in content_types:
-        if _local(override.tag) == "Override" and "spreadsheetml.sheet.main+xml" in (
-            override.get("ContentType") or ""
-        ):
-            workbook_part = (override.get("PartName") or "/xl/workbook.xml").lstrip("/")
-    base, name = posixpath.split(workbook_part)
-    rels_part = posixpath.join(base, "_rels", f"{name}.rels")
-    workbook = SafeET.fromstring(_read_part(archive, workbook_part))
-    relations = SafeET.fromstring(_read_part(archive, rels_part))
-    targets = {rel.get("Id"): rel.get("Target") or "" for rel in relations}
-    parts = {}
-    for element in workbook.iter():
-        if _local(element.tag) != "sheet":
-            continue
-        rid = next((value for key, value in element.attrib.items() if _local(key) == "id"), None)
-        target = targets.get(rid, "")
-        path = (
-            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        )
-        parts[element.get("name") or ""] = path
-    return parts
-
-
-def _scan_worksheet(data: bytes, max_cells: int) -> tuple[set[str], int, int]:
-    """(cells holding a formula without a cached value, number of cells, merged area) of one worksheet.
-
-    Stops at the first cell beyond MAX_ROWS/MAX_COLUMNS or `max_cells`, so a hostile sheet costs no more
-    than a real one.
-    """
-    _check_dimension(data[:4096])
-    uncached: set[str] = set()
-    cells = merged = 0
-    row_number = column_number = 0
-    too_many = SUSPICIOUS.format(reason=f"单元格超过 {max_cells} 个")
-    for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
-        tag = _local(element.tag)
-        if event == "start":
-            if tag == "row":
-                row_number = int(element.get("r") or row_number + 1)
-                column_number = 0
-                _check_extent(row_number, 1)
-            continue
-        if tag == "c":
-            cells += 1
-            reference = element.get("r")
-            if reference:
-                letters, _row = coordinate_from_string(reference)
-                column_number = column_index_from_string(letters)
-            else:
-                column_number += 1
-                reference = f"{get_column_letter(column_number)}{row_number}"
-            _check_extent(row_number, column_number)
-            formula = value = None
-            for child in element:
-                child_tag = _local(child.tag)
-                if child_tag == "f":
-                    formula = child
-                elif child_tag == "v":
-                    value = child
-            if formula is not None and (value is None or not (value.text or "")):
-                uncached.add(reference)
-            element.clear()
-        elif tag == "mergeCell":
-            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
-            merged += (max_col - min_col + 1) * (max_row - min_row + 1)
-            element.clear()
-        elif tag == "row":
-            element.clear()
-        if cells > max_cells:
-            raise _Rejected(too_many)
-        if merged > MAX_MERGED_AREA:
-            raise _Rejected(SUSPICIOUS.format(reason="合并单元格范围过大"))
-    return uncached, cells, merged
-
-
-@dataclass
-class ImportBudget:
-    """What one request may have parsed over all its files, so that several large files do not add up."""
-
-    cells: int = MAX_CELLS_PER_REQUEST
-    xml_bytes: int = MAX_XML_BYTES_PER_REQUEST
-
-
-BATCH_TOO_LARGE = "本次上传的文件合计内容过多，此文件未导入；请分批上传（每批合计不超过 {cells} 个单元格）。"
-
-
-def _load(data: bytes, budget: ImportBudget) -> tuple[Workbook, dict[str, set[str]]]:
-    archive = _open_container(data)
-    xml_bytes = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith(XML_SUFFIXES))
-    if xml_bytes > budget.xml_bytes or budget.cells <= 0:
-        raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST))
-    try:
-        parts = _sheet_parts(archive)
-        uncached = {}
-        total_cells = 0
-        for name, part in parts.items():
-            if part not in archive.NameToInfo:
-                continue
-            allowed = min(MAX_CELLS, budget.cells) - total_cells
-            try:
-                uncached[name], cells, _merged = _scan_worksheet(_read_part(archive, part), allowed)
-            except _Rejected:
-                if allowed + total_cells < MAX_CELLS:
-                    raise _Rejected(BATCH_TOO_LARGE.format(cells=MAX_CELLS_PER_REQUEST)) from None
-                raise
-            total_cells += cells
-        worksheets = set(parts.values())
-        for info in archive.infolist():  # every other XML part, once through defusedxml
-            if info.filename not in worksheets and info.filename.lower().endswith(XML_SUFFIXES):
-                for _event, element in SafeET.iterparse(io.BytesIO(_read_part(archive, info.filename))):
-                    element.clear()
-        budget.cells -= total_cells
-        budget.xml_bytes -= xml_bytes
-        with py_warnings.catch_warnings():
-            py_warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=False, data_only=True, keep_vba=False, keep_links=False
-            )
-    except _Rejected:
-        raise
-    except defusedxml.DefusedXmlException as exc:
-        raise _Rejected(SUSPICIOUS.format(reason="含有不允许的 XML 实体或外部引用")) from exc
-    except Exception as exc:  # any parser or zlib failure of a damaged file
-        logger.info("workbook import: unreadable file: %r", exc)
-        raise _Rejected(DAMAGED) from exc
-    return workbook, uncached
-
-
-# ----- reading the sheet by labels --------------------------------------------------------------------
 
 
 _NUMBERING = re.compile(r"^\(?\d{1,2}[).、]")
@@ -1829,7 +1530,7 @@ def import_report_workbook(
     dry_run: bool = False,
     project: Project | None = None,
     act_for_owner: bool = False,
-    budget: ImportBudget | None = None,
+    budget: XlsxBudget | None = None,
 ) -> ImportResult:
     """Import one filled 附件1 workbook, whole or not at all.
 
@@ -1858,9 +1559,9 @@ def import_report_workbook(
     if user is None and not act_for_owner:
         raise ValueError("user is required (user=None only with act_for_owner=True)")
     try:
-        data = _read_upload(file_obj_or_path)
-        workbook, uncached = _load(data, budget if budget is not None else ImportBudget())
-    except _Rejected as rejection:
+        data = read_upload(file_obj_or_path, REPORT_LIMITS)
+        workbook, uncached = load_xlsx(data, budget if budget is not None else XlsxBudget(REPORT_LIMITS))
+    except XlsxRefused as rejection:
         result.error(None, None, str(rejection))
         return result
 
@@ -2086,11 +1787,7 @@ def _save(
 
 
 __all__ = [
-    "MAX_COMPRESSION_RATIO",
-    "MAX_UNCOMPRESSED_BYTES",
-    "MAX_UPLOAD_BYTES",
-    "MAX_ZIP_ENTRIES",
-    "ImportBudget",
+    "REPORT_LIMITS",
     "ImportResult",
     "export_filename",
     "export_projects_zip",
