@@ -5,6 +5,9 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 MAX_ZIP_ENTRIES = 2000
 MAX_CONTENT_TYPES_BYTES = 256 * 1024
 

@@ -11,13 +11,13 @@ from decimal import Decimal, InvalidOperation
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from jixiao.core.formatting import TEN_THOUSAND
 from jixiao.core.xlsx_loader import ZIP_MAGIC, XlsxBudget, XlsxLimits, XlsxRefused, load_xlsx
 from jixiao.loads.columns import DATE, FLAG, INTEGER, MONEY, MONTH, Column, header_key, signature_of
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # through the web page
 MAX_COMMAND_BYTES = 1024 * 1024 * 1024  # the monthly job's treasury file
 HEADER_SEARCH_ROWS = 10
-TEN_THOUSAND = Decimal(10000)
 CENTS = Decimal("0.01")
 IGNORE = "__ignore__"
 # A budget-system export is far larger than a 附件1: a district's targets file has some 10,000 rows of 15

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.audit.services import audit_record
-from jixiao.core.http import XLSX_TYPE, download
+from jixiao.core.files import XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.core.xlsx_loader import XlsxBudget
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures

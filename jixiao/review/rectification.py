@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.core.files import office_kind
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE, office_kind
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
@@ -174,8 +174,6 @@ def rectification_progress(*, user, cycle: MonitoringCycle) -> list[FeedbackProg
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 30
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Stored extension -> content type served on download.
 EVIDENCE_CONTENT_TYPES = {

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
-from jixiao.core.templatetags.jixiao import wan
+from jixiao.core.formatting import wan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.organisations.models import Organisation, OrganisationKind, Role

@@ -1,8 +1,6 @@
 """Pages of the bureau's review: the supervision section's workbench (step 3), the counterpart section's
 workbench (step 4) and 附件2. Views read through scoped selectors and write through services only."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.core.permissions import require_roles
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.models import Role
+from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import primary_organisation, roles_of
 from jixiao.review.documents import feedback_docx, feedback_filename, feedback_xlsx
 from jixiao.review.forms import (
@@ -71,8 +71,6 @@ from jixiao.review.services import (
 PAGE_SIZE = 50
 REVIEWERS = (Role.SUPERVISION_STAFF, Role.COUNTERPART_STAFF, Role.BUREAU_LEADER)
 FEEDBACK_READERS = (*REVIEWERS, Role.FILLER, Role.UNIT_LEADER)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _crumbs(*trail) -> list:
@@ -415,10 +413,7 @@ def _download(request, pk: int, build, extension: str, content_type: str) -> Htt
         organisation=primary_organisation(request.user),
         comment=extension,
     )
-    response = HttpResponse(content, content_type=content_type)
-    filename = quote(feedback_filename(feedback, extension))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download(content, feedback_filename(feedback, extension), content_type)
 
 
 @require_roles(*FEEDBACK_READERS)
