@@ -12,10 +12,9 @@ Import rules decided here (see `import_report_workbook` and `parsing.number_inpu
 - a number in a `%`-formatted cell of a count or a 万元 amount (Excel's way of storing a typed `85%`) is
   refused: it cannot be meant;
 - a file exported from an older revision (or target version) than the stored one is refused as stale;
-- the size of what is parsed is bounded before openpyxl sees the file (see the limits below).
+- the size of what is parsed is bounded before openpyxl sees the file (`REPORT_LIMITS` below).
 """
 
-import logging
 import re
 from decimal import Decimal
 
@@ -59,8 +58,6 @@ from jixiao.monitoring.workbook.reading import (
 from jixiao.organisations.models import Membership, Role
 from jixiao.projects.models import Project
 from jixiao.projects.selectors import project_visible
-
-logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------------
 # Limits of a 附件1 upload. A 附件1 has a few hundred cells in some 30 KB of sheet XML (a few hundred KB

@@ -1,7 +1,6 @@
 """Reading the cells of an uploaded 附件1: the sheet found by its labels, each value typed as the web form
 would have it."""
 
-import logging
 import re
 import unicodedata
 from collections import defaultdict
@@ -14,8 +13,6 @@ from openpyxl.utils import get_column_letter
 
 from jixiao.core.numbers import NONE_MARKS, NotANumber, normalise_text, parse_number
 from jixiao.projects.models import Project
-
-logger = logging.getLogger(__name__)
 
 FORMULA = "单元格含公式，请粘贴为数值。"
 
