@@ -180,8 +180,6 @@ def rectification_progress(*, user, cycle: MonitoringCycle) -> list[FeedbackProg
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 30
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Stored extension -> content type served on download.
 EVIDENCE_CONTENT_TYPES = {

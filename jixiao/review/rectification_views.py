@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.core.fields import IsoDateInput
-from jixiao.core.permissions import require_roles
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.organisations.models import Role
+from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
 from jixiao.review.models import RectificationState, RectificationTransition
 from jixiao.review.policy import item_actions

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Oute
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from jixiao.core.templatetags.jixiao import wan
+from jixiao.core.formatting import wan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.monitoring.selectors import attach_warning_messages

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
-from jixiao.core.permissions import require_roles
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.models import Role
+from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
 from jixiao.review.documents import feedback_filename
 from jixiao.review.forms import (

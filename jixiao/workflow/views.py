@@ -4,7 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
