@@ -19,7 +19,7 @@ urlpatterns = [
     path("projects/", include("jixiao.monitoring.project_urls")),
     path("cycles/", include("jixiao.monitoring.urls")),
     path("organisations/", include("jixiao.monitoring.unit_urls")),
-    path("audit/", include("jixiao.audit.urls")),
+    path("audit/", include("jixiao.dashboards.audit_urls")),
     path("workflow/", include("jixiao.workflow.urls")),
     path("notifications/", include("jixiao.notifications.urls")),
     path("review/", include("jixiao.review.urls")),

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.core.files import office_kind
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE, office_kind
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, Role, User

@@ -1,3 +1,5 @@
+"""The auditor's log page: a reader on top of the audit trail, which sits below the organisations it names."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
