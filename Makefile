@@ -49,9 +49,11 @@ office:
 render: $(VENV)/.synced var/.dirs office
 	DEBUG=1 $(PY) -m pytest -q jixiao/demo/tests/test_office_render.py
 
+# The import-linter contract ([tool.importlinter] in pyproject.toml): apps are layered, no arrow points up.
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .

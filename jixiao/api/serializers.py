@@ -3,13 +3,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
 from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
 from jixiao.review.models import Feedback, FeedbackItem
-from jixiao.workflow.models import Submission
+from jixiao.workflow.models import Submission, SubmissionState, SubmissionTransition
 from jixiao.workflow.selectors import submission_timeline
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -239,15 +238,21 @@ class ReportInputSerializer(serializers.Serializer):
         return entries
 
 
+def _state_shown(code: str) -> str:
+    return str(SubmissionState(code).label) if code in SubmissionState.values else ""
+
+
 class HistorySerializer(serializers.ModelSerializer):
+    """One step of a package's 办理记录."""
+
     action_label = serializers.CharField(read_only=True)
-    from_state_label = serializers.CharField(read_only=True)
-    to_state_label = serializers.CharField(read_only=True)
+    from_state_label = serializers.SerializerMethodField()
+    to_state_label = serializers.SerializerMethodField()
 
     class Meta:
-        model = AuditRecord
+        model = SubmissionTransition
         fields = [
-            "occurred_at",
+            "at",
             "actor_name",
             "organisation",
             "action",
@@ -258,6 +263,12 @@ class HistorySerializer(serializers.ModelSerializer):
             "to_state_label",
             "comment",
         ]
+
+    def get_from_state_label(self, transition) -> str:
+        return _state_shown(transition.from_state)
+
+    def get_to_state_label(self, transition) -> str:
+        return _state_shown(transition.to_state)
 
 
 class PackageSerializer(serializers.ModelSerializer):

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "submission.submit": _("报送"),
     "submission.withdraw": _("撤回"),
     "submission.open": _("查阅"),
+    "submission.sign": _("签收"),
     "submission.return": _("退回补正"),
     "submission.accept": _("审核通过"),
     "submission.overall_report": _("保存整体报告"),

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.formatting import TEN_THOUSAND
 from jixiao.core.numbers import NotANumber, parse_date, parse_number, plain_number, shown
 
-TEN_THOUSAND = Decimal(10000)
 WAN_DIGITS = 4  # 1 万元 = 10^4 元
 
 

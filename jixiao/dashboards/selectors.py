@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from jixiao.audit.models import AuditRecord
+from jixiao.audit.selectors import audit_record_list
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import (
@@ -175,5 +175,5 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
         )
 
     if Role.AUDITOR in roles:
-        panels.append(Panel(kind="auditor", title="审计日志", rows=list(AuditRecord.objects.all()[:15])))
+        panels.append(Panel(kind="auditor", title="审计日志", rows=list(audit_record_list()[:15])))
     return panels

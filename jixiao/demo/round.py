@@ -45,10 +45,10 @@ from jixiao.workflow.models import SubmissionState
 from jixiao.workflow.services import (
     submission_accept,
     submission_for,
-    submission_open,
     submission_return,
     submission_save_explanation,
     submission_save_overall_report,
+    submission_sign,
     submission_submit,
 )
 
@@ -120,7 +120,7 @@ class PackagePlan:
 
     state: str = DRAFT
     sent: int | None = None
-    opened: int | None = None
+    signed: int | None = None
     decided: int | None = None
     feedback: str = ""
     issued: int | None = None
@@ -143,7 +143,7 @@ def _sent(rng: random.Random, plan: PackagePlan, state: str, sent: int) -> Packa
         if plan.decided is None:
             plan.state = SUBMITTED
     if plan.state == SUBMITTED and sent < LAST_DAY and rng.random() < OPENED_SHARE:
-        plan.opened = sent + 1
+        plan.signed = sent + 1
     return plan
 
 
@@ -268,8 +268,8 @@ class RoundReplay:
                 ),
             )
         self.at(plan.sent, 10, lambda: submission_submit(submission=package, acting_user=leader))
-        if plan.opened is not None:
-            self.at(plan.opened, 9, lambda: submission_open(submission=package, acting_user=reviewer))
+        if plan.signed is not None:
+            self.at(plan.signed, 9, lambda: submission_sign(submission=package, acting_user=reviewer))
         if plan.state == ACCEPTED:
             self.at(plan.decided, 10, lambda: submission_accept(submission=package, acting_user=reviewer))
         elif plan.state == RETURNED:

@@ -8,10 +8,9 @@ from django.db.models import F
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jixiao.core.xlsx import put_value
+from jixiao.core.xlsx import put_value, workbook_bytes
 from jixiao.loads.columns import COLUMNS, MONEY, NOTES
 from jixiao.loads.models import LoadKind
-from jixiao.monitoring.workbook import workbook_bytes
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Indicator, Project, ProjectMonth
 

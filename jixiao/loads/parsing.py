@@ -11,15 +11,32 @@ from decimal import Decimal, InvalidOperation
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from jixiao.core.formatting import TEN_THOUSAND
+from jixiao.core.xlsx_loader import ZIP_MAGIC, XlsxBudget, XlsxLimits, XlsxRefused, load_xlsx
 from jixiao.loads.columns import DATE, FLAG, INTEGER, MONEY, MONTH, Column, header_key, signature_of
-from jixiao.monitoring.workbook import ZIP_MAGIC, _load, _Rejected
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # through the web page
 MAX_COMMAND_BYTES = 1024 * 1024 * 1024  # the monthly job's treasury file
 HEADER_SEARCH_ROWS = 10
-TEN_THOUSAND = Decimal(10000)
 CENTS = Decimal("0.01")
 IGNORE = "__ignore__"
+# A budget-system export is far larger than a 附件1: a district's targets file has some 10,000 rows of 15
+# columns, a projects file some 1,500 rows of 20. These bounds leave room for twice that and still refuse a
+# hostile file before openpyxl parses it.
+LOAD_LIMITS = XlsxLimits(
+    upload_bytes=MAX_UPLOAD_BYTES,
+    zip_entries=200,
+    uncompressed_bytes=96 * 1024 * 1024,
+    xml_part_bytes=48 * 1024 * 1024,
+    xml_bytes=64 * 1024 * 1024,
+    rows=25_000,
+    columns=100,
+    cells=300_000,
+    merged_area=100_000,
+    request_cells=300_000,
+    request_xml_bytes=64 * 1024 * 1024,
+    size_hint="请分批加载。",
+)
 # A cell holding a formula that Excel never calculated: its value is unknown, so it is refused.
 UNCACHED_FORMULA = object()
 
@@ -109,8 +126,8 @@ def raw_rows(data: bytes, filename: str) -> tuple[str, list[list]]:
     """(sheet name, rows of cell values) of an .xlsx (its first sheet) or a CSV file."""
     if data.startswith(ZIP_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         try:
-            workbook, _uncached = _load(data)
-        except _Rejected as exc:
+            workbook, _uncached = load_xlsx(data, XlsxBudget(LOAD_LIMITS))
+        except XlsxRefused as exc:
             raise LoadRefused([Problem(str(exc))]) from exc
         sheet = workbook.worksheets[0]
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from jixiao.core.templatetags.jixiao import wan
+from jixiao.core.formatting import wan
 from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, convert

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.http import XLSX_TYPE, download
-from jixiao.core.permissions import require_roles
+from jixiao.core.files import XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.loads import exports
 from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import ProjectDetailsForm, UploadForm
@@ -16,6 +16,7 @@ from jixiao.loads.parsing import IGNORE, LoadRefused, read_bytes
 from jixiao.loads.policy import LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
 from jixiao.loads.services import load_apply, load_choose_progress, load_map_columns, load_preview
+from jixiao.organisations.permissions import require_roles
 from jixiao.projects.models import ProgressType
 from jixiao.projects.selectors import project_get
 from jixiao.projects.services import project_details_update

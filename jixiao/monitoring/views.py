@@ -4,7 +4,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.http import XLSX_TYPE, download
+from jixiao.core.files import XLSX_TYPE
+from jixiao.core.http import download
+from jixiao.core.xlsx_loader import XlsxBudget
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import indicator_figures
 from jixiao.monitoring.exports import report_export_workbook, unit_export_zip
@@ -18,7 +20,7 @@ from jixiao.monitoring.models import (
 from jixiao.monitoring.policy import can_fill, can_import
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_evaluation, report_for, report_readiness
 from jixiao.monitoring.services import StaleReport, report_save
-from jixiao.monitoring.workbook import ImportBudget, import_report_workbook
+from jixiao.monitoring.workbook import REPORT_LIMITS, import_report_workbook
 from jixiao.organisations.selectors import organisation_get
 from jixiao.projects.models import ValueType, in_form_order
 from jixiao.projects.selectors import paid_to_date
@@ -346,7 +348,7 @@ def report_import(request, cycle_pk: int):
     results = []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        budget = ImportBudget()
+        budget = XlsxBudget(REPORT_LIMITS)
         for upload in form.cleaned_data["files"]:
             results.append(
                 import_report_workbook(

@@ -22,10 +22,8 @@ from docx.shared import Cm, Mm, Pt, Twips
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from jixiao.core.templatetags.jixiao import pct, wan
-from jixiao.core.xlsx import put_value
-from jixiao.monitoring.rules import LEVEL_LABELS
-from jixiao.monitoring.workbook import (
+from jixiao.core.formatting import pct, wan, wan_number
+from jixiao.core.xlsx import (
     BORDER,
     CENTER,
     FILL_LABEL,
@@ -42,10 +40,11 @@ from jixiao.monitoring.workbook import (
     WRAP,
     WRAP_TOP,
     a4_landscape,
+    put_value,
     text_height,
-    wan_number,
     workbook_bytes,
 )
+from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.review.models import Feedback
 from jixiao.review.selectors import FeedbackHeader, FeedbackRow, feedback_header, feedback_rows
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.notifications.models import Transition
+
 
 class KeyItemSelection(models.Model):
     """The supervision section's choice of key items (重点审核) for a cycle.
@@ -17,6 +19,13 @@ class KeyItemSelection(models.Model):
     )
     seed = models.BigIntegerField(_("随机抽样种子"))
     sample_size = models.PositiveIntegerField(_("随机抽样数量"), default=0)
+    population = models.JSONField(_("抽样总体（项目编号）"), default=list, blank=True)
+    population_size = models.PositiveIntegerField(_("抽样总体项目数"), default=0)
+    population_digest = models.CharField(_("抽样总体摘要（SHA-256）"), max_length=64, blank=True)
+    drawn_at = models.DateTimeField(_("抽样时间"), null=True, blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -121,6 +130,7 @@ class Feedback(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    composed_at = models.DateTimeField(_("生成问题清单时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
     issued_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
 
@@ -133,6 +143,16 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.organisation} 综合意见反馈表"
+
+
+class FeedbackTransition(Transition):
+    """One step in a 附件2's 办理记录: composed, edited, approved, issued."""
+
+    subject = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("反馈表办理记录")
+        verbose_name_plural = _("反馈表办理记录")
 
 
 class RectificationState(models.TextChoices):
@@ -185,6 +205,16 @@ class FeedbackItem(models.Model):
     def is_overdue(self) -> bool:
         """Still open past its due date (第十三条: rectify within the year)."""
         return self.state != RectificationState.VERIFIED and timezone.localdate() > self.due_date
+
+
+class RectificationTransition(Transition):
+    """One step in a rectification item's 办理记录: answered, evidence added or removed, checked."""
+
+    subject = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("整改办理记录")
+        verbose_name_plural = _("整改办理记录")
 
 
 class Evidence(models.Model):

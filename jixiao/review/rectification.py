@@ -2,8 +2,8 @@
 what it did, when, and evidence; the bureau verifies (销号) or sends the answer back, until every item is
 closed.
 
-Writes are service functions that lock the item, check actor and state, write the change and its audit
-row in one transaction and notify after commit. Reads start from `rectification_item_list`, which scopes
+Writes are service functions that lock the item, check actor and state, write the change, its 办理记录
+row and its audit record in one transaction (`transition_record`) and notify after commit. Reads start from `rectification_item_list`, which scopes
 issued 附件2 items to what the person may see (another unit's item is a 404, never a 403).
 """
 
@@ -20,12 +20,19 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.audit.services import audit_record
-from jixiao.core.files import office_kind
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE, office_kind
 from jixiao.monitoring.models import MonitoringCycle
+from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, unit_scope_q
-from jixiao.review.models import Evidence, Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.review.models import (
+    Evidence,
+    Feedback,
+    FeedbackItem,
+    FeedbackState,
+    RectificationState,
+    RectificationTransition,
+)
 from jixiao.review.policy import (
     can_change_evidence,
     can_respond,
@@ -33,7 +40,6 @@ from jixiao.review.policy import (
     can_start_verification,
     can_verify,
 )
-from jixiao.workflow.services import notify, people_of
 
 # ---------------------------------------------------------------------------------------------------
 # Selectors
@@ -174,8 +180,6 @@ def rectification_progress(*, user, cycle: MonitoringCycle) -> list[FeedbackProg
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 30
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Stored extension -> content type served on download.
 EVIDENCE_CONTENT_TYPES = {
@@ -318,19 +322,20 @@ def rectification_respond(
     item.no_evidence_reason = "" if item.evidence.exists() else no_evidence_reason
     item.save(update_fields=["state", "response", "completed_on", "responded_at", "no_evidence_reason"])
     late = max((timezone.localdate() - item.feedback.cycle.due_rectification_report).days, 0)
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=RectificationTransition,
+        acting_user=acting_user,
         action="rectification.respond",
-        target=item,
+        subject=item,
         organisation=item.feedback.organisation,
         from_state=previous,
         to_state=item.state,
         comment=f"逾期 {late} 天报送" if late else "",
-    )
-    notify(
-        _verifiers(item.feedback),
-        f"{item.feedback.organisation.name}已报送第 {item.position} 项整改落实情况，请核查。",
-        item_url(item),
+        notice=(
+            _verifiers(item.feedback),
+            f"{item.feedback.organisation.name}已报送第 {item.position} 项整改落实情况，请核查。",
+            item_url(item),
+        ),
     )
     return item
 
@@ -345,19 +350,20 @@ def rectification_verify(*, item: FeedbackItem, acting_user, comment: str = ""):
     item.verified_at = timezone.now()
     item.verification_started_at = item.verification_started_at or item.verified_at
     item.save(update_fields=["state", "verification_comment", "verified_at", "verification_started_at"])
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=RectificationTransition,
+        acting_user=acting_user,
         action="rectification.verify",
-        target=item,
+        subject=item,
         organisation=_verifier_organisation(acting_user, item.feedback),
         from_state=RectificationState.RESPONDED,
         to_state=item.state,
         comment=item.verification_comment,
-    )
-    notify(
-        people_of(item.feedback.organisation_id, UNIT_ROLES),
-        f"第 {item.position} 项整改已核查销号。",
-        item_url(item),
+        notice=(
+            people_of(item.feedback.organisation_id, UNIT_ROLES),
+            f"第 {item.position} 项整改已核查销号。",
+            item_url(item),
+        ),
     )
     return item
 
@@ -369,10 +375,11 @@ def rectification_start_verification(*, item: FeedbackItem, acting_user):
     can_start_verification(acting_user, item).enforce()
     item.verification_started_at = timezone.now()
     item.save(update_fields=["verification_started_at"])
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=RectificationTransition,
+        acting_user=acting_user,
         action="rectification.start_verification",
-        target=item,
+        subject=item,
         organisation=_verifier_organisation(acting_user, item.feedback),
     )
     return item
@@ -390,19 +397,20 @@ def rectification_send_back(*, item: FeedbackItem, comment: str, acting_user):
     item.verification_comment = comment
     item.verified_at = item.verification_started_at = None
     item.save(update_fields=["state", "verification_comment", "verified_at", "verification_started_at"])
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=RectificationTransition,
+        acting_user=acting_user,
         action="rectification.send_back",
-        target=item,
+        subject=item,
         organisation=_verifier_organisation(acting_user, item.feedback),
         from_state=RectificationState.RESPONDED,
         to_state=item.state,
         comment=comment,
-    )
-    notify(
-        people_of(item.feedback.organisation_id, UNIT_ROLES),
-        f"第 {item.position} 项整改核查未通过，请继续整改后重新报送：{comment[:100]}",
-        item_url(item),
+        notice=(
+            people_of(item.feedback.organisation_id, UNIT_ROLES),
+            f"第 {item.position} 项整改核查未通过，请继续整改后重新报送：{comment[:100]}",
+            item_url(item),
+        ),
     )
     return item
 
@@ -419,10 +427,11 @@ def evidence_add(*, item: FeedbackItem, upload, acting_user) -> Evidence:
     evidence.file.save(f"{uuid4().hex}.{extension}", ContentFile(data), save=False)
     try:
         evidence.save()
-        audit_record(
-            actor=acting_user,
+        transition_record(
+            history=RectificationTransition,
+            acting_user=acting_user,
             action="evidence.upload",
-            target=item,
+            subject=item,
             organisation=item.feedback.organisation,
             comment=evidence.original_name,
             changes={
@@ -445,10 +454,11 @@ def evidence_remove(*, evidence: Evidence, acting_user) -> None:
     evidence = Evidence.objects.filter(pk=evidence.pk, item=item).first()
     if evidence is None:
         raise ValidationError("该佐证材料已被删除。")
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=RectificationTransition,
+        acting_user=acting_user,
         action="evidence.remove",
-        target=item,
+        subject=item,
         organisation=item.feedback.organisation,
         comment=evidence.original_name,
         changes={"evidence": evidence.pk},

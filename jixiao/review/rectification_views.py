@@ -13,15 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.audit.models import AuditRecord
 from jixiao.core.fields import IsoDateInput
-from jixiao.core.permissions import require_roles
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.organisations.models import Role
+from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
-from jixiao.review.models import FeedbackItem, RectificationState
+from jixiao.review.models import RectificationState, RectificationTransition
 from jixiao.review.policy import item_actions
 from jixiao.review.rectification import (
     ACCEPT_ATTRIBUTE,
@@ -115,17 +114,15 @@ def feedback_rectification(request, pk: int):
     return render(request, "review/rectification_feedback.html", _page_context(request, feedback))
 
 
-def _history(items) -> dict[str, list[AuditRecord]]:
+def _history(items) -> dict[int, list[RectificationTransition]]:
     records = (
-        AuditRecord.objects.filter(
-            object_type=FeedbackItem._meta.label_lower, object_id__in=[str(item.pk) for item in items]
-        )
+        RectificationTransition.objects.filter(subject__in=items)
         .select_related("organisation")
-        .order_by("occurred_at", "id")
+        .order_by("at", "id")
     )
-    grouped: dict[str, list[AuditRecord]] = {}
+    grouped: dict[int, list[RectificationTransition]] = {}
     for record in records:
-        grouped.setdefault(record.object_id, []).append(record)
+        grouped.setdefault(record.subject_id, []).append(record)
     return grouped
 
 
@@ -157,7 +154,7 @@ def _row(user, item, history, **bound) -> dict:
         "item": item,
         "actions": actions,
         "evidence": list(item.evidence.all()),
-        "history": history.get(str(item.pk), []),
+        "history": history.get(item.pk, []),
         "respond_form": respond_form,
         "upload_form": upload_form,
         "decision_form": decision_form,

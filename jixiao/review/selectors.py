@@ -17,8 +17,7 @@ from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Oute
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from jixiao.audit.models import AuditRecord
-from jixiao.core.templatetags.jixiao import wan
+from jixiao.core.formatting import wan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.monitoring.selectors import attach_warning_messages
@@ -42,12 +41,13 @@ from jixiao.review.models import (
     Feedback,
     FeedbackItem,
     FeedbackState,
+    FeedbackTransition,
     KeyItem,
     KeyItemSelection,
     Opinion,
     OpinionSource,
 )
-from jixiao.workflow.models import SENT_STATES, Step, Submission, SubmissionState
+from jixiao.workflow.models import SENT_STATES, Step, Submission, SubmissionState, SubmissionTransition
 
 # ---------------------------------------------------------------------------------------------------
 # Risk score of a project for choosing key items (重点审核). Points per component; the sum ranks.
@@ -180,18 +180,14 @@ def package_facts(cycle: MonitoringCycle) -> PackageFacts:
     """Per town / first-level unit, in two queries whatever the number of units."""
     packages = list(_sent_to_bureau(cycle))
     returned = dict(
-        AuditRecord.objects.filter(
-            action=RETURN_ACTION,
-            object_type=Submission._meta.label_lower,
-            object_id__in=[str(p.pk) for p in packages],
-        )
+        SubmissionTransition.objects.filter(action=RETURN_ACTION, subject__in=packages)
         .order_by()
-        .values_list("object_id")
+        .values_list("subject_id")
         .annotate(n=Count("pk"))
     )
     return PackageFacts(
         late_days={p.organisation_id: p.late_days for p in packages},
-        returns={p.organisation_id: returned.get(str(p.pk), 0) for p in packages},
+        returns={p.organisation_id: returned.get(p.pk, 0) for p in packages},
     )
 
 
@@ -334,26 +330,15 @@ class SampleDraw:
 
 
 def sample_draw_of(selection: KeyItemSelection | None) -> SampleDraw | None:
-    if selection is None or not selection.sample_size:
-        return None
-    record = (
-        AuditRecord.objects.filter(
-            action=SAMPLE_ACTION,
-            object_type=KeyItemSelection._meta.label_lower,
-            object_id=str(selection.pk),
-        )
-        .order_by("-occurred_at", "-id")
-        .first()
-    )
-    if record is None:
+    if selection is None or not selection.sample_size or selection.drawn_at is None:
         return None
     return SampleDraw(
         seed=selection.seed,
         size=selection.sample_size,
-        population=record.changes.get("population", 0),
-        digest=record.changes.get("population_sha256", ""),
-        drawn_at=record.occurred_at,
-        drawn_by=record.actor_name,
+        population=selection.population_size,
+        digest=selection.population_digest,
+        drawn_at=selection.drawn_at,
+        drawn_by=str(selection.drawn_by) if selection.drawn_by else "",
     )
 
 
@@ -413,16 +398,6 @@ def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]
             item_count=Count("items")
         )
     }
-    composed = dict(
-        AuditRecord.objects.filter(
-            action=COMPOSE_ACTION,
-            object_type=Feedback._meta.label_lower,
-            object_id__in=[str(f.pk) for f in feedbacks.values()],
-        )
-        .order_by()
-        .values_list("object_id")
-        .annotate(last=Max("occurred_at"))
-    )
     supplements = dict(
         Submission.objects.filter(
             cycle=cycle,
@@ -440,7 +415,7 @@ def unit_overview(*, user, cycle: MonitoringCycle, units: QuerySet[Organisation]
     for unit in units:
         counts = opinions.get(unit.pk, {})
         feedback = feedbacks.get(unit.pk)
-        last_composed = composed.get(str(feedback.pk)) if feedback else None
+        last_composed = feedback.composed_at if feedback else None
         rows.append(
             UnitReview(
                 unit=unit,
@@ -641,9 +616,5 @@ def feedback_rows(feedback: Feedback) -> list[FeedbackRow]:
     return rows
 
 
-def feedback_timeline(feedback: Feedback) -> QuerySet[AuditRecord]:
-    return (
-        AuditRecord.objects.filter(object_type=Feedback._meta.label_lower, object_id=str(feedback.pk))
-        .select_related("organisation")
-        .order_by("occurred_at", "id")
-    )
+def feedback_timeline(feedback: Feedback) -> QuerySet[FeedbackTransition]:
+    return feedback.transitions.select_related("organisation").order_by("at", "id")

@@ -1,6 +1,6 @@
 """The bureau's review of step-2 packages (第十一条 3–4): every write is one function that checks the actor
-and the state on locked rows, writes the change with its audit record in one transaction, and notifies
-after commit.
+and the state on locked rows, writes the change with its audit record (and, for 附件2, its 办理记录 row
+through `transition_record`) in one transaction, and notifies after commit.
 
 Step 3 belongs to the supervision section (key items, opinions, sending them on); step 4 to the unit's
 counterpart section (附件2: compose, edit, approve, issue).
@@ -20,13 +20,16 @@ from django.utils import timezone
 from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
+from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, Role
-from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
+from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, primary_organisation
 from jixiao.projects.models import Indicator, Project
+from jixiao.review.documents import feedback_docx, feedback_xlsx
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
     FeedbackState,
+    FeedbackTransition,
     KeyItem,
     KeyItemSelection,
     KeyItemSource,
@@ -53,7 +56,7 @@ from jixiao.review.selectors import (
     unit_projects,
     warned_projects,
 )
-from jixiao.workflow.services import notify, people_of
+from jixiao.workflow.services import submission_close_review
 
 DEFAULT_REQUIREMENT = "请逐项分析偏差原因，落实纠偏措施，于整改时限前报送整改落实情况。"
 ITEM_FIELDS = ("project", "problem", "requirement", "due_date")
@@ -112,8 +115,8 @@ def _locked_selection(cycle: MonitoringCycle, acting_user) -> KeyItemSelection:
 def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItemSelection:
     """随机抽取 with a new stored seed; the new sample replaces the previous one, picks by risk or by hand stay.
 
-    The population is every project that reached the bureau; its size and digest go into the audit record
-    so that anyone can draw the same sample again with `sample_ids`.
+    The population is every project that reached the bureau; it and its digest are stored with the draw so
+    that anyone can draw the same sample again with `sample_ids`.
     """
     section = _require_supervision(acting_user)
     _require_open(cycle)
@@ -141,7 +144,22 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
     )
     selection.seed = seed
     selection.sample_size = size
-    selection.save(update_fields=["seed", "sample_size"])
+    selection.population = sorted(population)
+    selection.population_size = len(population)
+    selection.population_digest = population_digest(population)
+    selection.drawn_at = timezone.now()
+    selection.drawn_by = acting_user
+    selection.save(
+        update_fields=[
+            "seed",
+            "sample_size",
+            "population",
+            "population_size",
+            "population_digest",
+            "drawn_at",
+            "drawn_by",
+        ]
+    )
     audit_record(
         actor=acting_user,
         action=SAMPLE_ACTION,
@@ -152,7 +170,7 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
             "seed": seed,
             "sample_size": size,
             "population": len(population),
-            "population_sha256": population_digest(population),
+            "population_sha256": selection.population_digest,
             "sample": chosen,
         },
     )
@@ -439,12 +457,14 @@ def feedback_compose(*, cycle: MonitoringCycle, unit: Organisation, acting_user)
     FeedbackItem.objects.bulk_create(items)
     feedback.supervision_opinion, feedback.supervision_reviewer = _supervision_summary(opinions)
     feedback.supervision_date = timezone.localdate(opinions[-1].sent_at) if opinions else None
+    feedback.composed_at = timezone.now()
     feedback.save()
     warned = sum(1 for item in items if item.source == OpinionSource.COUNTERPART)
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
         action=COMPOSE_ACTION,
-        target=feedback,
+        subject=feedback,
         organisation=unit.counterpart_section,
         to_state=FeedbackState.DRAFT if created else "",
         comment=f"预警项目 {warned} 个，监督股意见 {len(opinions)} 条，共 {len(items)} 条问题",
@@ -463,10 +483,11 @@ def feedback_update(*, feedback: Feedback, values: dict, acting_user) -> Feedbac
             setattr(feedback, name, values[name].strip())
     if changed:
         feedback.save(update_fields=list(changed))
-        audit_record(
-            actor=acting_user,
+        transition_record(
+            history=FeedbackTransition,
+            acting_user=acting_user,
             action="feedback.edit",
-            target=feedback,
+            subject=feedback,
             organisation=feedback.organisation.counterpart_section,
             changes=changed,
         )
@@ -498,10 +519,11 @@ def feedback_item_add(*, feedback: Feedback, values: dict, acting_user) -> Feedb
     item = FeedbackItem(feedback=feedback, position=last + 1, source=OpinionSource.COUNTERPART)
     changes = _apply_item_values(item, feedback, values)
     item.save()
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
         action="feedback.item_add",
-        target=feedback,
+        subject=feedback,
         organisation=feedback.organisation.counterpart_section,
         comment=f"第 {item.position} 条",
         changes=changes,
@@ -516,10 +538,11 @@ def feedback_item_update(*, item: FeedbackItem, values: dict, acting_user) -> Fe
     changes = _apply_item_values(item, feedback, values)
     if changes:
         item.save()
-        audit_record(
-            actor=acting_user,
+        transition_record(
+            history=FeedbackTransition,
+            acting_user=acting_user,
             action="feedback.item_edit",
-            target=feedback,
+            subject=feedback,
             organisation=feedback.organisation.counterpart_section,
             comment=f"第 {item.position} 条",
             changes=changes,
@@ -560,10 +583,11 @@ def feedback_items_save(*, feedback: Feedback, rows: dict, removed=(), acting_us
             item.position = position
             item.save(update_fields=["position"])
     if changed or removed_ids:
-        audit_record(
-            actor=acting_user,
+        transition_record(
+            history=FeedbackTransition,
+            acting_user=acting_user,
             action="feedback.items_save",
-            target=feedback,
+            subject=feedback,
             organisation=feedback.organisation.counterpart_section,
             comment=f"修改 {len(changed)} 条，删除 {len(removed_ids)} 条",
             changes={
@@ -579,10 +603,11 @@ def feedback_item_remove(*, item: FeedbackItem, acting_user) -> None:
     """Remove an item; the ones after it move up so that 序号 stays 1, 2, 3 …"""
     feedback = _editable(item.feedback, acting_user)
     item = feedback.items.get(pk=item.pk)
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
         action="feedback.item_remove",
-        target=feedback,
+        subject=feedback,
         organisation=feedback.organisation.counterpart_section,
         comment=f"第 {item.position} 条：{item.problem[:100]}",
     )
@@ -604,10 +629,12 @@ def feedback_approve(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.counterpart_reviewer = str(acting_user)[:40]
     feedback.counterpart_date = timezone.localdate(feedback.approved_at)
     feedback.save()
-    audit_record(
-        actor=acting_user,
+    submission_close_review(cycle=feedback.cycle, organisation=unit)
+    transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
         action="feedback.approve",
-        target=feedback,
+        subject=feedback,
         organisation=unit.counterpart_section,
         from_state=FeedbackState.DRAFT,
         to_state=FeedbackState.APPROVED,
@@ -624,19 +651,35 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.state = FeedbackState.ISSUED
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
         action="feedback.issue",
-        target=feedback,
+        subject=feedback,
         organisation=unit.counterpart_section,
         from_state=FeedbackState.APPROVED,
         to_state=FeedbackState.ISSUED,
-    )
-    items = feedback.items.count()
-    notify(
-        people_of(unit.pk, UNIT_ROLES),
-        f"区财政局已下达{feedback.cycle.year}年度综合意见反馈表（{items} 条问题），"
-        f"请于 {feedback.cycle.due_rectification_report:%Y-%m-%d} 前报送整改落实情况。",
-        reverse("review:feedback", args=[feedback.pk]),
+        notice=(
+            people_of(unit.pk, UNIT_ROLES),
+            f"区财政局已下达{feedback.cycle.year}年度综合意见反馈表（{feedback.items.count()} 条问题），"
+            f"请于 {feedback.cycle.due_rectification_report:%Y-%m-%d} 前报送整改落实情况。",
+            reverse("review:feedback", args=[feedback.pk]),
+        ),
     )
     return feedback
+
+
+FEEDBACK_DOCUMENTS = {"xlsx": feedback_xlsx, "docx": feedback_docx}
+
+
+def feedback_export(*, feedback: Feedback, kind: str, acting_user) -> bytes:
+    """附件2 as Excel or Word for a person the caller's selector let see it; every export is on record."""
+    content = FEEDBACK_DOCUMENTS[kind](feedback)
+    audit_record(
+        actor=acting_user,
+        action="feedback.export",
+        target=feedback,
+        organisation=primary_organisation(acting_user),
+        comment=kind,
+    )
+    return content

@@ -1,8 +1,6 @@
 """Pages of the bureau's review: the supervision section's workbench (step 3), the counterpart section's
 workbench (step 4) and 附件2. Views read through scoped selectors and write through services only."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.audit.services import audit_record
-from jixiao.core.permissions import require_roles
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.models import Role
-from jixiao.organisations.selectors import primary_organisation, roles_of
-from jixiao.review.documents import feedback_docx, feedback_filename, feedback_xlsx
+from jixiao.organisations.permissions import require_roles
+from jixiao.organisations.selectors import roles_of
+from jixiao.review.documents import feedback_filename
 from jixiao.review.forms import (
     FeedbackItemForm,
     FeedbackTextForm,
@@ -56,6 +55,7 @@ from jixiao.review.services import (
     default_due_date,
     feedback_approve,
     feedback_compose,
+    feedback_export,
     feedback_issue,
     feedback_item_add,
     feedback_items_save,
@@ -71,8 +71,6 @@ from jixiao.review.services import (
 PAGE_SIZE = 50
 REVIEWERS = (Role.SUPERVISION_STAFF, Role.COUNTERPART_STAFF, Role.BUREAU_LEADER)
 FEEDBACK_READERS = (*REVIEWERS, Role.FILLER, Role.UNIT_LEADER)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _crumbs(*trail) -> list:
@@ -405,27 +403,17 @@ def _feedback_act(request, feedback):
     return done, {}
 
 
-def _download(request, pk: int, build, extension: str, content_type: str) -> HttpResponse:
+def _download(request, pk: int, kind: str, content_type: str) -> HttpResponse:
     feedback = feedback_get(user=request.user, pk=pk)
-    content = build(feedback)
-    audit_record(
-        actor=request.user,
-        action="feedback.export",
-        target=feedback,
-        organisation=primary_organisation(request.user),
-        comment=extension,
-    )
-    response = HttpResponse(content, content_type=content_type)
-    filename = quote(feedback_filename(feedback, extension))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    content = feedback_export(feedback=feedback, kind=kind, acting_user=request.user)
+    return download(content, feedback_filename(feedback, kind), content_type)
 
 
 @require_roles(*FEEDBACK_READERS)
 def feedback_xlsx_download(request, pk: int):
-    return _download(request, pk, feedback_xlsx, "xlsx", XLSX_TYPE)
+    return _download(request, pk, "xlsx", XLSX_TYPE)
 
 
 @require_roles(*FEEDBACK_READERS)
 def feedback_docx_download(request, pk: int):
-    return _download(request, pk, feedback_docx, "docx", DOCX_TYPE)
+    return _download(request, pk, "docx", DOCX_TYPE)

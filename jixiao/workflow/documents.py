@@ -15,17 +15,8 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from jixiao.core.templatetags.jixiao import pct, wan
-from jixiao.core.xlsx import put_value
-from jixiao.monitoring.models import (
-    DEVIATION_FIELDS,
-    LEVEL_RANK,
-    AnalysisReport,
-    IndicatorEntry,
-    MonitoringCycle,
-    ReportWarning,
-)
-from jixiao.monitoring.workbook import (
+from jixiao.core.formatting import pct, wan
+from jixiao.core.xlsx import (
     BORDER,
     CENTER,
     FONT,
@@ -34,8 +25,17 @@ from jixiao.monitoring.workbook import (
     RIGHT,
     WRAP,
     a4_landscape,
+    put_value,
     text_height,
     workbook_bytes,
+)
+from jixiao.monitoring.models import (
+    DEVIATION_FIELDS,
+    LEVEL_RANK,
+    AnalysisReport,
+    IndicatorEntry,
+    MonitoringCycle,
+    ReportWarning,
 )
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import ZERO, Project

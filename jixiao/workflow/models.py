@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.monitoring.models import MonitoringNarrative
+from jixiao.notifications.models import Transition
 
 
 class Step(models.IntegerChoices):
@@ -57,11 +58,18 @@ class Submission(MonitoringNarrative):
     due_date = models.DateField(_("截止日期"))
     extension_reason = models.CharField(_("延期原因"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    opened_at = models.DateTimeField(_("对方查阅时间"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        _("签收时间"), null=True, blank=True, help_text=_("本次报送首次被接收方签收的时间。")
+    )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_comment = models.TextField(_("退回意见"), blank=True)
     supplement = models.BooleanField(
         _("补报"), default=False, help_text=_("上级单位已报送区财政局之后才报送或审核通过的材料。")
+    )
+    review_closed = models.BooleanField(
+        _("反馈表已审定"),
+        default=False,
+        help_text=_("区财政局已审定综合意见反馈表（附件2），材料不能再退回。"),
     )
     overall_report = models.TextField(
         _("整体绩效运行监控分析报告"), blank=True, help_text=_("镇、一级预算单位报送区财政局时必须附上。")
@@ -93,10 +101,55 @@ class Submission(MonitoringNarrative):
         return max((sent_on - self.due_date).days, 0)
 
 
+class SubmissionTransition(Transition):
+    """One step in a package's 办理记录: sent, withdrawn, signed for, returned, accepted, edited, extended."""
+
+    subject = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("报送办理记录")
+        verbose_name_plural = _("报送办理记录")
+        indexes = [models.Index(fields=["subject", "action"])]
+
+
+class SubmissionReceipt(models.Model):
+    """签收: one receiving organisation signs for the package it was sent (a step-2 package is sent 一式两份,
+    so its counterpart section and the supervision section each sign). The first signature ends the
+    sender's right to withdraw."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="receipts")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("签收单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("签收时间"))
+    sent_at = models.DateTimeField(_("所签收的报送时间"))
+
+    class Meta:
+        verbose_name = _("签收记录")
+        verbose_name_plural = _("签收记录")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "organisation", "sent_at"], name="receipt_once_per_sending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} 签收 {self.signed_at:%Y-%m-%d %H:%M}"
+
+
 class SubmissionReturn(models.Model):
     """One 退回补正 of a package: the overall reason and, row by row, the projects to fix."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="returns")
+    transition = models.OneToOneField(
+        SubmissionTransition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submission_return",
+    )
     comment = models.TextField(_("退回意见"), blank=True)
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField(_("退回时间"), auto_now_add=True)
@@ -129,44 +182,5 @@ class ReturnedProject(models.Model):
         return f"{self.project} {self.reason[:30]}"
 
 
-class Notification(models.Model):
-    """A message in a person's notification centre."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(_("内容"), max_length=300)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return self.message
-
-
 def due_date_for(cycle, step: int) -> date:
     return getattr(cycle, STEP_DUE_FIELDS[step])
-
-
-class ReminderLog(models.Model):
-    """One reminder sent, so that running the daily command twice never sends it twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(_("提醒事项"), max_length=120)
-    sent_on = models.DateField(_("日期"))
-
-    class Meta:
-        verbose_name = _("提醒记录")
-        verbose_name_plural = _("提醒记录")
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key", "sent_on"], name="reminder_once_a_day")
-        ]
-
-    def __str__(self):
-        return f"{self.recipient} {self.key} {self.sent_on}"

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jixiao.monitoring.models import CycleStatus
-from jixiao.organisations.models import Role
+from jixiao.organisations.models import Organisation, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
-from jixiao.review.models import Feedback, FeedbackState
 from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.selectors import submission_problems
 
@@ -82,14 +81,14 @@ def can_submit(user, submission: Submission) -> Verdict:
 
 
 def can_withdraw(user, submission: Submission) -> Verdict:
-    """Until the receiver has opened the package."""
+    """Until the receiving side has signed for the package (签收)."""
     if not holds(user, submission.organisation_id, {Role.UNIT_LEADER}):
         return forbid("只有本单位负责人可以撤回。")
     if submission.state != SubmissionState.SUBMITTED:
         return refuse("只有已报送的材料可以撤回。")
     if submission.opened_at is not None:
         return refuse(
-            f"{submission.receiver.name}已于 {submission.opened_at:%Y-%m-%d %H:%M} 查阅，不能撤回；"
+            f"{submission.receiver.name}已于 {submission.opened_at:%Y-%m-%d %H:%M} 签收，不能撤回；"
             "如需修改请联系对方退回。"
         )
     return ALLOWED
@@ -119,24 +118,39 @@ def can_accept(user, submission: Submission) -> Verdict:
 def can_return(user, submission: Submission) -> Verdict:
     """退回补正, except a package whose 附件2 the bureau has already approved."""
     verdict = _can_decide(user, submission)
-    if verdict and submission.step == Step.UNIT_TO_BUREAU:
-        approved = (
-            Feedback.objects.filter(cycle=submission.cycle, organisation=submission.organisation)
-            .exclude(state=FeedbackState.DRAFT)
-            .exists()
-        )
-        if approved:
-            return refuse("综合意见反馈表已审定，不能再退回报送材料。")
+    if verdict and submission.review_closed:
+        return refuse("综合意见反馈表已审定，不能再退回报送材料。")
     return verdict
 
 
-def can_open(user, submission: Submission) -> bool:
-    """Whoever on the receiving side reads the package marks it opened (which ends the sender's withdrawal)."""
-    if is_reviewer(user, submission):
-        return True
+def signing_organisation(user, submission: Submission) -> Organisation | None:
+    """The receiving organisation in whose name the person signs: the first-level unit for step 1; for
+    step 2 (sent 一式两份) the sender's counterpart section or the supervision section."""
     if submission.step == Step.UNIT_TO_PRIMARY:
-        return holds(user, submission.receiver_id, UNIT_ROLES)
-    return any(m.role == Role.SUPERVISION_STAFF for m in memberships_of(user))
+        return submission.receiver if holds(user, submission.receiver_id, UNIT_ROLES) else None
+    section_id = submission.organisation.counterpart_section_id
+    if holds(user, section_id, {Role.COUNTERPART_STAFF}):
+        return submission.organisation.counterpart_section
+    return next(
+        (
+            m.organisation
+            for m in memberships_of(user)
+            if m.role == Role.SUPERVISION_STAFF and m.organisation.is_active
+        ),
+        None,
+    )
+
+
+def can_sign(user, submission: Submission) -> Verdict:
+    """签收: each receiving organisation signs once for each sending."""
+    organisation = signing_organisation(user, submission)
+    if organisation is None:
+        return forbid("只有接收方可以签收报送材料。")
+    if submission.state != SubmissionState.SUBMITTED:
+        return refuse("只有已报送、待审核的材料可以签收。")
+    if submission.receipts.filter(organisation=organisation, sent_at=submission.submitted_at).exists():
+        return refuse(f"{organisation.name}已签收本次报送的材料。")
+    return ALLOWED
 
 
 def can_extend(user, submission: Submission) -> Verdict:
@@ -162,6 +176,7 @@ def package_actions(user, submission: Submission) -> dict[str, Verdict]:
         "prepare": can_prepare(user, submission),
         "submit": can_submit(user, submission),
         "withdraw": can_withdraw(user, submission),
+        "sign": can_sign(user, submission) if submission.pk else forbid("材料尚未报送。"),
         "accept": can_accept(user, submission),
         "return": can_return(user, submission),
         "extend": can_extend(user, submission),

@@ -3,13 +3,20 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.monitoring.selectors import report_readiness
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
 from jixiao.projects.models import Project
-from jixiao.workflow.models import ReturnedProject, Step, Submission, SubmissionReturn, SubmissionState
+from jixiao.workflow.models import (
+    ReturnedProject,
+    Step,
+    Submission,
+    SubmissionReceipt,
+    SubmissionReturn,
+    SubmissionState,
+    SubmissionTransition,
+)
 
 
 def sending_units(*, user) -> list[Organisation]:
@@ -29,12 +36,11 @@ def package_unit_get(*, user, pk: int) -> Organisation:
     return get_object_or_404(organisation_list(user=user).filter(is_classified=False), pk=pk)
 
 
-def submission_timeline(submission: Submission) -> QuerySet[AuditRecord]:
+def submission_timeline(submission: Submission) -> QuerySet[SubmissionTransition]:
+    """The package's 办理记录, from its own transition rows."""
     if submission.pk is None:
-        return AuditRecord.objects.none()
-    return AuditRecord.objects.filter(
-        object_type="workflow.submission", object_id=str(submission.pk)
-    ).order_by("occurred_at", "id")
+        return SubmissionTransition.objects.none()
+    return submission.transitions.select_related("organisation").order_by("at", "id")
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,17 @@ def subordinate_packages(submission: Submission) -> list["ExpectedPackage"]:
 def pending_subordinates(submission: Submission) -> list["ExpectedPackage"]:
     """Subordinates not accepted yet: sending now means their material reaches the bureau later, as 补报."""
     return [p for p in subordinate_packages(submission) if p.status != SubmissionState.ACCEPTED]
+
+
+def current_receipts(submission: Submission) -> list[SubmissionReceipt]:
+    """Who has signed for the package as it stands sent now (each receiving organisation once)."""
+    if submission.pk is None or submission.submitted_at is None:
+        return []
+    return list(
+        submission.receipts.filter(sent_at=submission.submitted_at).select_related(
+            "organisation", "signed_by"
+        )
+    )
 
 
 def latest_return(submission: Submission) -> SubmissionReturn | None:

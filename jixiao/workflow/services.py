@@ -1,6 +1,6 @@
-"""Every move of a package: one function per transition, each checking actor and state, writing the change
-and its audit record in one transaction (the row locked, so two clicks give one transition), and notifying
-after commit."""
+"""Every move of a package: one function per transition, each checking actor and state, writing the change,
+its row in the package's 办理记录 and its audit record in one transaction (`transition_record`; the row
+locked, so two clicks give one transition), and notifying after commit."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,26 +10,30 @@ from django.utils import timezone
 from jixiao.audit.services import audit_record
 from jixiao.core.files import office_kind
 from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
+from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.projects.models import Project
+from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
 from jixiao.workflow.models import (
-    Notification,
     ReturnedProject,
     Step,
     Submission,
+    SubmissionReceipt,
     SubmissionReturn,
     SubmissionState,
+    SubmissionTransition,
     due_date_for,
 )
 from jixiao.workflow.policy import (
     can_accept,
     can_extend,
-    can_open,
     can_prepare,
     can_return,
+    can_sign,
     can_submit,
     can_withdraw,
+    signing_organisation,
 )
 from jixiao.workflow.selectors import pending_subordinates
 
@@ -104,25 +108,6 @@ def _set_reports_locked(submission: Submission, locked: bool) -> None:
     )
 
 
-def notify(users, message: str, url: str) -> None:
-    """In-app notifications, written only once the change that caused them has committed."""
-    recipients = list(users)
-    transaction.on_commit(
-        lambda: Notification.objects.bulk_create(
-            Notification(recipient=u, message=message, url=url) for u in recipients
-        )
-    )
-
-
-def people_of(organisation_id: int, roles) -> list[User]:
-    """Active people holding one of `roles` in the organisation."""
-    return list(
-        User.objects.filter(
-            is_active=True, memberships__organisation_id=organisation_id, memberships__role__in=roles
-        ).distinct()
-    )
-
-
 def _receivers(submission: Submission) -> list[User]:
     if submission.step == Step.UNIT_TO_PRIMARY:
         return people_of(submission.receiver_id, UNIT_ROLES)
@@ -144,10 +129,11 @@ def submission_save_explanation(*, submission: Submission, values: dict, acting_
         if name in values:
             setattr(submission, name, values[name])
     submission.save()
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action="submission.explain",
-        target=submission,
+        subject=submission,
         organisation=submission.organisation,
     )
     return submission
@@ -196,26 +182,27 @@ def submission_submit(*, submission: Submission, acting_user, confirmed: bool = 
     submission.save()
     _set_reports_locked(submission, True)
     late = submission.late_days
+    lateness = f"（逾期 {late} 天）" if late else ""
+    kind = "补报" if submission.supplement else "报送"
     notes = [f"逾期 {late} 天"] if late else []
     if pending:
         notes.append(f"确认先行报送，{len(pending)} 个下属单位未审核通过")
     if submission.supplement:
         notes.append("补报")
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action="submission.submit",
-        target=submission,
+        subject=submission,
         organisation=submission.organisation,
         from_state=previous,
         to_state=submission.state,
         comment="；".join(notes),
-    )
-    lateness = f"（逾期 {late} 天）" if late else ""
-    kind = "补报" if submission.supplement else "报送"
-    notify(
-        _receivers(submission),
-        f"{submission.organisation.name}已{kind}监控材料{lateness}，请审核。",
-        _url(submission),
+        notice=(
+            _receivers(submission),
+            f"{submission.organisation.name}已{kind}监控材料{lateness}，请审核。",
+            _url(submission),
+        ),
     )
     return submission
 
@@ -228,10 +215,11 @@ def submission_withdraw(*, submission: Submission, acting_user) -> Submission:
     submission.submitted_at = None
     submission.save()
     _set_reports_locked(submission, False)
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action="submission.withdraw",
-        target=submission,
+        subject=submission,
         organisation=submission.organisation,
         from_state=SubmissionState.SUBMITTED,
         to_state=submission.state,
@@ -240,42 +228,54 @@ def submission_withdraw(*, submission: Submission, acting_user) -> Submission:
 
 
 @transaction.atomic
-def submission_open(*, submission: Submission, acting_user) -> Submission:
-    """Record that the receiving side has read the package (once)."""
+def submission_sign(*, submission: Submission, acting_user) -> Submission:
+    """签收: the receiving organisation records that it has the package; from the first signature the
+    sender can no longer withdraw it. Reading the package page changes nothing."""
     submission = _locked(submission)
-    if (
-        submission.state != SubmissionState.SUBMITTED
-        or submission.opened_at
-        or not can_open(acting_user, submission)
-    ):
-        return submission
-    submission.opened_at = timezone.now()
-    submission.save(update_fields=["opened_at"])
-    audit_record(
-        actor=acting_user, action="submission.open", target=submission, organisation=submission.receiver
+    can_sign(acting_user, submission).enforce()
+    organisation = signing_organisation(acting_user, submission)
+    now = timezone.now()
+    SubmissionReceipt.objects.create(
+        submission=submission,
+        organisation=organisation,
+        signed_by=acting_user,
+        signed_at=now,
+        sent_at=submission.submitted_at,
+    )
+    if submission.opened_at is None:
+        submission.opened_at = now
+        submission.save(update_fields=["opened_at"])
+    transition_record(
+        history=SubmissionTransition,
+        subject=submission,
+        action="submission.sign",
+        acting_user=acting_user,
+        organisation=organisation,
     )
     return submission
 
 
-def _decided(submission: Submission, acting_user, state: str, action: str, comment: str) -> Submission:
-    """Write the decision the caller's predicate allowed (`comment` goes to the audit row)."""
+def _decided(
+    submission: Submission, acting_user, state: str, action: str, comment: str, notice: tuple
+) -> SubmissionTransition:
+    """Write the decision the caller's predicate allowed (`comment` goes to its transition row)."""
     submission.state = state
     submission.decided_at = timezone.now()
     submission.opened_at = submission.opened_at or submission.decided_at
     if state == SubmissionState.ACCEPTED:
         submission.return_comment = ""
-        submission.supplement = submission.supplement or _supplement_time(submission)
     submission.save()
-    audit_record(
-        actor=acting_user,
+    return transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action=action,
-        target=submission,
+        subject=submission,
         organisation=submission.receiver,
         from_state=SubmissionState.SUBMITTED,
         to_state=state,
         comment=comment,
+        notice=notice,
     )
-    return submission
 
 
 def _returned_rows(submission: Submission, projects) -> list[tuple[Project, str]]:
@@ -317,20 +317,22 @@ def submission_return(
     named = "；".join(f"{project.code} {reason}" for project, reason in rows)
     audit_comment = "；".join(part for part in (comment, f"需补正的项目：{named}" if named else "") if part)
     submission.return_comment = comment
-    submission = _decided(
-        submission, acting_user, SubmissionState.RETURNED, "submission.return", audit_comment
-    )
-    record = SubmissionReturn.objects.create(submission=submission, comment=comment, returned_by=acting_user)
-    ReturnedProject.objects.bulk_create(
-        ReturnedProject(submission_return=record, project=project, reason=reason) for project, reason in rows
-    )
-    _set_reports_locked(submission, False)
     summary = comment or f"{len(rows)} 个项目需要补正"
-    notify(
+    notice = (
         people_of(submission.organisation_id, UNIT_ROLES),
         f"监控材料被{submission.receiver.name}退回：{summary[:100]}",
         _url(submission),
     )
+    step = _decided(
+        submission, acting_user, SubmissionState.RETURNED, "submission.return", audit_comment, notice
+    )
+    record = SubmissionReturn.objects.create(
+        submission=submission, transition=step, comment=comment, returned_by=acting_user
+    )
+    ReturnedProject.objects.bulk_create(
+        ReturnedProject(submission_return=record, project=project, reason=reason) for project, reason in rows
+    )
+    _set_reports_locked(submission, False)
     return submission
 
 
@@ -338,15 +340,15 @@ def submission_return(
 def submission_accept(*, submission: Submission, acting_user, comment: str = "") -> Submission:
     submission = _locked(submission)
     can_accept(acting_user, submission).enforce()
-    submission = _decided(
-        submission, acting_user, SubmissionState.ACCEPTED, "submission.accept", comment.strip()
-    )
+    # Acceptance may turn the package into a supplement (补报), which its notice names.
+    submission.supplement = submission.supplement or _supplement_time(submission)
     kind = "作为补报" if submission.supplement else ""
-    notify(
+    notice = (
         people_of(submission.organisation_id, UNIT_ROLES),
         f"监控材料已由{submission.receiver.name}审核通过{kind}。",
         _url(submission),
     )
+    _decided(submission, acting_user, SubmissionState.ACCEPTED, "submission.accept", comment.strip(), notice)
     return submission
 
 
@@ -380,10 +382,11 @@ def submission_save_overall_report(
             f"{submission.organisation.code}_{submission.cycle.year}.docx", upload, save=False
         )
     submission.save()
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action="submission.overall_report",
-        target=submission,
+        subject=submission,
         organisation=submission.organisation,
         comment=f"上传定稿：{upload.name}" if upload is not None else "",
     )
@@ -400,18 +403,51 @@ def submission_extend(*, submission: Submission, due_date, reason: str, acting_u
     submission.due_date = due_date
     submission.extension_reason = reason.strip()
     submission.save(update_fields=["due_date", "extension_reason"])
-    audit_record(
-        actor=acting_user,
+    transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
         action="submission.extend",
-        target=submission,
+        subject=submission,
         organisation=submission.organisation,
         from_state=previous.isoformat(),
         to_state=due_date.isoformat(),
         comment=submission.extension_reason,
-    )
-    notify(
-        people_of(submission.organisation_id, UNIT_ROLES),
-        f"区财政局已将报送截止日期延至 {due_date:%Y-%m-%d}：{submission.extension_reason}",
-        _url(submission),
+        notice=(
+            people_of(submission.organisation_id, UNIT_ROLES),
+            f"区财政局已将报送截止日期延至 {due_date:%Y-%m-%d}：{submission.extension_reason}",
+            _url(submission),
+        ),
     )
     return submission
+
+
+def submission_close_review(*, cycle: MonitoringCycle, organisation: Organisation) -> None:
+    """The bureau has approved the unit's 附件2 (called by review inside its approval): from now on its
+    step-2 package can no longer be returned."""
+    Submission.objects.filter(cycle=cycle, organisation=organisation, step=Step.UNIT_TO_BUREAU).update(
+        review_closed=True
+    )
+
+
+def aggregated_table_export(*, submission: Submission, acting_user) -> bytes:
+    """汇总表 of a town or first-level unit and its accepted subordinates, the export on record."""
+    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
+    audit_record(actor=acting_user, action="package.export", target=submission.organisation, comment="汇总表")
+    return content
+
+
+def overall_report_export(*, submission: Submission, acting_user) -> bytes:
+    """The overall report as Word: the uploaded final version if there is one, else the edited text (or,
+    before anything is saved, the draft); the export on record."""
+    if submission.overall_report_file:
+        content = submission.overall_report_file.read()
+    else:
+        if not submission.overall_report:
+            submission.overall_report = overall_report_draft(
+                unit=submission.organisation, cycle=submission.cycle
+            )
+        content = overall_report_docx(submission=submission)
+    audit_record(
+        actor=acting_user, action="package.export", target=submission.organisation, comment="整体报告"
+    )
+    return content

@@ -9,5 +9,4 @@ urlpatterns = [
     path("<int:cycle_pk>/units/<int:unit_pk>/", views.package_detail, name="package"),
     path("<int:cycle_pk>/units/<int:unit_pk>/summary/", views.aggregated_table, name="aggregated_table"),
     path("<int:cycle_pk>/units/<int:unit_pk>/overall-report/", views.overall_report, name="overall_report"),
-    path("notifications/", views.notification_index, name="notifications"),
 ]

@@ -3,18 +3,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from jixiao.audit.services import audit_record
-from jixiao.core.http import DOCX_TYPE, XLSX_TYPE, download
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
-from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
+from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
-from jixiao.workflow.policy import can_open, package_actions
+from jixiao.workflow.policy import package_actions
 from jixiao.workflow.selectors import (
+    current_receipts,
     incoming_packages,
     latest_return,
     package_unit_get,
@@ -26,13 +26,15 @@ from jixiao.workflow.selectors import (
     subordinate_packages,
 )
 from jixiao.workflow.services import (
+    aggregated_table_export,
+    overall_report_export,
     submission_accept,
     submission_extend,
     submission_for,
-    submission_open,
     submission_return,
     submission_save_explanation,
     submission_save_overall_report,
+    submission_sign,
     submission_submit,
     submission_withdraw,
 )
@@ -87,8 +89,6 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         else:
             messages.success(request, message)
         return redirect(request.path)
-    if submission.pk and can_open(request.user, submission):
-        submission = submission_open(submission=submission, acting_user=request.user)
     projects = list(Project.objects.filter(owner=unit, year=cycle.year).order_by("code"))
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
     returned = returned_project_reasons(cycle=cycle, projects=projects)
@@ -104,6 +104,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),
+        "receipts": current_receipts(submission),
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
         "overall_report": submission.overall_report
@@ -150,7 +151,10 @@ def _act(request, submission, action: str) -> str:
         submission_submit(
             submission=submission, acting_user=user, confirmed=request.POST.get("confirmed") == "1"
         )
-        return "已报送。对方查阅前可以撤回。"
+        return "已报送。对方签收前可以撤回。"
+    if action == "sign":
+        submission_sign(submission=submission, acting_user=user)
+        return "已签收。"
     if action == "withdraw":
         submission_withdraw(submission=submission, acting_user=user)
         return "已撤回，材料可以继续修改。"
@@ -184,17 +188,6 @@ def _named_projects(request, submission) -> dict:
     return {project: reasons[project.pk] for project in projects}
 
 
-def notification_index(request):
-    """The person's notification centre; opening it marks everything read."""
-    notifications = list(request.user.notifications.all()[:100])
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return render(
-        request,
-        "workflow/notifications.html",
-        {"notifications": notifications, "crumbs": [("通知", None)]},
-    )
-
-
 def _package_of(request, cycle_pk: int, unit_pk: int):
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     unit = package_unit_get(user=request.user, pk=unit_pk)
@@ -207,29 +200,16 @@ def _package_of(request, cycle_pk: int, unit_pk: int):
 def aggregated_table(request, cycle_pk: int, unit_pk: int):
     """汇总表 of a town or first-level unit and its accepted subordinates."""
     submission = _package_of(request, cycle_pk, unit_pk)
-    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
-    audit_record(
-        actor=request.user, action="package.export", target=submission.organisation, comment="汇总表"
-    )
+    content = aggregated_table_export(submission=submission, acting_user=request.user)
     return download(
         content, f"{submission.organisation.name}_汇总表_{submission.cycle.period_label}.xlsx", XLSX_TYPE
     )
 
 
 def overall_report(request, cycle_pk: int, unit_pk: int):
-    """The overall report as Word: the uploaded final version if there is one, else the edited text."""
+    """The overall report as Word."""
     submission = _package_of(request, cycle_pk, unit_pk)
     if submission.step != Step.UNIT_TO_BUREAU:
         raise Http404
-    if submission.overall_report_file:
-        content = submission.overall_report_file.read()
-    else:
-        if not submission.overall_report:
-            submission.overall_report = overall_report_draft(
-                unit=submission.organisation, cycle=submission.cycle
-            )
-        content = overall_report_docx(submission=submission)
-    audit_record(
-        actor=request.user, action="package.export", target=submission.organisation, comment="整体报告"
-    )
+    content = overall_report_export(submission=submission, acting_user=request.user)
     return download(content, f"{submission.organisation.name}_整体绩效运行监控分析报告.docx", DOCX_TYPE)

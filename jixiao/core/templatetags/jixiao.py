@@ -1,102 +1,24 @@
-"""Display rules of warnings.md: money in 万元 with 2 decimals, percentages with 1, both rounded half-up."""
+"""Template glue for the display rules of `jixiao.core.formatting` and the due-date badge."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 
-from jixiao.organisations.models import Role
-from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
+from jixiao.core import formatting
 
 register = template.Library()
 
-TEN_THOUSAND = Decimal(10000)
-
-
-def _grouped(value: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-@register.filter
-def wan(yuan) -> str:
-    """Yuan → 万元, e.g. 1234567.8 → "123.46"."""
-    if yuan is None or yuan == "":
-        return "—"
-    return _grouped(Decimal(yuan) / TEN_THOUSAND, 2)
-
-
-@register.filter
-def pct(fraction) -> str:
-    """A fraction → percent with one decimal, e.g. Decimal("0.6667") → "66.7%"."""
-    if fraction is None or fraction == "":
-        return "—"
-    if isinstance(fraction, Fraction):
-        fraction = Decimal(fraction.numerator) / Decimal(fraction.denominator)
-    return f"{_grouped(Decimal(fraction) * 100, 1)}%"
-
-
-@register.filter
-def ratio(numerator, denominator):
-    if not denominator:
-        return None
-    return Decimal(numerator or 0) / Decimal(denominator)
-
-
-@register.filter
-def days_left(due: date | None) -> int | None:
-    if due is None:
-        return None
-    return (due - timezone.localdate()).days
+register.filter("wan", formatting.wan)
+register.filter("pct", formatting.pct)
+register.filter("ratio", formatting.ratio)
+register.filter("days_left", formatting.days_left)
 
 
 @register.inclusion_tag("includes/due_badge.html")
 def due_badge(due: date | None):
     """ "还剩 N 天" / "今日截止" / "已逾期 N 天", in the colour of its urgency."""
-    days = days_left(due)
+    days = formatting.days_left(due)
     return {"due": due, "days": days, "overdue": -days if days is not None and days < 0 else 0}
-
-
-# Pages whose menu section is not their URL's namespace: 附件1 is reached from a project (项目 → 项目 →
-# 监控分析表), and the notifications behind the bell belong to no menu section.
-SECTION_OF_PAGE = {
-    "monitoring:report_edit": "projects",
-    "workflow:notifications": "",
-}
-
-
-def _section_of(resolver_match) -> str:
-    """The menu section a page belongs to: its URL namespace ("home" for the home page) unless listed."""
-    if resolver_match is None:
-        return ""
-    default = resolver_match.namespace or resolver_match.url_name or ""
-    return SECTION_OF_PAGE.get(resolver_match.view_name, default)
-
-
-@register.simple_tag(takes_context=True)
-def nav_items(context) -> list[dict]:
-    """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
-    request = context["request"]
-    roles = roles_of(request.user)
-    items = [("home", "工作台", True)]
-    items.append(("projects:project_list", "项目", bool(roles & BUSINESS_ROLES)))
-    items.append(("organisations:unit_list", "单位", bool(roles & UNIT_BROWSING_ROLES)))
-    items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
-    items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
-    items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
-    items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
-    items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
-    items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
-    items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
-    section = _section_of(request.resolver_match)
-    return [
-        {"url": reverse(name), "label": label, "active": name.split(":")[0] == section}
-        for name, label, shown in items
-        if shown
-    ]
 
 
 @register.filter

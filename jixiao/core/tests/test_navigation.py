@@ -35,7 +35,7 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
         ("s1_filler", reverse("organisations:unit_detail", args=[s1]), ["单位"]),
         ("s1_leader", reverse("workflow:index"), ["报送与审核"]),
         ("s1_leader", reverse("workflow:package", args=[cycle, s1]), ["报送与审核"]),
-        ("s1_leader", reverse("workflow:notifications"), []),
+        ("s1_leader", reverse("notifications:index"), []),
         ("s1_leader", reverse("password_change"), []),
         ("supervision_staff", reverse("review:index"), ["财政审核"]),
         ("supervision_staff", reverse("review:supervision", args=[cycle]), ["财政审核"]),

@@ -5,8 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from jixiao.conftest import create_user
-from jixiao.core.xlsx import put_value
-from jixiao.monitoring.workbook import workbook_bytes
+from jixiao.core.xlsx import put_value, workbook_bytes
 from jixiao.organisations.models import Role
 
 

@@ -566,7 +566,7 @@ def rejected_files(blank: bytes) -> dict[str, tuple[bytes, str]]:
         ),
         "declared_bomb": (declared_size_bomb(zip_with({"[Content_Types].xml": CONTENT_TYPES})), "解压后达"),
         "many_entries": (zip_with({f"x/{n}.xml": b"<a/>" for n in range(250)}), "个部件"),
-        "oversized": (b"PK\x03\x04" + b"\x00" * (wbmod.MAX_UPLOAD_BYTES + 10), "文件过大"),
+        "oversized": (b"PK\x03\x04" + b"\x00" * (wbmod.REPORT_LIMITS.upload_bytes + 10), "文件过大"),
         "docx": (
             zip_with({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<w/>"}),
             "文件不是有效的 .xlsx",
@@ -608,7 +608,7 @@ def test_bad_files_get_one_clear_message_and_write_nothing(district, case):
 
 def test_oversized_file_on_disk_is_refused_before_reading(district, tmp_path):
     path = tmp_path / "big.xlsx"
-    path.write_bytes(b"PK\x03\x04" + b"\x00" * (wbmod.MAX_UPLOAD_BYTES + 1))
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * (wbmod.REPORT_LIMITS.upload_bytes + 1))
     result = import_report_workbook(file_obj_or_path=path, filename="big.xlsx", user=district.s1_filler)
     assert not result.ok and "文件过大" in result.errors[0][2]
 

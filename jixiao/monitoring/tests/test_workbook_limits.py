@@ -9,10 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jixiao.monitoring import workbook as wbmod
+from jixiao.core import xlsx_loader
+from jixiao.core.xlsx_loader import XlsxBudget
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.tests.test_workbook import do_import, zip_with
-from jixiao.monitoring.workbook import ImportBudget, export_report_bytes
+from jixiao.monitoring.workbook import REPORT_LIMITS, export_report_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,13 @@ SHEET = "xl/worksheets/sheet1.xml"
 def parsed(monkeypatch):
     """The calls that reached openpyxl (each one a full parse of the workbook)."""
     calls = []
-    load = wbmod.openpyxl.load_workbook
+    load = xlsx_loader.openpyxl.load_workbook
 
     def counting_load(*args, **kwargs):
         calls.append(args)
         return load(*args, **kwargs)
 
-    monkeypatch.setattr(wbmod.openpyxl, "load_workbook", counting_load)
+    monkeypatch.setattr(xlsx_loader.openpyxl, "load_workbook", counting_load)
     return calls
 
 
@@ -79,14 +80,14 @@ def test_the_reported_workbook_is_refused_from_its_zip_directory(district, parse
     data = with_sheet(blank(district), extra_rows=filler_rows(100, 199_000 // 17, padding=190))
     sheet = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET)
     # It passes the guards that came before: upload size, total size, compression ratio, cell count.
-    assert len(data) < wbmod.MAX_UPLOAD_BYTES and sheet.file_size < 50 * 1024 * 1024
-    assert sheet.file_size < wbmod.MAX_COMPRESSION_RATIO * sheet.compress_size
+    assert len(data) < REPORT_LIMITS.upload_bytes and sheet.file_size < 50 * 1024 * 1024
+    assert sheet.file_size < REPORT_LIMITS.compression_ratio * sheet.compress_size
     assert sheet.file_size > 40 * 1024 * 1024
 
     def no_xml_parsing(*args, **kwargs):
         raise AssertionError("the sheet was parsed")
 
-    monkeypatch.setattr(wbmod.SafeET, "iterparse", no_xml_parsing)
+    monkeypatch.setattr(xlsx_loader.SafeET, "iterparse", no_xml_parsing)
     assert_refused(do_import(data, district.s1_filler), "解压后达")
     assert parsed == []
 
@@ -119,9 +120,9 @@ def test_a_stray_cell_far_below_the_form_is_refused(district, parsed):
 
 
 def test_too_many_small_cells_are_refused_before_openpyxl(district, parsed):
-    data = with_sheet(blank(district), extra_rows=filler_rows(100, wbmod.MAX_CELLS // 17 + 1))
-    assert zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET).file_size < wbmod.MAX_XML_PART_BYTES
-    assert_refused(do_import(data, district.s1_filler), f"单元格超过 {wbmod.MAX_CELLS} 个")
+    data = with_sheet(blank(district), extra_rows=filler_rows(100, REPORT_LIMITS.cells // 17 + 1))
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET).file_size < REPORT_LIMITS.xml_part_bytes
+    assert_refused(do_import(data, district.s1_filler), f"单元格超过 {REPORT_LIMITS.cells} 个")
     assert parsed == []
 
 
@@ -134,13 +135,13 @@ def test_a_real_form_with_room_to_spare_imports(district, parsed):
 
 def large_but_allowed(district) -> bytes:
     """A form grown to nearly the most cells one file may have."""
-    return with_sheet(blank(district), extra_rows=filler_rows(100, (wbmod.MAX_CELLS - 1000) // 17))
+    return with_sheet(blank(district), extra_rows=filler_rows(100, (REPORT_LIMITS.cells - 1000) // 17))
 
 
 def test_files_of_one_budget_do_not_add_up(district, parsed):
     large = large_but_allowed(district)
-    budget = ImportBudget()
-    allowed = wbmod.MAX_CELLS_PER_REQUEST // (wbmod.MAX_CELLS - 1000)
+    budget = XlsxBudget(REPORT_LIMITS)
+    allowed = REPORT_LIMITS.request_cells // (REPORT_LIMITS.cells - 1000)
     results = [do_import(large, district.s1_filler, budget=budget, dry_run=True) for _ in range(allowed + 1)]
     assert [r.ok for r in results] == [True] * allowed + [False]
     assert "分批上传" in results[-1].errors[0][2]
@@ -151,7 +152,7 @@ def test_files_of_one_budget_do_not_add_up(district, parsed):
 def test_the_upload_page_shares_one_budget_among_its_files(client, district, parsed):
     large = large_but_allowed(district)
     client.force_login(district.s1_filler)
-    allowed = wbmod.MAX_CELLS_PER_REQUEST // (wbmod.MAX_CELLS - 1000)
+    allowed = REPORT_LIMITS.request_cells // (REPORT_LIMITS.cells - 1000)
     files = [SimpleUploadedFile(f"{n}.xlsx", large) for n in range(allowed + 2)]
     response = client.post(reverse("monitoring:report_import", args=[district.cycle.pk]), {"files": files})
     assert response.status_code == 200

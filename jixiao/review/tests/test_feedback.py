@@ -15,6 +15,7 @@ from docx.shared import Cm
 
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport, WarningLevel
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Organisation, Role
 from jixiao.projects.models import ProjectMonth
 from jixiao.review.documents import TEXT_WIDTH_CM, feedback_docx, feedback_xlsx
@@ -38,7 +39,8 @@ from jixiao.review.tests.test_supervision import (
     send_package,
     write_opinion,
 )
-from jixiao.workflow.models import Notification
+from jixiao.workflow.models import Step, Submission
+from jixiao.workflow.policy import can_return
 
 pytestmark = pytest.mark.django_db
 
@@ -226,8 +228,13 @@ def test_approve_needs_both_opinions_and_the_right_section(unit_sent):
     with pytest.raises(ValidationError, match="审定后才能下达"):
         feedback_issue(feedback=feedback, acting_user=d.counterpart_a)
 
+    package = Submission.objects.get(organisation=d.p1, step=Step.UNIT_TO_BUREAU)
+    assert can_return(d.counterpart_a, package)
     feedback = feedback_approve(feedback=feedback, acting_user=d.counterpart_a)
     assert feedback.state == FeedbackState.APPROVED
+    package.refresh_from_db()
+    verdict = can_return(d.counterpart_a, package)
+    assert not verdict and "已审定，不能再退回" in verdict.reason
     assert (feedback.approved_by, feedback.counterpart_reviewer) == (d.counterpart_a, "counterpart_a")
     assert feedback.counterpart_date is not None
     with pytest.raises(ValidationError):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
 from jixiao.review import rectification
 from jixiao.review.models import (
@@ -39,7 +40,6 @@ from jixiao.review.rectification import (
     rectification_start_verification,
     rectification_verify,
 )
-from jixiao.workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
-from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import AnalysisReport, ReportWarning, WarningLevel
+from jixiao.notifications.models import Notification
+from jixiao.notifications.services import transition_record
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import KeyItem, KeyItemSelection, KeyItemSource, Opinion
@@ -27,6 +28,7 @@ from jixiao.review.selectors import (
     review_unit_list,
     reviewed_projects,
     risk_score,
+    sample_draw_of,
     sample_ids,
 )
 from jixiao.review.services import (
@@ -37,7 +39,9 @@ from jixiao.review.services import (
     opinion_delete,
     opinions_send,
 )
-from jixiao.workflow.models import Notification, Step, Submission, SubmissionState
+from jixiao.workflow.models import Step, Submission, SubmissionState, SubmissionTransition
+from jixiao.workflow.services import submission_return, submission_submit
+from jixiao.workflow.tests.test_review_findings import sent_step_two
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +92,16 @@ def file_report(district, project, level: str = WarningLevel.GREEN, messages=())
 
 
 def return_package(package: Submission, times: int = 1) -> None:
+    """Returns on record in the package's own history, written by the helper every transition uses."""
     for _ in range(times):
-        audit_record(actor=None, action="submission.return", target=package)
+        transition_record(
+            history=SubmissionTransition,
+            subject=package,
+            action="submission.return",
+            acting_user=None,
+            from_state=SubmissionState.SUBMITTED,
+            to_state=SubmissionState.RETURNED,
+        )
 
 
 @pytest.fixture
@@ -275,6 +287,18 @@ def test_sample_is_reproducible_from_the_stored_seed(reviewed, make_project):
     assert record.changes["sample"] == expected
     assert all(item.reasons or item.risk_score == 0 for item in selection.items.all())
 
+    stored = KeyItemSelection.objects.get(pk=selection.pk)  # the draw itself keeps what re-draws it
+    assert stored.population == population and stored.population_size == 13
+    assert stored.population_digest == population_digest(population)
+    draw = sample_draw_of(stored)
+    assert (draw.seed, draw.size, draw.population, draw.digest, draw.drawn_by) == (
+        selection.seed,
+        4,
+        13,
+        population_digest(population),
+        str(d.supervision_staff),
+    )
+
 
 def test_redraw_replaces_the_sample_and_keeps_risk_and_manual_picks(reviewed, make_project):
     d = reviewed
@@ -458,3 +482,24 @@ def test_supervision_staff_hold_the_role_in_their_section(reviewed, make_user):
     colleague = make_user(d.supervision, Role.SUPERVISION_STAFF)
     key_item_mark(cycle=d.cycle, project=d.project_town, source=KeyItemSource.MANUAL, acting_user=colleague)
     assert KeyItem.objects.get().project == d.project_town
+
+
+def test_a_return_through_the_workflow_counts_in_the_risk_score(district, make_user):
+    """The score counts returns from the package's own transition rows, as the return service writes them."""
+    package = sent_step_two(district, make_user)
+
+    def returns_reason() -> str:
+        scores = {
+            r.project_id: r.score
+            for r in project_ranking(user=district.supervision_staff, cycle=district.cycle)
+        }
+        return scores[district.project_p1.pk].explanation
+
+    assert "退回" not in returns_reason()
+    returned = submission_return(
+        submission=package, comment="请补充整体报告", acting_user=district.counterpart_a
+    )
+    submission_submit(submission=returned, acting_user=district.p1_leader, confirmed=True)
+
+    assert "退回 1 次 +5" in returns_reason()
+    assert returned.returns.get().transition == returned.transitions.get(action="submission.return")

@@ -90,6 +90,9 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
 
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.s1.pk}/")
+    page.click("#sign-package")
+    page.get_by_text("已签收。").wait_for()
+    assert Submission.objects.get(organisation=district.s1).opened_at is not None
     page.click("#accept-package")
     page.get_by_text("已审核通过。").wait_for()
     screenshot(page, "round-04-primary-accepts")
@@ -115,6 +118,10 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     page.get_by_role("link", name="审核", exact=True).first.wait_for()
     screenshot(page, "round-06-counterpart-receives")
     assert Submission.objects.get(organisation=district.p1).state == SubmissionState.SUBMITTED
+    page.goto(f"{page.base_url}/workflow/{district.cycle.pk}/units/{district.p1.pk}/")
+    page.click("#sign-package")
+    page.get_by_text("已签收。").wait_for()
+    assert Submission.objects.get(organisation=district.p1).receipts.get().organisation == district.section_a
 
     # 6. Supervision picks a key item and writes an opinion on the first-level unit, sent to its section.
     page.login(district.supervision_staff)

@@ -42,8 +42,11 @@ def test_step_one_round_through_the_pages(client, district):
 
     client.force_login(district.p1_leader)
     page = client.get(url).content.decode()
-    assert 'id="review"' in page
+    assert 'id="review"' in page and 'id="sign-package"' in page
+    assert Submission.objects.get(organisation=district.s1).opened_at is None  # reading writes nothing
+    client.post(url, {"action": "sign"})
     assert Submission.objects.get(organisation=district.s1).opened_at is not None
+    assert 'id="sign-package"' not in client.get(url).content.decode()
     response = client.post(url, {"action": "return", "comment": ""}, follow=True)
     assert "退回时请写明" in response.content.decode()
     client.post(url, {"action": "return", "comment": "请补充制度建设情况"})
@@ -57,7 +60,7 @@ def test_step_one_round_through_the_pages(client, district):
     submission = Submission.objects.get(organisation=district.s1)
     assert submission.state == SubmissionState.ACCEPTED
     timeline = client.get(url).content.decode()
-    for label in ("报送", "查阅", "退回补正", "审核通过"):
+    for label in ("报送", "签收", "退回补正", "审核通过"):
         assert label in timeline
 
 

@@ -11,9 +11,9 @@ from jixiao.workflow.selectors import returned_project_reasons
 from jixiao.workflow.services import (
     submission_accept,
     submission_for,
-    submission_open,
     submission_return,
     submission_save_overall_report,
+    submission_sign,
     submission_submit,
     submission_withdraw,
 )
@@ -120,10 +120,10 @@ def test_predicates_refuse_what_the_services_refuse(district):
     with pytest.raises(PermissionDenied):
         submission_accept(submission=package, acting_user=district.s1_leader)
 
-    opened = submission_open(submission=package, acting_user=district.p1_leader)
+    opened = submission_sign(submission=package, acting_user=district.p1_leader)
     verdict = can_withdraw(district.s1_leader, opened)
-    assert not verdict and "查阅" in verdict.reason
-    with pytest.raises(ValidationError, match="查阅"):
+    assert not verdict and "签收" in verdict.reason
+    with pytest.raises(ValidationError, match="签收"):
         submission_withdraw(submission=opened, acting_user=district.s1_leader)
 
     accepted = submission_accept(submission=opened, acting_user=district.p1_leader)
@@ -157,8 +157,12 @@ def test_the_page_shows_only_the_buttons_whose_action_is_allowed(client, distric
     package = sent_step_one(district)
     url = f"/workflow/{district.cycle.pk}/units/{district.s1.pk}/"
     client.force_login(district.p1_leader)
-    page = client.get(url).content.decode()  # opening it ends the sender's withdrawal
+    page = client.get(url).content.decode()
     assert 'id="accept-package"' in page and 'id="return-package"' in page
+    client.force_login(district.s1_leader)
+    assert 'id="withdraw-package"' in client.get(url).content.decode()  # reading it ended nothing
+    client.force_login(district.p1_leader)
+    client.post(url, {"action": "sign"})  # signing for it ends the sender's withdrawal
     client.force_login(district.s1_leader)
     page = client.get(url).content.decode()
     assert 'id="withdraw-package"' not in page and "不能撤回" in page

@@ -11,7 +11,7 @@ from jixiao.monitoring.selectors import cycle_list
 from jixiao.monitoring.services import cycle_open, report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.selectors import project_visible
-from jixiao.review.models import Feedback
+from jixiao.review.services import feedback_approve, feedback_compose, feedback_update
 from jixiao.workflow.services import (
     submission_accept,
     submission_extend,
@@ -64,7 +64,14 @@ def test_extension_cannot_erase_lateness_once_sent(district):
 
 def test_package_cannot_be_returned_once_its_feedback_is_approved(district, make_user):
     step_two = sent_step_two(district, make_user)
-    Feedback.objects.create(cycle=district.cycle, organisation=district.p1, state="approved")
+    counterpart = district.counterpart_a
+    feedback = feedback_compose(cycle=district.cycle, unit=district.p1, acting_user=counterpart)
+    feedback = feedback_update(
+        feedback=feedback,
+        values={"counterpart_opinion": "材料基本齐全。", "overall_opinion": "请按要求整改。"},
+        acting_user=counterpart,
+    )
+    feedback_approve(feedback=feedback, acting_user=counterpart)
     with pytest.raises(ValidationError, match="综合意见反馈表已审定"):
         submission_return(submission=step_two, comment="退回", acting_user=district.counterpart_a)
 

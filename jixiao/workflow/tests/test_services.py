@@ -11,15 +11,17 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.services import report_save
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
-from jixiao.workflow.models import Notification, Step, SubmissionState
+from jixiao.workflow.models import Step, SubmissionState
+from jixiao.workflow.policy import can_sign, can_withdraw
 from jixiao.workflow.services import (
     receiver_of,
     submission_accept,
     submission_for,
-    submission_open,
     submission_return,
     submission_save_explanation,
+    submission_sign,
     submission_submit,
     submission_withdraw,
 )
@@ -139,20 +141,48 @@ def test_on_time_submission_is_not_late(district, s1_leader_package):
     assert submission_submit(submission=s1_leader_package, acting_user=district.s1_leader).late_days == 0
 
 
-def test_withdraw_until_the_receiver_opens_it(district, s1_leader_package):
+def test_withdraw_until_the_receiver_signs_for_it(district, s1_leader_package):
     sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
     back = submission_withdraw(submission=sent, acting_user=district.s1_leader)
     assert back.state == SubmissionState.DRAFT
     assert not AnalysisReport.objects.get(project=district.project_s1).locked
     sent = submission_submit(submission=back, acting_user=district.s1_leader)
-    submission_open(submission=sent, acting_user=district.p1_leader)
+    submission_sign(submission=sent, acting_user=district.p1_leader)
     with pytest.raises(ValidationError):
         submission_withdraw(submission=sent, acting_user=district.s1_leader)
 
 
-def test_opening_by_the_sender_does_not_count(district, s1_leader_package):
+def test_the_sender_cannot_sign_for_its_own_package(district, s1_leader_package):
     sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
-    assert submission_open(submission=sent, acting_user=district.s1_leader).opened_at is None
+    with pytest.raises(PermissionDenied):
+        submission_sign(submission=sent, acting_user=district.s1_leader)
+    assert not sent.receipts.exists()
+    assert submission_withdraw(submission=sent, acting_user=district.s1_leader).opened_at is None
+
+
+def test_step_two_is_signed_for_by_both_bureau_sections_once_per_sending(district, make_user):
+    """一式两份: the counterpart section and the supervision section each sign; the first ends withdrawal."""
+    town_leader = make_user(district.town, Role.UNIT_LEADER)
+    fill_ready_report(district, district.project_town, district.town_filler)
+    package = submission_for(organisation=district.town, cycle=district.cycle)
+    sent = submission_submit(submission=package, acting_user=town_leader)
+    with pytest.raises(PermissionDenied):
+        submission_sign(submission=sent, acting_user=district.counterpart_b)
+
+    signed = submission_sign(submission=sent, acting_user=district.counterpart_a)
+    assert not can_withdraw(town_leader, signed)
+    assert can_sign(district.supervision_staff, signed)
+    submission_sign(submission=signed, acting_user=district.supervision_staff)
+    with pytest.raises(ValidationError, match="已签收"):
+        submission_sign(submission=signed, acting_user=district.counterpart_a)
+
+    receipts = {(r.organisation, r.signed_by) for r in signed.receipts.all()}
+    assert receipts == {
+        (district.section_a, district.counterpart_a),
+        (district.supervision, district.supervision_staff),
+    }
+    steps = signed.transitions.filter(action="submission.sign")
+    assert [s.organisation for s in steps] == [district.section_a, district.supervision]
 
 
 def test_return_needs_a_reason_and_unlocks_the_reports(district, s1_leader_package):

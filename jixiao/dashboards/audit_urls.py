@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.audit import views
+from jixiao.dashboards import audit_views as views
 
 app_name = "audit"
 

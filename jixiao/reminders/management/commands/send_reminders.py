@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jixiao.workflow.reminders import reminders_send
+from jixiao.reminders.services import reminders_send
 
 
 class Command(BaseCommand):

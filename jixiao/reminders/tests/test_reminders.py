@@ -12,7 +12,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from jixiao.monitoring.models import CycleStatus
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
+from jixiao.reminders.models import ReminderLog
+from jixiao.reminders.services import reminder_offsets
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
@@ -21,8 +24,7 @@ from jixiao.review.models import (
     OpinionSource,
     RectificationState,
 )
-from jixiao.workflow.models import Notification, ReminderLog, Step, Submission, SubmissionState
-from jixiao.workflow.reminders import reminder_offsets
+from jixiao.workflow.models import Step, Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db
 

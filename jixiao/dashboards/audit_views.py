@@ -1,10 +1,12 @@
+"""The auditor's log page: a reader on top of the audit trail, which sits below the organisations it names."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from jixiao.audit.models import ACTION_LABELS, AuditRecord
 from jixiao.audit.selectors import audit_record_list
-from jixiao.core.permissions import require_roles
 from jixiao.organisations.models import Role
+from jixiao.organisations.permissions import require_roles
 
 
 @require_roles(Role.AUDITOR)

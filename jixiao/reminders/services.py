@@ -33,10 +33,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from jixiao.monitoring.models import DUE_DATE_STEPS, CycleKind, CycleStatus, MonitoringCycle
+from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
+from jixiao.reminders.models import ReminderLog
 from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource, RectificationState
-from jixiao.workflow.models import Notification, ReminderLog, Step, due_date_for
+from jixiao.workflow.models import Step, due_date_for
 from jixiao.workflow.selectors import expected_packages
 
 logger = logging.getLogger(__name__)
@@ -311,7 +313,7 @@ def _claim(user: User, key: str, today: date) -> bool:
 
 def _email(user: User, reminder: Reminder) -> EmailMessage:
     body = render_to_string(
-        "workflow/email_reminder.txt",
+        "reminders/email_reminder.txt",
         {"user": user, "message": reminder.message, "district_name": settings.DISTRICT_NAME},
     )
     subject = f"【{settings.DISTRICT_NAME}预算绩效运行监控】{STEP_SUBJECTS[reminder.step]}"

@@ -1,0 +1,40 @@
+"""One error type for a refused change: a Chinese message for the page and the fields it concerns.
+
+`ServiceError` is a Django `ValidationError`, so forms, `except ValidationError` and `exc.messages` keep
+working; `exc.messages[0]` is always its message. `error_parts` reads any `ValidationError` (a string, a
+list or a dict of them) in the one shape pages and the API show.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class ServiceError(ValidationError):
+    """The change was refused and nothing was written: `message` says why, `field_errors` where."""
+
+    def __init__(self, message: str, field_errors: dict[str, list[str] | str] | None = None, *, code=None):
+        message = str(message)
+        fields = {
+            name: [str(text) for text in (texts if isinstance(texts, (list, tuple)) else [texts])]
+            for name, texts in (field_errors or {}).items()
+        }
+        if fields:
+            super().__init__({NON_FIELD_ERRORS: [ValidationError(message, code=code)], **fields})
+            self.message, self.code, self.params = message, code, None
+        else:
+            super().__init__(message, code=code)
+        self.field_errors = fields
+
+    def __str__(self):
+        return self.message
+
+
+def error_parts(exc: ValidationError) -> tuple[str, dict[str, list[str]]]:
+    """(message, field errors) of any ValidationError; the message is never empty when there is an error."""
+    if isinstance(exc, ServiceError):
+        return exc.message, {name: list(texts) for name, texts in exc.field_errors.items()}
+    if hasattr(exc, "error_dict"):
+        fields = {name: [str(text) for text in texts] for name, texts in exc.message_dict.items()}
+        general = fields.pop(NON_FIELD_ERRORS, [])
+        message = " ".join(general) or next(iter(fields.values()))[0]
+        return message, fields
+    return " ".join(str(text) for text in exc.messages), {}

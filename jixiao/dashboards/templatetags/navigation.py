@@ -1,0 +1,47 @@
+"""The menu: one link per section the person's roles open (it reads roles, so it lives above organisations)."""
+
+from django import template
+from django.urls import reverse
+
+from jixiao.organisations.models import Role
+from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
+
+register = template.Library()
+
+# Pages whose menu section is not their URL's namespace: 附件1 is reached from a project (项目 → 项目 →
+# 监控分析表), and the notifications behind the bell belong to no menu section.
+SECTION_OF_PAGE = {
+    "monitoring:report_edit": "projects",
+    "notifications:index": "",
+}
+
+
+def _section_of(resolver_match) -> str:
+    """The menu section a page belongs to: its URL namespace ("home" for the home page) unless listed."""
+    if resolver_match is None:
+        return ""
+    default = resolver_match.namespace or resolver_match.url_name or ""
+    return SECTION_OF_PAGE.get(resolver_match.view_name, default)
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> list[dict]:
+    """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
+    request = context["request"]
+    roles = roles_of(request.user)
+    items = [("home", "工作台", True)]
+    items.append(("projects:project_list", "项目", bool(roles & BUSINESS_ROLES)))
+    items.append(("organisations:unit_list", "单位", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
+    items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
+    items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
+    items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
+    section = _section_of(request.resolver_match)
+    return [
+        {"url": reverse(name), "label": label, "active": name.split(":")[0] == section}
+        for name, label, shown in items
+        if shown
+    ]
