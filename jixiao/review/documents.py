@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from jixiao.core.formatting import pct, wan, wan_number
 from jixiao.core.xlsx import (
@@ -288,6 +289,8 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
         sheet.height(row, 24)
         row += 1
 
+    if rows:  # the opinions and the bureau's signature print together, on a page of their own
+        ws.row_breaks.append(Break(id=row - 1))
     for label, text, signature in _opinion_blocks(feedback):
         lines = 2 if signature and text else 1
         sheet.label(row, 1, 2, label, rows=lines)
