@@ -228,8 +228,10 @@ def _deviation_summary(report_ids: list[int]) -> tuple[list[str], list[str]]:
     measures: dict[str, None] = {}
     columns = [name for name, _label in DEVIATION_FIELDS] + ["corrective_measures"]
     rows = [
-        *AnalysisReport.objects.filter(pk__in=report_ids).values_list(*columns),
-        *IndicatorEntry.objects.filter(report_id__in=report_ids).values_list(*columns),
+        *AnalysisReport.objects.filter(pk__in=report_ids).order_by("pk").values_list(*columns),
+        *IndicatorEntry.objects.filter(report_id__in=report_ids)
+        .order_by("report_id", "pk")
+        .values_list(*columns),
     ]
     for row in rows:
         for (name, _label), text in zip(DEVIATION_FIELDS, row, strict=False):
