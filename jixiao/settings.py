@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
+    "jixiao.rectification",
     "jixiao.loads",
     "jixiao.dashboards",
     "jixiao.reminders",

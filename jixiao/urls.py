@@ -23,7 +23,7 @@ urlpatterns = [
     path("workflow/", include("jixiao.workflow.urls")),
     path("notifications/", include("jixiao.notifications.urls")),
     path("review/", include("jixiao.review.urls")),
-    path("rectification/", include("jixiao.review.rectification_urls")),
+    path("rectification/", include("jixiao.rectification.urls")),
     path("loads/", include("jixiao.loads.urls")),
     path("api/v1/", include("jixiao.api.urls")),
     path("", include("jixiao.dashboards.urls")),

@@ -23,7 +23,7 @@ from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.selectors import organisation_list
 from jixiao.projects.selectors import ProjectFilters, project_list, project_visible
-from jixiao.review.rectification import rectification_item_list
+from jixiao.rectification.selectors import rectification_item_list
 from jixiao.review.selectors import feedback_list
 from jixiao.workflow.selectors import package_unit_get
 from jixiao.workflow.services import (

@@ -15,7 +15,7 @@ from jixiao.organisations.selectors import (
     subtree_q,
 )
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
-from jixiao.review.rectification import cycle_rectification_closed, overdue_items
+from jixiao.rectification.selectors import cycle_rectification_closed, overdue_items
 from jixiao.review.selectors import feedback_list
 from jixiao.workflow.services import submission_for
 

@@ -27,8 +27,8 @@ from django.utils import timezone
 from jixiao.demo import demo_data
 from jixiao.monitoring.models import NARRATIVE_FIELDS, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, User
+from jixiao.rectification.services import rectification_respond, rectification_verify
 from jixiao.review.models import Feedback
-from jixiao.review.rectification import rectification_respond, rectification_verify
 from jixiao.review.selectors import unit_projects
 from jixiao.review.services import (
     ITEM_FIELDS,

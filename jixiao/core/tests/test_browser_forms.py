@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.conftest import screenshot
-from jixiao.review.tests.test_rectification import issue
+from jixiao.rectification.tests.test_rectification import issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

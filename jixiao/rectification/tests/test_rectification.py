@@ -18,7 +18,22 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
-from jixiao.review import rectification
+from jixiao.rectification import services
+from jixiao.rectification.selectors import (
+    cycle_rectification_closed,
+    feedback_closed,
+    overdue_items,
+    rectification_item_list,
+    rectification_progress,
+)
+from jixiao.rectification.services import (
+    evidence_add,
+    evidence_remove,
+    rectification_respond,
+    rectification_send_back,
+    rectification_start_verification,
+    rectification_verify,
+)
 from jixiao.review.models import (
     Evidence,
     Feedback,
@@ -26,19 +41,6 @@ from jixiao.review.models import (
     FeedbackState,
     OpinionSource,
     RectificationState,
-)
-from jixiao.review.rectification import (
-    cycle_rectification_closed,
-    evidence_add,
-    evidence_remove,
-    feedback_closed,
-    overdue_items,
-    rectification_item_list,
-    rectification_progress,
-    rectification_respond,
-    rectification_send_back,
-    rectification_start_verification,
-    rectification_verify,
 )
 
 pytestmark = pytest.mark.django_db
@@ -344,7 +346,7 @@ def test_wrong_files_are_refused_with_the_reason(district, item, media_root, nam
 
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(district, item, media_root, monkeypatch):
-    monkeypatch.setattr(rectification, "MAX_EVIDENCE_BYTES", 1024)
+    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 1024)
     big = upload("大文件.pdf", pdf_bytes() + b"0" * 2048)
     with pytest.raises(ValidationError, match="超过"):
         evidence_add(item=item, upload=big, acting_user=district.town_filler)

@@ -20,28 +20,30 @@ from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.organisations.models import Role
 from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
-from jixiao.review.models import RectificationState, RectificationTransition
-from jixiao.review.policy import item_actions
-from jixiao.review.rectification import (
-    ACCEPT_ATTRIBUTE,
-    EVIDENCE_CONTENT_TYPES,
-    MAX_EVIDENCE_BYTES,
+from jixiao.rectification.policy import item_actions
+from jixiao.rectification.selectors import (
     cycle_rectification_closed,
-    evidence_add,
     evidence_get,
-    evidence_remove,
     feedback_closed,
     issued_feedback_get,
     issued_feedback_list,
-    item_url,
     overdue_items,
     rectification_item_get,
     rectification_progress,
+)
+from jixiao.rectification.services import (
+    ACCEPT_ATTRIBUTE,
+    EVIDENCE_CONTENT_TYPES,
+    MAX_EVIDENCE_BYTES,
+    evidence_add,
+    evidence_remove,
+    item_url,
     rectification_respond,
     rectification_send_back,
     rectification_start_verification,
     rectification_verify,
 )
+from jixiao.review.models import RectificationState, RectificationTransition
 
 PAGE_ROLES = (
     Role.FILLER,
@@ -104,14 +106,14 @@ def rectification_overview(request, cycle_pk: int | None = None):
         "overdue_count": overdue.count(),
         "crumbs": [("整改落实", None)],
     }
-    return render(request, "review/rectification_overview.html", context)
+    return render(request, "rectification/overview.html", context)
 
 
 @require_roles(*PAGE_ROLES)
 def feedback_rectification(request, pk: int):
     """One unit's issued 附件2: every item with its answer, evidence and verification."""
     feedback = issued_feedback_get(user=request.user, pk=pk)
-    return render(request, "review/rectification_feedback.html", _page_context(request, feedback))
+    return render(request, "rectification/feedback.html", _page_context(request, feedback))
 
 
 def _history(items) -> dict[int, list[RectificationTransition]]:
@@ -193,7 +195,7 @@ def _is_htmx(request) -> bool:
 def _fragment(request, item, **bound):
     item = rectification_item_get(user=request.user, pk=item.pk)
     row = _row(request.user, item, _history([item]), **bound)
-    return render(request, "review/rectification_item.html", {"row": row, "max_mb": MAX_MB})
+    return render(request, "rectification/item.html", {"row": row, "max_mb": MAX_MB})
 
 
 def _done(request, item, notice: str):
@@ -209,7 +211,7 @@ def _refused(request, item, **bound):
         return _fragment(request, item, **bound)
     feedback = issued_feedback_get(user=request.user, pk=item.feedback_id)
     context = _page_context(request, feedback, bound_item=item.pk, **bound)
-    return render(request, "review/rectification_feedback.html", context)
+    return render(request, "rectification/feedback.html", context)
 
 
 @require_roles(*PAGE_ROLES)

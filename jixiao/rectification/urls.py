@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.review import rectification_views as views
+from jixiao.rectification import views
 
 app_name = "rectification"
 
