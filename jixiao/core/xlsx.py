@@ -88,3 +88,57 @@ def put_value(cell: Cell, value) -> Cell:
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+class FormSheet:
+    """Writes the cells of a form sheet: merged spans, styles, and row heights that only ever grow."""
+
+    def __init__(self, ws, widths: list[float]):
+        self.ws = ws
+        self.widths = widths
+
+    def width(self, first: int, last: int) -> float:
+        """Characters across columns `first`..`last` (1-based, inclusive)."""
+        return sum(self.widths[first - 1 : last])
+
+    def put(
+        self,
+        row: int,
+        first: int,
+        last: int,
+        value=None,
+        *,
+        rows: int = 1,
+        font=FONT,
+        fill=None,
+        alignment=WRAP,
+        number_format: str | None = None,
+    ) -> Cell:
+        if last > first or rows > 1:
+            self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
+        cell = put_value(self.ws.cell(row=row, column=first), value)
+        cell.font = font
+        cell.alignment = alignment
+        if fill is not None:
+            cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    def label(
+        self, row: int, first: int, last: int, text: str, *, rows: int = 1, center: bool = True
+    ) -> Cell:
+        return self.put(
+            row,
+            first,
+            last,
+            text,
+            rows=rows,
+            font=FONT_BOLD,
+            fill=FILL_LABEL,
+            alignment=CENTER if center else WRAP,
+        )
+
+    def height(self, row: int, points: float) -> None:
+        current = self.ws.row_dimensions[row].height or 0
+        self.ws.row_dimensions[row].height = max(current, points)

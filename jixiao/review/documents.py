@@ -27,21 +27,17 @@ from jixiao.core.formatting import pct, wan, wan_number
 from jixiao.core.xlsx import (
     BORDER,
     CENTER,
-    FILL_LABEL,
     FMT_DATE,
     FMT_RATE,
     FMT_TEXT,
     FMT_WAN,
-    FONT,
-    FONT_BOLD,
     FONT_SUBTITLE,
     FONT_TITLE,
     LEVEL_FILLS,
     RIGHT,
-    WRAP,
     WRAP_TOP,
+    FormSheet,
     a4_landscape,
-    put_value,
     text_height,
     workbook_bytes,
 )
@@ -178,53 +174,30 @@ def feedback_filename(feedback: Feedback, extension: str) -> str:
 # Excel
 
 
-class _Sheet:
-    def __init__(self, ws):
-        self.ws = ws
-        self.widths = [column.width for column in COLUMNS]
-
-    def width(self, first: int, last: int) -> float:
-        return sum(self.widths[first - 1 : last])
-
-    def put(self, row, first, last, value=None, *, rows=1, font=FONT, fill=None, alignment=WRAP, fmt=None):
-        if last > first or rows > 1:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
-        cell = put_value(self.ws.cell(row=row, column=first), value)
-        cell.font = font
-        cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
-        if fmt:
-            cell.number_format = fmt
-        return cell
-
-    def label(self, row, first, last, text, *, rows=1):
-        return self.put(row, first, last, text, rows=rows, font=FONT_BOLD, fill=FILL_LABEL, alignment=CENTER)
-
-    def height(self, row: int, points: float) -> None:
-        current = self.ws.row_dimensions[row].height or 0
-        self.ws.row_dimensions[row].height = max(current, points)
-
-
 # Spans of the header block's three (label, value) pairs per row.
 HEADER_SPANS = [((1, 2), (3, 6)), ((7, 7), (8, 9)), ((10, 11), (12, 15))]
 
 
-def _xlsx_cell(sheet: _Sheet, row: int, index: int, key: str, value, level: str) -> None:
+def _xlsx_cell(sheet: FormSheet, row: int, index: int, key: str, value, level: str) -> None:
     if key in MONEY_KEYS:
-        sheet.put(row, index, index, wan_number(value), alignment=RIGHT, fmt=FMT_WAN)
+        sheet.put(row, index, index, wan_number(value), alignment=RIGHT, number_format=FMT_WAN)
     elif key == "rate":
         sheet.put(
-            row, index, index, float(value) if value is not None else None, alignment=RIGHT, fmt=FMT_RATE
+            row,
+            index,
+            index,
+            float(value) if value is not None else None,
+            alignment=RIGHT,
+            number_format=FMT_RATE,
         )
     elif key in DATE_KEYS:
-        sheet.put(row, index, index, value, alignment=CENTER, fmt=FMT_DATE)
+        sheet.put(row, index, index, value, alignment=CENTER, number_format=FMT_DATE)
     elif key == "level":
         sheet.put(row, index, index, value or None, alignment=CENTER, fill=LEVEL_FILLS.get(level))
     elif key in ("position", "source", "project_code"):
         sheet.put(row, index, index, value or None, alignment=CENTER)
     else:
-        sheet.put(row, index, index, value or None, alignment=WRAP_TOP, fmt=FMT_TEXT)
+        sheet.put(row, index, index, value or None, alignment=WRAP_TOP, number_format=FMT_TEXT)
 
 
 def feedback_xlsx(feedback: Feedback) -> bytes:
@@ -236,7 +209,7 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
     ws = wb.active
     ws.title = SHEET_TITLE
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet = _Sheet(ws)
+    sheet = FormSheet(ws, [column.width for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
 
@@ -295,7 +268,7 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
         lines = 2 if signature and text else 1
         sheet.label(row, 1, 2, label, rows=lines)
         if text:
-            sheet.put(row, 3, LAST_COLUMN, text, alignment=WRAP_TOP, fmt=FMT_TEXT)
+            sheet.put(row, 3, LAST_COLUMN, text, alignment=WRAP_TOP, number_format=FMT_TEXT)
             sheet.height(row, text_height(text, sheet.width(3, LAST_COLUMN), minimum=45))
         if signature:
             signature_row = row + lines - 1

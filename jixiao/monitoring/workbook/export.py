@@ -17,21 +17,19 @@ from jixiao.core.formatting import wan_number
 from jixiao.core.xlsx import (
     BORDER,
     CENTER,
-    FILL_LABEL,
     FILL_NA,
     FMT_DATE,
     FMT_PERCENT_VALUE,
     FMT_RATE,
     FMT_TEXT,
     FMT_WAN,
-    FONT,
-    FONT_BOLD,
     FONT_SUBTITLE,
     FONT_TITLE,
     LEVEL_FILLS,
     RIGHT,
     WRAP,
     WRAP_TOP,
+    FormSheet,
     a4_landscape,
     put_value,
     text_height,
@@ -119,58 +117,14 @@ def _number_cell(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-class _SheetWriter:
+class _SheetWriter(FormSheet):
     """Writes one 附件1 sheet row by row."""
 
     def __init__(self, ws, month: int):
-        self.ws = ws
         self.row = 1
         self.columns = indicator_columns(month)
-        self.widths = [width for _key, _header, width in self.columns]
         self.grid_rows: list[int] = []
-
-    def width(self, first: int, last: int) -> float:
-        return sum(self.widths[first - 1 : last])
-
-    def put(
-        self,
-        row: int,
-        first: int,
-        last: int,
-        value=None,
-        *,
-        rows: int = 1,
-        font=FONT,
-        fill=None,
-        alignment=WRAP,
-        number_format: str | None = None,
-    ):
-        if last > first or rows > 1:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
-        cell = put_value(self.ws.cell(row=row, column=first), value)
-        cell.font = font
-        cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
-        if number_format:
-            cell.number_format = number_format
-        return cell
-
-    def label(self, row: int, first: int, last: int, text: str, *, rows: int = 1, center: bool = True):
-        return self.put(
-            row,
-            first,
-            last,
-            text,
-            rows=rows,
-            font=FONT_BOLD,
-            fill=FILL_LABEL,
-            alignment=CENTER if center else WRAP,
-        )
-
-    def height(self, row: int, points: float):
-        current = self.ws.row_dimensions[row].height or 0
-        self.ws.row_dimensions[row].height = max(current, points)
+        super().__init__(ws, [width for _key, _header, width in self.columns])
 
     def borders(self, first_row: int, last_row: int):
         for row in range(first_row, last_row + 1):
