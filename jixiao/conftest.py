@@ -207,6 +207,13 @@ def build_district() -> District:
     return district
 
 
+@pytest.fixture(autouse=True)
+def _jobs_in_the_test(settings, tmp_path):
+    """Background jobs run in the test itself once its transaction commits, and write under tmp_path."""
+    settings.JOBS_RUNNER = "immediate"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def district(db) -> District:
     return build_district()

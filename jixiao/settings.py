@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from jixiao.core.env import env_bool, env_int, env_list, env_str
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "jixiao.organisations",
     "jixiao.projects",
     "jixiao.notifications",
+    "jixiao.jobs",
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
@@ -164,6 +166,28 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Background jobs (exports and other long work): "embedded" runs them in a thread of the web process (no
+# other service needed), "celery" hands them to Celery workers through Redis (production), "immediate" runs
+# them in the caller after commit (tests).
+JOBS_RUNNER = env_str("JIXIAO_JOBS_RUNNER", "embedded")
+if JOBS_RUNNER not in {"embedded", "celery", "immediate"}:
+    raise ValueError(f"JIXIAO_JOBS_RUNNER must be embedded, celery or immediate, not {JOBS_RUNNER!r}")
+# A job running longer than this has lost its process and may be retried.
+JOBS_STALE_SECONDS = env_int("JIXIAO_JOBS_STALE_SECONDS", 1800)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Beat replaces the daily cron line of `send_reminders` in production.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "jixiao.reminders.send_reminders",
+        "schedule": crontab(hour=env_int("JIXIAO_REMINDERS_HOUR", 8), minute=0),
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

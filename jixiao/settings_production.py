@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from jixiao.core.env import env_bool, env_int
+from jixiao.core.env import env_bool, env_int, env_str
 from jixiao.settings import *  # noqa: F403
 from jixiao.settings import DEBUG, REDIS_URL, SECRET_KEY
 
@@ -13,6 +13,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
 
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required: login throttling must be shared by every worker.")
+
+# Background jobs run on Celery workers through Redis (`celery -A jixiao worker`, `celery -A jixiao beat`).
+JOBS_RUNNER = env_str("JIXIAO_JOBS_RUNNER", "celery")
+if JOBS_RUNNER not in {"celery", "embedded"}:
+    raise ImproperlyConfigured("JIXIAO_JOBS_RUNNER must be celery (or embedded for a single-process install).")
 
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SESSION_COOKIE_SECURE = True

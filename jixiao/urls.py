@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("jixiao.dashboards.audit_urls")),
     path("workflow/", include("jixiao.workflow.urls")),
     path("notifications/", include("jixiao.notifications.urls")),
+    path("jobs/", include("jixiao.jobs.urls")),
     path("review/", include("jixiao.review.urls")),
     path("rectification/", include("jixiao.rectification.urls")),
     path("loads/", include("jixiao.loads.urls")),

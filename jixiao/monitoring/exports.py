@@ -4,7 +4,8 @@ from django.db import transaction
 
 from jixiao.audit.services import audit_record
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
-from jixiao.monitoring.workbook import export_filename, export_report_bytes, export_unit_zip
+from jixiao.monitoring.workbook import export_filename, export_report_bytes
+from jixiao.monitoring.workbook.export import unit_zip_projects, write_projects_zip
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Project
 
@@ -23,9 +24,15 @@ def report_export_workbook(
     return content, export_filename(project)
 
 
-@transaction.atomic
-def unit_export_zip(*, unit: Organisation, cycle: MonitoringCycle, acting_user) -> tuple[bytes, str]:
-    """Every project's 附件1 of a unit and the units below it that the person sees, in one zip."""
-    content = export_unit_zip(unit=unit, cycle=cycle, user=acting_user)
+def unit_export_filename(*, unit: Organisation, cycle: MonitoringCycle) -> str:
+    return f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip"
+
+
+def unit_export_zip(
+    *, unit: Organisation, cycle: MonitoringCycle, acting_user, target, progress=None
+) -> None:
+    """Every project's 附件1 of a unit and the units below it that the person sees, streamed as a zip into
+    `target` (a background job: progress after each project, the audit record once the file is written)."""
+    projects = unit_zip_projects(unit=unit, cycle=cycle, user=acting_user)
+    write_projects_zip(projects, cycle, target, progress)
     audit_record(actor=acting_user, action="unit.export", target=unit, organisation=unit)
-    return content, f"{unit.code}_{unit.name}_附件1_{cycle.period_label}.zip"

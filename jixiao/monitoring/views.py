@@ -7,10 +7,12 @@ from django.views.decorators.http import require_POST
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
 from jixiao.core.xlsx_loader import XlsxBudget
+from jixiao.jobs.services import job_start
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import indicator_figures
-from jixiao.monitoring.exports import report_export_workbook, unit_export_zip
+from jixiao.monitoring.exports import report_export_workbook
 from jixiao.monitoring.forms import EntryForm, ImportForm, ReportForm
+from jixiao.monitoring.jobs import unit_zip_params
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
@@ -334,12 +336,15 @@ def report_export(request, cycle_pk: int, project_pk: int):
     return download(content, filename, XLSX_TYPE)
 
 
+@require_POST
 def unit_export(request, cycle_pk: int, unit_pk: int):
-    """Every visible project's 附件1 of a unit (and the units below it) in one zip."""
+    """Every visible project's 附件1 of a unit (and the units below it) in one zip, made in the background."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     unit = organisation_get(user=request.user, pk=unit_pk)
-    content, filename = unit_export_zip(unit=unit, cycle=cycle, acting_user=request.user)
-    return download(content, filename, "application/zip")
+    job = job_start(
+        kind="monitoring.unit_zip", params=unit_zip_params(unit=unit, cycle=cycle), acting_user=request.user
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def report_import(request, cycle_pk: int):

@@ -36,18 +36,28 @@ def test_outsiders_get_404(client, district, name):
     assert client.get(url(name, district, district.project_s1.pk)).status_code == 404
 
 
-def test_unit_export_zips_every_visible_project(client, district):
+def test_unit_export_zips_every_visible_project(client, district, django_capture_on_commit_callbacks):
     client.force_login(district.p1_leader)
-    response = client.get(url("unit_export", district, district.p1.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("unit_export", district, district.p1.pk))
+    job_page = response.url
+    assert client.get(job_page).status_code == 200
+    response = client.get(job_page + "download/")
     assert response.status_code == 200
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     codes = {name.split("_")[0] for name in names}
     assert codes == {district.project_p1.code, district.project_s1.code, district.project_s2.code}
+    assert AuditRecord.objects.filter(action="unit.export").count() == 1
 
 
 def test_unit_export_of_an_invisible_unit_is_404(client, district):
     client.force_login(district.s1_filler)
-    assert client.get(url("unit_export", district, district.p1.pk)).status_code == 404
+    assert client.post(url("unit_export", district, district.p1.pk)).status_code == 404
+
+
+def test_unit_export_is_asked_for_by_post(client, district):
+    client.force_login(district.p1_leader)
+    assert client.get(url("unit_export", district, district.p1.pk)).status_code == 405
 
 
 def test_print_view_is_the_paper_layout(client, district):

@@ -543,17 +543,25 @@ def with_unique_filenames(projects):
         yield project, name
 
 
-def export_projects_zip(projects, cycle: MonitoringCycle) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for project, name in with_unique_filenames(projects):
+def write_projects_zip(projects, cycle: MonitoringCycle, target, progress=None) -> None:
+    """Stream one workbook per project into the open binary file `target`; `progress(done, total)` after each."""
+    projects = list(projects)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, (project, name) in enumerate(with_unique_filenames(projects), start=1):
             report = report_of(project, cycle)
             archive.writestr(name, export_report_bytes(project=project, cycle=cycle, report=report))
+            if progress is not None:
+                progress(done, len(projects))
+
+
+def export_projects_zip(projects, cycle: MonitoringCycle) -> bytes:
+    buffer = io.BytesIO()
+    write_projects_zip(projects, cycle, buffer)
     return buffer.getvalue()
 
 
-def export_unit_zip(*, unit, cycle: MonitoringCycle, user) -> bytes:
-    """One workbook per project of the unit (and of its subordinate units) that the person may see."""
+def unit_zip_projects(*, unit, cycle: MonitoringCycle, user):
+    """The projects of the unit (and of its subordinate units) in the cycle that the person may see."""
     projects = (
         project_visible(user)
         .filter(owner__path__startswith=unit.path, year=cycle.year)
@@ -562,4 +570,9 @@ def export_unit_zip(*, unit, cycle: MonitoringCycle, user) -> bytes:
     )
     if cycle.organisation_id:
         projects = projects.filter(owner__path__startswith=cycle.organisation.path)
-    return export_projects_zip(projects, cycle)
+    return projects
+
+
+def export_unit_zip(*, unit, cycle: MonitoringCycle, user) -> bytes:
+    """One workbook per project of the unit (and of its subordinate units) that the person may see."""
+    return export_projects_zip(unit_zip_projects(unit=unit, cycle=cycle, user=user), cycle)
