@@ -17,7 +17,9 @@ if not REDIS_URL:
 # Background jobs run on Celery workers through Redis (`celery -A jixiao worker`, `celery -A jixiao beat`).
 JOBS_RUNNER = env_str("JIXIAO_JOBS_RUNNER", "celery")
 if JOBS_RUNNER not in {"celery", "embedded"}:
-    raise ImproperlyConfigured("JIXIAO_JOBS_RUNNER must be celery (or embedded for a single-process install).")
+    raise ImproperlyConfigured(
+        "JIXIAO_JOBS_RUNNER must be celery (or embedded for a single-process install)."
+    )
 
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SESSION_COOKIE_SECURE = True
