@@ -133,7 +133,12 @@ class AuditRecord(models.Model):
         verbose_name_plural = _("审计记录")
         ordering = ["-occurred_at", "-id"]
         base_manager_name = "objects"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The log page reads by keyset on (time, id), newest first; text search has trigram indexes on
+            # PostgreSQL (migration 0005).
+            models.Index(fields=["-occurred_at", "-id"], name="audit_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
