@@ -1,9 +1,9 @@
 """The project list and a project's page: projects with their warning level and report in the current cycle."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from jixiao.core.pagination import page_by_ids
 from jixiao.monitoring.models import LEVEL_RANK
 from jixiao.monitoring.selectors import (
     attach_warning_messages,
@@ -32,7 +32,9 @@ def project_index(request):
     projects = project_list_in_cycle(
         user=request.user, filters=form.to_filters(), cycle=cycle, level=form.warning_level()
     )
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_ids(
+        projects, request.GET.get("page"), PAGE_SIZE, rows=lambda ids: projects.filter(pk__in=ids)
+    )
     attach_warning_messages(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

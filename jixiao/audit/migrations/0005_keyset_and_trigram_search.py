@@ -3,30 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-# Django's case-insensitive `contains` on PostgreSQL compares UPPER(column::text) LIKE UPPER(pattern); these
-# trigram indexes serve exactly that expression, so a search over a million records reads the index.
-TRIGRAM_INDEXES = {
-    "audit_object_repr_trgm": "object_repr",
-    "audit_actor_name_trgm": "actor_name",
-}
-
-
-def create_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, column in TRIGRAM_INDEXES.items():
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON audit_auditrecord USING gin ((UPPER({column}::text)) gin_trgm_ops)"
-        )
-
-
-def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in TRIGRAM_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
+from jixiao.core.db import trigram_indexes
 
 class Migration(migrations.Migration):
 
@@ -41,5 +18,8 @@ class Migration(migrations.Migration):
             model_name='auditrecord',
             index=models.Index(fields=['-occurred_at', '-id'], name='audit_newest_first'),
         ),
-        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+        trigram_indexes(
+            "audit_auditrecord",
+            {"audit_object_repr_trgm": "object_repr", "audit_actor_name_trgm": "actor_name"},
+        ),
     ]
