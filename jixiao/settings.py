@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "jixiao.organisations",
     "jixiao.projects",
     "jixiao.notifications",
+    "jixiao.funding",
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",
