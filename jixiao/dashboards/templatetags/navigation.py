@@ -13,6 +13,7 @@ register = template.Library()
 # 监控分析表), and the notifications behind the bell belong to no menu section.
 SECTION_OF_PAGE = {
     "monitoring:report_edit": "projects",
+    "funding:decide": "projects",
     "notifications:index": "",
 }
 
