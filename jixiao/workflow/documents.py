@@ -108,8 +108,8 @@ HEADERS = [
     ("执行数（万元）", 14),
     ("执行率", 9),
     ("预警等级", 9),
-    ("拨款状态", 10),
     ("主要偏差", 48),
+    ("拨款状态", 10),
 ]
 
 
@@ -122,7 +122,7 @@ def aggregated_table_title(unit: Organisation) -> str:
 
 LABEL_COLUMNS = 3  # 单位 · 项目编码 · 项目名称: the span of a subtotal's label
 MONEY_COLUMNS, RATE_COLUMN = (4, 5), 6
-CENTRED_COLUMNS = (2, 7, 8)  # 项目编码, 预警等级, 拨款状态
+CENTRED_COLUMNS = (2, 7, 9)  # 项目编码, 预警等级, 拨款状态 (第十五条, after the form's own columns)
 
 
 def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
@@ -192,8 +192,8 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
                     money(p.paid_to_date),
                     rate(p.paid_to_date, p.budget_total),
                     LEVEL_TEXT.get(p.report_level, "未填报"),
-                    FundingState(p.funding_state).label,
                     p.main_problem,
+                    FundingState(p.funding_state).label,
                 ]
             )
         put(

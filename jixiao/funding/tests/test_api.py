@@ -67,3 +67,20 @@ def test_another_units_project_is_not_found(client, district, make_user):
     assert client.get(f"/api/v1/projects/{district.project_s1.pk}/funding-decisions/").status_code == 404
     token = token_client(make_token(district.p2))
     assert token.get(f"/api/v1/projects/{district.project_s1.pk}/funding-decisions/").status_code == 404
+
+
+def test_the_treasury_asks_for_the_projects_on_hold(district):
+    decide(district, district.project_s1, FundingState.SUSPENDED)
+    decide(district, district.project_p2, FundingState.STOPPED)
+    decide(district, district.project_s3, FundingState.SUSPENDED)
+    decide(district, district.project_s3, FundingState.NORMAL)
+    client = token_client(make_token(district.bureau))
+
+    def codes(status):
+        answer = client.get(f"/api/v1/projects/?funding_status={status}&page_size=100").json()
+        return {row["code"] for row in answer["results"]}
+
+    assert codes("suspended") == {district.project_s1.code}
+    assert codes("stopped") == {district.project_p2.code}
+    assert district.project_s3.code in codes("normal") and district.project_s1.code not in codes("normal")
+    assert client.get("/api/v1/projects/?funding_status=frozen").status_code == 400
