@@ -23,6 +23,12 @@ class FundingState(models.TextChoices):
 
 
 HOLD_STATES = (FundingState.SUSPENDED, FundingState.STOPPED)
+# What a decision to reach each status is called (the pages' choices, the notices).
+DECISION_LABELS = {
+    FundingState.SUSPENDED: _("暂缓拨款"),
+    FundingState.STOPPED: _("停止拨款"),
+    FundingState.NORMAL: _("恢复正常拨款"),
+}
 
 
 class FundingStatus(models.Model):

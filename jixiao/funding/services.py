@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jixiao.core.errors import ServiceError
 from jixiao.funding.basis import clean_basis
-from jixiao.funding.models import FundingDecision, FundingState, FundingStatus
+from jixiao.funding.models import DECISION_LABELS, FundingDecision, FundingState, FundingStatus
 from jixiao.funding.policy import DECIDE_REFUSED, can_decide
 from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Role, User
@@ -87,7 +87,7 @@ def funding_decide(*, project: Project, status: str, reason: str, basis, acting_
     current.set_by_name = str(acting_user)
     current.set_at = timezone.now()
     current.save()
-    label = FundingState(status).label
+    label = DECISION_LABELS[status]
     decision = transition_record(
         history=FundingDecision,
         subject=current,

@@ -16,9 +16,9 @@ from django.urls import reverse
 from jixiao.core.errors import error_parts
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
-from jixiao.funding.basis import basis_item, decode_basis, encode_basis
+from jixiao.funding.basis import basis_item, clean_basis, decode_basis, encode_basis
 from jixiao.funding.exports import hold_list_export
-from jixiao.funding.models import BASIS_KINDS, FundingState
+from jixiao.funding.models import BASIS_KINDS, DECISION_LABELS
 from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.funding.selectors import funding_decisions_of, funding_hold_list, funding_status_of
 from jixiao.funding.services import funding_decide
@@ -29,11 +29,6 @@ from jixiao.organisations.permissions import require_roles
 from jixiao.projects.selectors import project_get
 
 PAGE_SIZE = 100
-DECISION_LABELS = {
-    FundingState.SUSPENDED: "暂缓拨款",
-    FundingState.STOPPED: "停止拨款",
-    FundingState.NORMAL: "恢复正常拨款",
-}
 
 
 class DecisionForm(forms.Form):
@@ -49,8 +44,9 @@ class DecisionForm(forms.Form):
 
 
 def _offered(request, project, cycle) -> list[dict]:
-    """Basis items to tick: those passed in the query string, then the project's red warnings now."""
-    items = [decode_basis(text) for text in request.GET.getlist("basis")]
+    """Basis items to tick: those passed in the query string (only well-formed ones, links only to this
+    site), then the project's red warnings now."""
+    items, _problems = clean_basis([decode_basis(text) for text in request.GET.getlist("basis")])
     report = report_in_cycle(project=project, cycle=cycle)
     if report is not None:
         url = reverse("monitoring:report_edit", args=[cycle.pk, project.pk])
@@ -76,7 +72,7 @@ def decide(request, pk: int):
     project = project_get(user=request.user, pk=pk)
     cycle = cycle_current()
     offered = _offered(request, project, cycle)
-    prefilled = set(request.GET.getlist("basis"))
+    prefilled = {encode_basis(decode_basis(text)) for text in request.GET.getlist("basis")}
     chosen = set(request.POST.getlist("basis")) if request.method == "POST" else prefilled
     form = DecisionForm(request.POST or None)
     basis_errors: list[str] = []

@@ -178,3 +178,11 @@ def test_basis_items_are_checked():
     )
     assert cleaned == [WARNING]
     assert len(problems) == 5
+
+
+def test_lifting_a_hold_is_announced_as_such(district, django_capture_on_commit_callbacks):
+    decide(district, district.project_s1, FundingState.STOPPED)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(district, district.project_s1, FundingState.NORMAL, reason="整改到位。", basis=())
+    messages = set(Notification.objects.values_list("message", flat=True))
+    assert messages == {f"局领导决定项目“{district.project_s1.name}”恢复正常拨款：整改到位。"}

@@ -286,3 +286,22 @@ def test_the_package_page_and_the_agencys_home_show_the_hold(client, district):
     assert "【暂缓拨款】" in package
     client.force_login(district.agency_staff)
     assert "【停止拨款】" in text(client.get(reverse("home")))
+
+
+def test_prefilled_items_are_checked_before_they_are_offered(client, district):
+    client.force_login(district.bureau_leader)
+    query = basis_query(
+        [
+            basis_item("other", "脚本链接", "javascript:alert(1)"),
+            basis_item("rumour", "听说"),
+            basis_item("oversight", " 实地核查：资金闲置 "),
+        ]
+    )
+    page = client.get(decide_url(district.project_s1, query))
+    # A link is only ever `|/path`: anything else after the bar stays part of the (escaped) text.
+    assert [(item["kind"], item["label"], item["url"]) for item in page.context["offered"]] == [
+        ("other", "脚本链接|javascript:alert(1)", ""),
+        ("oversight", "实地核查：资金闲置", ""),
+    ]
+    assert all(item["checked"] for item in page.context["offered"])
+    assert 'href="javascript:' not in text(page)
