@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "jixiao.projects",
     "jixiao.notifications",
     "jixiao.jobs",
+    "jixiao.funding",
     "jixiao.monitoring",
     "jixiao.workflow",
     "jixiao.review",

@@ -4,6 +4,7 @@ caller may not see filters to nothing instead of telling whether it exists."""
 from django import forms
 from django_filters import rest_framework as filters
 
+from jixiao.funding.models import HOLD_STATES, FundingState
 from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
 from jixiao.organisations.models import Organisation, OrganisationKind
 from jixiao.projects.models import Project, ProjectMonth, ProjectType, TargetVersion
@@ -45,10 +46,19 @@ class ProjectFilter(filters.FilterSet):
     project_type = filters.ChoiceFilter(choices=ProjectType.choices, label="项目类型")
     is_key_project = filters.BooleanFilter(label="重点项目")
     code = filters.CharFilter(label="项目编码")
+    funding_status = filters.ChoiceFilter(
+        choices=FundingState.choices, method="filter_funding_status", label="拨款状态"
+    )
 
     class Meta:
         model = Project
-        fields = ["year", "owner", "project_type", "is_key_project", "code"]
+        fields = ["year", "owner", "project_type", "is_key_project", "code", "funding_status"]
+
+    def filter_funding_status(self, queryset, _name, value):
+        """A project never decided on is paid normally: it has no stored status."""
+        if value == FundingState.NORMAL:
+            return queryset.exclude(funding_control__status__in=HOLD_STATES)
+        return queryset.filter(funding_control__status=value)
 
 
 class TargetVersionFilter(filters.FilterSet):

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jixiao.funding.models import FundingDecision, FundingStatus
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
 from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
 from jixiao.organisations.models import Organisation
@@ -56,9 +57,55 @@ class FundingSerializer(serializers.Serializer):
     paid_to_date = serializers.DecimalField(**MONEY, help_text="本年累计支付数（元）")
 
 
+class BasisItemSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="warning 预警 / disposition 预警处置 / rectification 整改 / oversight 监督发现 / other 其他"
+    )
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="本系统页面的路径，可为空")
+
+
+class FundingStatusSerializer(serializers.ModelSerializer):
+    """拨款控制（第十五条）: what the treasury system reads before paying."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    basis = BasisItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FundingStatus
+        fields = ["status", "status_label", "reason", "basis", "set_by_name", "set_at"]
+
+
+class FundingDecisionSerializer(serializers.ModelSerializer):
+    """One decision of 局领导, oldest first."""
+
+    action_label = serializers.CharField(read_only=True)
+    from_state_label = serializers.CharField(read_only=True)
+    to_state_label = serializers.CharField(read_only=True)
+    basis = BasisItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FundingDecision
+        fields = [
+            "at",
+            "actor_name",
+            "action",
+            "action_label",
+            "from_state",
+            "from_state_label",
+            "to_state",
+            "to_state_label",
+            "comment",
+            "basis",
+        ]
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     project_type_label = serializers.CharField(source="get_project_type_display", read_only=True)
     funding = FundingSerializer(source="*", read_only=True)
+    funding_status = serializers.SerializerMethodField(
+        help_text="拨款状态：normal 正常拨款 / suspended 暂缓拨款 / stopped 停止拨款"
+    )
 
     class Meta:
         model = Project
@@ -77,7 +124,14 @@ class ProjectSerializer(serializers.ModelSerializer):
             "is_key_project",
             "current_target",
             "funding",
+            "funding_status",
         ]
+
+    @extend_schema_field(FundingStatusSerializer)
+    def get_funding_status(self, project):
+        """A project never decided on is paid normally (no stored row)."""
+        status = getattr(project, "funding_control", None) or FundingStatus(project=project)
+        return FundingStatusSerializer(status).data
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +17,7 @@ from jixiao.api.models import TokenScope
 from jixiao.api.policy import load_refusal
 from jixiao.api.principal import OrganisationPrincipal
 from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
+from jixiao.funding.selectors import funding_decisions_of
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import LoadRefused
 from jixiao.loads.services import load_file, plan_file
@@ -60,7 +62,16 @@ class ProjectViewSet(ReadViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        return project_list(user=user, filters=ProjectFilters())
+        return project_list(user=user, filters=ProjectFilters()).select_related("funding_control")
+
+    @extend_schema(
+        summary="拨款控制决定（第十五条）", responses=serializers.FundingDecisionSerializer(many=True)
+    )
+    @action(detail=True, url_path="funding-decisions", pagination_class=None, filterset_class=None)
+    def funding_decisions(self, request, pk=None):
+        """The project's 暂缓 / 停止 / 恢复拨款 decisions with reason and basis, oldest first."""
+        project = self.get_object()
+        return Response(serializers.FundingDecisionSerializer(funding_decisions_of(project), many=True).data)
 
 
 @extend_schema_view(

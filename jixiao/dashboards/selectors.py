@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from jixiao.audit.selectors import audit_record_list
+from jixiao.funding.selectors import with_funding_state
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import (
@@ -155,7 +156,7 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
             Panel(
                 kind="agency",
                 title="委托跟踪项目",
-                rows=list(projects.select_related("owner").order_by("code")[:50]),
+                rows=list(with_funding_state(projects).select_related("owner").order_by("code")[:50]),
                 extra={"count": projects.count()},
             )
         )

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from jixiao.core.pagination import page_by_ids
+from jixiao.funding.policy import can_decide
+from jixiao.funding.selectors import funding_decisions_of, funding_status_of, with_funding_state
 from jixiao.monitoring.models import LEVEL_RANK
 from jixiao.monitoring.selectors import (
     attach_warning_messages,
@@ -29,8 +31,10 @@ def project_index(request):
     if "year" not in data and cycle:
         data["year"] = str(cycle.year)
     form = ProjectFilterForm(data, user=request.user)
-    projects = project_list_in_cycle(
-        user=request.user, filters=form.to_filters(), cycle=cycle, level=form.warning_level()
+    projects = with_funding_state(
+        project_list_in_cycle(
+            user=request.user, filters=form.to_filters(), cycle=cycle, level=form.warning_level()
+        )
     )
     page = page_by_ids(
         projects, request.GET.get("page"), PAGE_SIZE, rows=lambda ids: projects.filter(pk__in=ids)
@@ -90,6 +94,9 @@ def project_detail(request, pk: int):
         "versions": versions,
         "report": report,
         "can_edit_details": user_can_edit_project_details(request.user),
+        "funding": funding_status_of(project),
+        "decisions": funding_decisions_of(project),
+        "can_decide_funding": can_decide(request.user, project),
         "warnings": sorted(report.warnings.all(), key=lambda w: (LEVEL_RANK[w.level], w.pk))
         if report
         else [],

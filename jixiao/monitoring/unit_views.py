@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
+from jixiao.funding.selectors import funding_hold_list, funding_holds_by_unit
 from jixiao.monitoring.policy import can_import
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.selectors import organisation_get, organisation_list
@@ -24,7 +25,11 @@ def unit_index(request):
         projects = projects.filter(year=year)
     totals = totals_by_unit(projects=projects, up_to_month=month)
     rolled = rollup(units, totals)
-    rows = [{"unit": unit, "own": totals.get(unit.pk), "totals": rolled[unit.pk]} for unit in units]
+    held = funding_holds_by_unit(projects)
+    rows = [
+        {"unit": unit, "own": totals.get(unit.pk), "totals": rolled[unit.pk], "held": held.get(unit.pk)}
+        for unit in units
+    ]
     return render(
         request,
         "organisations/unit_list.html",
@@ -43,7 +48,16 @@ def unit_detail(request, pk: int):
     totals = totals_by_unit(projects=projects, up_to_month=month)
     subtree = list(subtree)
     rolled = rollup(subtree, totals)
-    rows = [{"unit": member, "own": totals.get(member.pk), "totals": rolled[member.pk]} for member in subtree]
+    held = funding_holds_by_unit(projects)
+    rows = [
+        {
+            "unit": member,
+            "own": totals.get(member.pk),
+            "totals": rolled[member.pk],
+            "held": held.get(member.pk),
+        }
+        for member in subtree
+    ]
     return render(
         request,
         "organisations/unit_detail.html",
@@ -53,6 +67,9 @@ def unit_detail(request, pk: int):
             "cycle": cycle,
             "overall": totals_of(totals),
             "can_import": can_import(request.user, cycle) if cycle else False,
+            "held_projects": funding_hold_list(user=request.user).filter(
+                project__owner__path__startswith=unit.path
+            ),
             "crumbs": [("单位", reverse("organisations:unit_list")), (unit.name, None)],
         },
     )

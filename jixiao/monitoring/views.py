@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
 from jixiao.core.xlsx_loader import XlsxBudget
+from jixiao.funding.selectors import funding_status_of
 from jixiao.jobs.services import job_start
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import indicator_figures
@@ -139,6 +140,7 @@ def _report_context(*, project, cycle, report, report_form, entry_forms, warning
     funds_warnings = by_indicator.get(None, [])
     return {
         "project": project,
+        "funding": funding_status_of(project),
         "cycle": cycle,
         "report": report,
         "projected_total": _projected_total(report_form, report),
@@ -312,6 +314,7 @@ def report_print(request, cycle_pk: int, project_pk: int):
     fiscal, other = paid_to_date(project, cycle.period_end_month)
     context = {
         "project": project,
+        "funding": funding_status_of(project),
         "cycle": cycle,
         "report": report,
         "version": version,

@@ -29,6 +29,8 @@ from jixiao.core.xlsx import (
     text_height,
     workbook_bytes,
 )
+from jixiao.funding.models import FundingState
+from jixiao.funding.selectors import with_funding_state
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     LEVEL_RANK,
@@ -73,7 +75,7 @@ def aggregated_groups(*, unit: Organisation, cycle: MonitoringCycle) -> list[Uni
     ).values("organisation")
     units = [unit, *Organisation.objects.filter(pk__in=accepted, is_classified=False).order_by("code")]
     projects = (
-        Project.objects.filter(owner__in=units, year=cycle.year)
+        with_funding_state(Project.objects.filter(owner__in=units, year=cycle.year))
         .annotate(
             cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
             report_level=F("cycle_report__level"),
@@ -107,6 +109,7 @@ HEADERS = [
     ("执行率", 9),
     ("预警等级", 9),
     ("主要偏差", 48),
+    ("拨款状态", 10),
 ]
 
 
@@ -119,7 +122,7 @@ def aggregated_table_title(unit: Organisation) -> str:
 
 LABEL_COLUMNS = 3  # 单位 · 项目编码 · 项目名称: the span of a subtotal's label
 MONEY_COLUMNS, RATE_COLUMN = (4, 5), 6
-CENTRED_COLUMNS = (2, 7)  # 项目编码, 预警等级
+CENTRED_COLUMNS = (2, 7, 9)  # 项目编码, 预警等级, 拨款状态 (第十五条, after the form's own columns)
 
 
 def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
@@ -190,11 +193,12 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
                     rate(p.paid_to_date, p.budget_total),
                     LEVEL_TEXT.get(p.report_level, "未填报"),
                     p.main_problem,
+                    FundingState(p.funding_state).label,
                 ]
             )
         put(
             [f"{group.unit.name} 小计（{len(group.projects)} 个项目）", None, None, money(group.budget),
-             money(group.paid), rate(group.paid, group.budget), None, None],
+             money(group.paid), rate(group.paid, group.budget), None, None, None],
             bold=True,
             label_span=LABEL_COLUMNS,
         )  # fmt: skip
@@ -208,6 +212,7 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
             money(total_budget),
             money(total_paid),
             rate(total_paid, total_budget),
+            None,
             None,
             None,
         ],

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
 from jixiao.core.http import download
+from jixiao.funding.selectors import with_funding_state
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
@@ -89,7 +90,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         else:
             messages.success(request, message)
         return redirect(request.path)
-    projects = list(Project.objects.filter(owner=unit, year=cycle.year).order_by("code"))
+    projects = list(with_funding_state(Project.objects.filter(owner=unit, year=cycle.year)).order_by("code"))
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
     returned = returned_project_reasons(cycle=cycle, projects=projects)
     actions = package_actions(request.user, submission)

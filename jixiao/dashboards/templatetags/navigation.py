@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
 
@@ -12,6 +13,7 @@ register = template.Library()
 # 监控分析表), and the notifications behind the bell belong to no menu section.
 SECTION_OF_PAGE = {
     "monitoring:report_edit": "projects",
+    "funding:decide": "projects",
     "notifications:index": "",
 }
 
@@ -35,6 +37,7 @@ def nav_items(context) -> list[dict]:
     items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("funding:holds", "拨款控制", bool(roles & HOLD_LIST_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))

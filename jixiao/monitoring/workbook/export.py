@@ -35,6 +35,7 @@ from jixiao.core.xlsx import (
     text_height,
     workbook_bytes,
 )
+from jixiao.funding.selectors import funding_status_of
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
 from jixiao.monitoring.models import (
@@ -189,6 +190,10 @@ def export_report_workbook(
         ("主管部门（一级预算单位）", primary, "实施单位", owner.name),
         ("项目类型", project.get_project_type_display(), "项目负责人及联系电话", person),
     ]
+    funding = funding_status_of(project)
+    if funding.on_hold:  # the treasury's hold travels with the form (第十五条); read by no import
+        decided = f"{timezone.localtime(funding.set_at):%Y-%m-%d} {funding.reason}"
+        pairs.append(("拨款状态", f"【{funding.get_status_display()}】", "决定日期及原因", decided))
     for left_label, left_value, right_label, right_value in pairs:
         w.label(row, 1, 2, left_label)
         w.put(row, 3, 8, left_value, number_format=FMT_TEXT)
