@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jixiao.projects",
     "jixiao.notifications",
     "jixiao.monitoring",
+    "jixiao.adjustments",
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.rectification",

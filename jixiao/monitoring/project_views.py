@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from jixiao.monitoring.models import LEVEL_RANK
+from jixiao.monitoring.policy import is_unit_of
 from jixiao.monitoring.selectors import (
     attach_warning_messages,
     cycle_current,
@@ -15,6 +16,7 @@ from jixiao.projects.forms import ProjectFilterForm
 from jixiao.projects.models import in_form_order
 from jixiao.projects.selectors import project_get
 from jixiao.projects.services import user_can_edit_project_details
+from jixiao.projects.targets import version_changes
 
 PAGE_SIZE = 50
 
@@ -60,6 +62,12 @@ def _indicator_groups(version):
     return groups
 
 
+def _target_history(versions) -> list[dict]:
+    """Each version (newest first) with what it changed against the one before it."""
+    previous = {v.number: v for v in versions}
+    return [{"version": v, "changes": version_changes(previous.get(v.number - 1), v)} for v in versions]
+
+
 def project_detail(request, pk: int):
     project = project_get(user=request.user, pk=pk)
     cycle = cycle_current()
@@ -86,6 +94,8 @@ def project_detail(request, pk: int):
         "current_version": current,
         "indicator_groups": _indicator_groups(current) if current else {},
         "versions": versions,
+        "target_history": _target_history(versions),
+        "is_project_unit": is_unit_of(request.user, project),
         "report": report,
         "can_edit_details": user_can_edit_project_details(request.user),
         "warnings": sorted(report.warnings.all(), key=lambda w: (LEVEL_RANK[w.level], w.pk))
