@@ -1,6 +1,6 @@
 """The request form: the cause, the response plan, the goal text and a new target per chosen indicator.
 
-The form only collects text; `adjustment_create`/`adjustment_update` read and check it (the targets are
+The form only collects text (nothing is required here, so that every message comes from one place); `adjustment_create`/`adjustment_update` read and check it (the targets are
 read like the target tables write them), and the page shows their messages beside each field.
 """
 
@@ -18,18 +18,18 @@ class AdjustmentForm(forms.Form):
     cause = forms.ChoiceField(
         label="客观原因",
         choices=Cause.choices,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择导致绩效目标难以实现的客观原因。"},
     )
     cause_description = forms.CharField(
         label="原因说明",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "哪些客观因素变化，对绩效目标有何影响"}),
-        error_messages={"required": "请说明客观原因及其对绩效目标的影响。"},
     )
     response_plan = forms.CharField(
         label="应对方案",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "为保障项目实施拟采取的措施"}),
-        error_messages={"required": "请填写应对方案。"},
     )
     new_goal = forms.CharField(
         label="调整后的年度总体目标",
