@@ -34,15 +34,9 @@ def adjustment_history(adjustment: GoalAdjustment) -> list[AdjustmentTransition]
     return list(adjustment.transitions.select_related("organisation").order_by("at", "id"))
 
 
-def _listed(queryset: QuerySet[GoalAdjustment]) -> QuerySet[GoalAdjustment]:
-    """Urgent first, then the longest waiting."""
-    return queryset.select_related("project__owner", "counterpart_section").order_by(
-        "-urgent", "submitted_at", "id"
-    )
-
-
 def adjustment_pending_for(*, user) -> QuerySet[GoalAdjustment]:
-    """Sent requests still waiting for a section the person decides for."""
+    """Sent requests still waiting for a section the person decides for: urgent first, then the longest
+    waiting."""
     waiting = Q(pk__in=[])
     for m in memberships_of(user):
         if not m.organisation.is_active:
@@ -51,15 +45,21 @@ def adjustment_pending_for(*, user) -> QuerySet[GoalAdjustment]:
             waiting |= Q(counterpart_section_id=m.organisation_id, counterpart_approved_at__isnull=True)
         elif m.role == Role.SUPERVISION_STAFF:
             waiting |= Q(supervision_approved_at__isnull=True)
-    return _listed(adjustment_visible(user=user).filter(waiting, state__in=PENDING_STATES))
+    return (
+        adjustment_visible(user=user)
+        .filter(waiting, state__in=PENDING_STATES)
+        .select_related("project__owner", "counterpart_section")
+        .order_by("-urgent", "submitted_at", "id")
+    )
 
 
 def adjustment_list(*, user, state: str = "") -> QuerySet[GoalAdjustment]:
-    """Every request the person may see that has been sent (drafts stay with their unit), or of one state."""
+    """Every request the person may see that has been sent (drafts stay with their unit), or of one state,
+    newest first."""
     queryset = adjustment_visible(user=user).exclude(submitted_at__isnull=True)
     if state:
         queryset = queryset.filter(state=state)
-    return _listed(queryset)
+    return queryset.select_related("project__owner", "counterpart_section").order_by("-submitted_at", "-id")
 
 
 def adjustment_of_project(*, user, project) -> QuerySet[GoalAdjustment]:

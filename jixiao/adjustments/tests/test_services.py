@@ -24,8 +24,8 @@ from jixiao.adjustments.tests.conftest import (
     submitted,
 )
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import AnalysisReport, CycleKind
-from jixiao.monitoring.services import cycle_open, report_save
+from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus
+from jixiao.monitoring.services import cycle_open, cycle_update, report_save
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
 from jixiao.projects.models import TargetVersion
@@ -271,6 +271,17 @@ def test_a_report_not_yet_sent_moves_to_the_new_version_with_what_was_filled(dis
     assert all(
         w.indicator_id is None or w.indicator.version_id == done.new_version.pk for w in report.warnings.all()
     )
+
+
+def test_a_report_of_a_closed_cycle_keeps_its_version(district):
+    report = fill_report(district, district.project_s1, district.s1_filler)
+    old_version = report.target_version
+    adjustment = submitted(district)
+    district.sysadmin.is_superuser = True
+    cycle_update(cycle=district.cycle, values={"status": CycleStatus.CLOSED}, acting_user=district.sysadmin)
+    approve_both(district, adjustment)
+    report.refresh_from_db()
+    assert report.target_version == old_version
 
 
 # --- notices -----------------------------------------------------------------------------------------
