@@ -30,7 +30,7 @@ from jixiao.adjustments.policy import (
     deciding_section,
 )
 from jixiao.core.errors import ServiceError
-from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.models import CycleStatus, MonitoringCycle
 from jixiao.monitoring.services import reports_follow_target
 from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, Role, User
@@ -123,9 +123,11 @@ def _clean_request(*, project: Project, values: dict, targets: dict[int, str]) -
             errors[field] = str(exc)
             continue
         if parsed["value_type"] != indicator.value_type:
+            kind = indicator.get_value_type_display()
             errors[field] = (
-                f"“{indicator.name}”是{indicator.get_value_type_display()}指标，新指标值也须为"
-                f"{indicator.get_value_type_display()}（原为“{indicator.target_display}”）。"
+                f"“{indicator.name}”是{kind}指标，新指标值须以比较符号开头，写作如“{indicator.target_display}”。"
+                if parsed["value_type"] == ValueType.TEXT
+                else f"“{indicator.name}”是{kind}指标，新指标值也须为{kind}（原为“{indicator.target_display}”）。"
             )
             continue
         unit = parsed.get("unit") or ("%" if indicator.value_type == ValueType.PERCENT else indicator.unit)
@@ -193,6 +195,8 @@ def adjustment_create(
     can_request(acting_user, project).enforce()
     if cycle.year != project.year:
         raise ServiceError("监控周期的年度与项目年度不一致。")
+    if cycle.status != CycleStatus.OPEN:
+        raise ServiceError("该监控周期已结束，请在进行中的监控周期内申请。")
     if GoalAdjustment.objects.filter(project=project, state__in=OPEN_STATES).exists():
         raise ServiceError("该项目已有一份尚未办结的绩效目标调整申请，请在原申请中办理。")
     section = counterpart_section_of(project.owner)

@@ -28,6 +28,7 @@ def test_request_both_approvals_and_the_report_shows_the_new_target(browser_page
     page.fill(f"#id_target_{count.pk}", "400人")  # without its sign it reads as text
     page.click("button[name=submit]")
     page.get_by_text("“培训人数”是数值指标").wait_for()
+    screenshot(page, "adjustment-00-form-refused")
     page.fill(f"#id_target_{count.pk}", "≥400")  # the unit is kept from the current target
     page.click("button[name=submit]")
     page.get_by_text("已报送区财政局审批。").wait_for()
@@ -61,3 +62,4 @@ def test_request_both_approvals_and_the_report_shows_the_new_target(browser_page
     screenshot(page, "adjustment-03-report-shows-new-target")
     page.goto(f"{page.base_url}/projects/{project.pk}/")
     page.locator("#target-history").get_by_text("培训人数：≥500人 → ≥400人").wait_for()
+    screenshot(page, "adjustment-04-project-target-history")

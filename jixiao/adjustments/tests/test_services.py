@@ -72,11 +72,11 @@ def test_one_open_request_per_project(district):
 @pytest.mark.parametrize(
     ("targets", "field_message"),
     [
-        ({"培训人数": "很多人"}, "数值指标"),
+        ({"培训人数": "很多人"}, "是数值指标，新指标值须以比较符号开头"),
         ({"培训人数": "≥很多"}, "比较符号后应为数值"),
         ({"培训人数": "≥500人"}, "与原指标值相同"),
         ({"完工时间": "≥2026-12-31"}, "日期型指标只能为"),
-        ({"验收合格率": "≥95人"}, "百分比指标"),
+        ({"验收合格率": "≥95人"}, "是百分比指标，新指标值也须为百分比"),
     ],
 )
 def test_new_values_are_read_like_the_target_tables(district, targets, field_message):
@@ -348,3 +348,11 @@ def test_adjustment_create_refuses_a_cycle_of_another_year(district):
             targets={indicator(project, "培训人数").pk: "≥400人"},
             acting_user=district.s1_filler,
         )
+
+
+def test_adjustment_create_refuses_a_closed_cycle(district):
+    district.sysadmin.is_superuser = True
+    cycle_update(cycle=district.cycle, values={"status": CycleStatus.CLOSED}, acting_user=district.sysadmin)
+    district.cycle.refresh_from_db()
+    with pytest.raises(ValidationError, match="已结束"):
+        draft(district)
