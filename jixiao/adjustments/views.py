@@ -32,7 +32,7 @@ from jixiao.adjustments.services import (
 )
 from jixiao.core.errors import error_parts
 from jixiao.monitoring.models import CycleKind, CycleStatus
-from jixiao.monitoring.selectors import cycle_get, cycle_list
+from jixiao.monitoring.selectors import cycle_get, cycle_list, report_in_cycle
 from jixiao.organisations.models import Role
 from jixiao.organisations.permissions import require_roles
 from jixiao.projects.models import in_form_order
@@ -111,7 +111,9 @@ def adjustment_new(request, project_pk: int):
     if cycle is None:
         messages.error(request, f"{project.year}年度没有进行中的监控周期，暂不能申请调整绩效目标。")
         return redirect("projects:project_detail", pk=project.pk)
-    form = AdjustmentForm(request.POST or None, version=project.current_target)
+    report = report_in_cycle(project=project, cycle=cycle)
+    initial = {"cause_description": report.narrative_conditions} if report else {}
+    form = AdjustmentForm(request.POST or None, version=project.current_target, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             adjustment = adjustment_create(

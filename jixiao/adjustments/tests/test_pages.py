@@ -10,6 +10,7 @@ from django.urls import reverse
 from jixiao.adjustments.models import AdjustmentState, GoalAdjustment
 from jixiao.adjustments.services import adjustment_approve
 from jixiao.adjustments.tests.conftest import REQUEST, fill_report, indicator, submitted
+from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import OrganisationKind, Role
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,20 @@ def test_the_project_and_its_report_link_to_the_request_for_the_unit_only(client
     report_page = reverse("monitoring:report_edit", args=[district.cycle.pk, project.pk])
     assert f"{new}?cycle={district.cycle.pk}" in get(client, district.s1_filler, report_page)
     assert new not in get(client, district.supervision_staff, report_page)
+
+
+def test_the_form_starts_from_what_the_report_says_about_the_conditions(client, district):
+    project = district.project_s1
+    report_save(
+        project=project,
+        cycle=district.cycle,
+        values={"narrative_conditions": "汛期校舍受损，培训须压缩。"},
+        entries={},
+        expected_revision=0,
+        acting_user=district.s1_filler,
+    )
+    url = reverse("adjustments:new", args=[project.pk]) + f"?cycle={district.cycle.pk}"
+    assert "汛期校舍受损，培训须压缩。</textarea>" in get(client, district.s1_filler, url)
 
 
 def test_the_form_shows_each_message_beside_its_field(client, district):
