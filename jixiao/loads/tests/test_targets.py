@@ -8,12 +8,12 @@ import pytest
 
 from jixiao.loads.exports import data_rows, template_xlsx
 from jixiao.loads.models import LoadStatus
-from jixiao.loads.plans import infer_progress_type, parse_target
+from jixiao.loads.plans import infer_progress_type
 from jixiao.loads.services import load_apply, load_choose_progress, load_file, load_preview, plan_file
 from jixiao.loads.tests.conftest import csv_bytes, xlsx_bytes
 from jixiao.monitoring.services import report_save
 from jixiao.projects.models import TargetVersion
-from jixiao.projects.targets import TargetTextError
+from jixiao.projects.targets import TargetTextError, parse_target
 
 pytestmark = pytest.mark.django_db
 
