@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jixiao.jobs",
     "jixiao.funding",
     "jixiao.monitoring",
+    "jixiao.adjustments",
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.rectification",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("review/", include("jixiao.review.urls")),
     path("rectification/", include("jixiao.rectification.urls")),
     path("funding/", include("jixiao.monitoring.funding_urls")),
+    path("adjustments/", include("jixiao.adjustments.urls")),
     path("loads/", include("jixiao.loads.urls")),
     path("api/v1/", include("jixiao.api.urls")),
     path("", include("jixiao.dashboards.urls")),

@@ -7,11 +7,10 @@ refuse the whole file.
 
 import hashlib
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -29,7 +28,6 @@ from jixiao.organisations.models import (
 from jixiao.projects.models import (
     CATEGORY_LEVEL1,
     ZERO,
-    Comparator,
     Indicator,
     IndicatorCategory,
     IndicatorLevel1,
@@ -41,6 +39,7 @@ from jixiao.projects.models import (
     ValueType,
 )
 from jixiao.projects.services import IndicatorSpec
+from jixiao.projects.targets import TargetTextError, parse_target
 
 CHUNK = 500
 DIFF_LIMIT = 2000  # entries of each list kept for the preview and the history
@@ -423,67 +422,7 @@ PROGRESS_TYPES = {str(label): value for value, label in ProgressType.choices} | 
     v: v for v in ProgressType.values
 }
 PROGRESS_TYPES |= {str(label).removesuffix("型"): value for value, label in ProgressType.choices}
-_COMPARATORS = [
-    (("≥", ">=", "≧", "不低于", "不少于", "大于等于", "不小于"), Comparator.AT_LEAST),
-    (("≤", "<=", "≦", "不高于", "不超过", "不多于", "小于等于", "不大于"), Comparator.AT_MOST),
-    (("=", "＝", "等于"), Comparator.EQUAL),
-]
-_NUMBER = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
-_BARE_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?\s*%?")
-_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 LEVEL_WORDS = ("满意度", "合格率", "率")
-
-
-def parse_target(text: str) -> dict:
-    """A target as the target tables write it (`≥500人`, `≤20万元`, `=100%`, `≤2026-11-30`, or text)."""
-    text = text.strip()
-    if text.startswith("定性"):
-        return {
-            "comparator": Comparator.QUALITATIVE,
-            "value_type": ValueType.TEXT,
-            "target_text": text.removeprefix("定性").lstrip("：: ") or text,
-        }
-    for signs, comparator in _COMPARATORS:
-        sign = next((s for s in signs if text.startswith(s)), None)
-        if sign is None:
-            continue
-        rest = text[len(sign) :].strip()
-        date_match = _DATE_TEXT.match(rest)
-        if date_match:
-            try:
-                return {
-                    "comparator": comparator,
-                    "value_type": ValueType.DATE,
-                    "target_date": date(*map(int, date_match.groups())),
-                }
-            except ValueError as exc:
-                raise CellError(f"“{rest}”不是有效日期。") from exc
-        number_match = _NUMBER.match(rest)
-        if not number_match:
-            raise CellError(f"“{text}”的比较符号后应为数值或日期。")
-        try:
-            number = Decimal(number_match.group(1).replace(",", ""))
-        except InvalidOperation as exc:
-            raise CellError(f"“{text}”的数值无法识别。") from exc
-        unit = number_match.group(2).strip()
-        if unit == "%":
-            return {
-                "comparator": comparator,
-                "value_type": ValueType.PERCENT,
-                "target_number": number,
-                "unit": "%",
-            }
-        return {
-            "comparator": comparator,
-            "value_type": ValueType.NUMBER,
-            "target_number": number,
-            "unit": unit,
-        }
-    if _BARE_NUMBER.fullmatch(text):
-        raise CellError(
-            f"“{text}”缺少比较符号，请写作如“≥500人”“≤20万元”“=100%”（在 Excel 中以“=”开头时请先输入英文单引号）。"
-        )
-    return {"comparator": Comparator.QUALITATIVE, "value_type": ValueType.TEXT, "target_text": text}
 
 
 def infer_progress_type(category: str, name: str, unit: str, value_type: str) -> str:
@@ -527,7 +466,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
             continue
         try:
             target = parse_target(values["target"])
-        except CellError as exc:
+        except TargetTextError as exc:
             reader.problem(str(exc), number, "target")
             continue
         if values.get("unit"):

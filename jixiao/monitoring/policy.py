@@ -39,13 +39,18 @@ CYCLE_CLOSED = "该监控周期已结束，不能再修改。"
 REPORT_LOCKED = "本单位的监控材料已报送，监控分析表只读；如需修改，请在对方查阅前撤回，或待对方退回后再改。"
 
 
+def is_unit_of(user, project: Project) -> bool:
+    """The person is a filler or leader of the project's own (active) unit."""
+    return any(
+        m.role in UNIT_ROLES and m.organisation_id == project.owner_id and m.organisation.is_active
+        for m in memberships_of(user)
+    )
+
+
 def can_fill(user, project: Project, *, cycle: MonitoringCycle, report: AnalysisReport | None) -> Verdict:
     """Only the owning unit's own fillers and leaders write its 附件1, while the cycle is open and the
     unit's package is with it (`report` is None before the first save)."""
-    if not any(
-        m.role in UNIT_ROLES and m.organisation_id == project.owner_id and m.organisation.is_active
-        for m in memberships_of(user)
-    ):
+    if not is_unit_of(user, project):
         return Verdict("只有项目实施单位的填报人或负责人可以填报监控分析表。", forbidden=True)
     if cycle.status != CycleStatus.OPEN:
         return Verdict(CYCLE_CLOSED)

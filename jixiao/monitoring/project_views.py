@@ -7,6 +7,7 @@ from jixiao.core.pagination import page_by_ids
 from jixiao.funding.policy import can_decide
 from jixiao.funding.selectors import funding_decisions_of, funding_status_of, with_funding_state
 from jixiao.monitoring.models import LEVEL_RANK
+from jixiao.monitoring.policy import is_unit_of
 from jixiao.monitoring.selectors import (
     attach_warning_messages,
     cycle_current,
@@ -17,6 +18,7 @@ from jixiao.projects.forms import ProjectFilterForm
 from jixiao.projects.models import in_form_order
 from jixiao.projects.selectors import project_get
 from jixiao.projects.services import user_can_edit_project_details
+from jixiao.projects.targets import version_changes
 
 PAGE_SIZE = 50
 
@@ -66,6 +68,12 @@ def _indicator_groups(version):
     return groups
 
 
+def _target_history(versions) -> list[dict]:
+    """Each version (newest first) with what it changed against the one before it."""
+    previous = {v.number: v for v in versions}
+    return [{"version": v, "changes": version_changes(previous.get(v.number - 1), v)} for v in versions]
+
+
 def project_detail(request, pk: int):
     project = project_get(user=request.user, pk=pk)
     cycle = cycle_current()
@@ -92,6 +100,8 @@ def project_detail(request, pk: int):
         "current_version": current,
         "indicator_groups": _indicator_groups(current) if current else {},
         "versions": versions,
+        "target_history": _target_history(versions),
+        "is_project_unit": is_unit_of(request.user, project),
         "report": report,
         "can_edit_details": user_can_edit_project_details(request.user),
         "funding": funding_status_of(project),

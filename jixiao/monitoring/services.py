@@ -12,6 +12,7 @@ from jixiao.monitoring.models import (
     THRESHOLD_FIELDS,
     AnalysisReport,
     CycleKind,
+    CycleStatus,
     IndicatorEntry,
     MonitoringCycle,
     default_due_dates,
@@ -218,3 +219,49 @@ def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
     store_warnings(report, warnings)
     AnalysisReport.objects.filter(pk=report.pk).update(level=report.level)
     return warnings
+
+
+@transaction.atomic
+def reports_follow_target(*, project: Project, acting_user, comment: str = "") -> list[AnalysisReport]:
+    """Move the project's reports that are still with its unit (not sent, cycle open) onto the version of
+    its goal now in force, keeping what was filled, and recompute their warnings; sent reports and those
+    of closed cycles keep the version they were filled against.
+
+    The new version has the same indicators in the same positions (an adjustment changes their target
+    values), so each entry moves to the indicator at its position. The revision goes up, so a page opened
+    before the move cannot save over it.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    reports = list(
+        AnalysisReport.objects.select_for_update()
+        .filter(project=project, locked=False, cycle__status=CycleStatus.OPEN)
+        .exclude(target_version_id=project.current_target_id)
+        .select_related("cycle", "project", "target_version")
+    )
+    if not reports:
+        return []
+    new_by_position = {i.position: i for i in project.current_target.indicators.all()}
+    for report in reports:
+        old_position = dict(report.target_version.indicators.values_list("pk", "position"))
+        entries = list(report.entries.all())
+        for entry in entries:
+            indicator = new_by_position.get(old_position[entry.indicator_id])
+            if indicator is None:
+                raise ValidationError("新版绩效目标的指标与原版本不对应，不能沿用已填写的监控分析表。")
+            entry.indicator = indicator
+        IndicatorEntry.objects.bulk_update(entries, ["indicator"])
+        previous = report.target_version
+        report.target_version = project.current_target
+        report.revision += 1
+        report.save(update_fields=["target_version", "revision", "updated_at"])
+        report_recompute(report)
+        audit_record(
+            actor=acting_user,
+            action="report.retarget",
+            target=report,
+            organisation=project.owner,
+            from_state=str(previous.number),
+            to_state=str(project.current_target.number),
+            comment=comment,
+        )
+    return reports

@@ -142,6 +142,9 @@ class TargetVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("版本号"))
     annual_goal = models.TextField(_("年度总体目标"))
     reason = models.CharField(_("调整原因"), max_length=200, blank=True)
+    source_url = models.CharField(
+        _("来源链接"), max_length=300, blank=True, help_text=_("产生本版本的办理页面，如绩效目标调整申请。")
+    )
     approved_at = models.DateTimeField(_("批复时间"), auto_now_add=True)
 
     class Meta:

@@ -48,18 +48,22 @@ def target_version_create(
     annual_goal: str,
     indicators: Iterable[IndicatorSpec],
     reason: str = "",
+    source_url: str = "",
     acting_user=None,
 ) -> TargetVersion:
     """Add the next version of a project's goal and indicators and make it the one in force.
 
-    Earlier versions stay untouched, so reports filled against them keep their meaning.
+    Earlier versions stay untouched, so reports filled against them keep their meaning. `source_url` is
+    the page of what made the version (a goal adjustment), shown in the project's target history.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)
     previous = project.current_target
     number = (previous.number + 1) if previous else 1
     if previous and not reason:
         raise ValidationError({"reason": "调整绩效目标须说明原因。"})
-    version = TargetVersion(project=project, number=number, annual_goal=annual_goal, reason=reason)
+    version = TargetVersion(
+        project=project, number=number, annual_goal=annual_goal, reason=reason, source_url=source_url
+    )
     version.full_clean()
     version.save()
     rows = []

@@ -9,6 +9,9 @@ from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, 
 
 register = template.Library()
 
+# The bureau's people who approve or follow goal adjustments (第十四条); a unit reaches its own from a project.
+BUREAU_DECIDING_ROLES = {Role.COUNTERPART_STAFF, Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
+
 # Pages whose menu section is not their URL's namespace: 附件1 is reached from a project (项目 → 项目 →
 # 监控分析表), and the notifications behind the bell belong to no menu section.
 SECTION_OF_PAGE = {
@@ -38,6 +41,7 @@ def nav_items(context) -> list[dict]:
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("funding:holds", "拨款控制", bool(roles & HOLD_LIST_ROLES)))
+    items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))

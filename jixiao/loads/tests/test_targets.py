@@ -8,12 +8,12 @@ import pytest
 
 from jixiao.loads.exports import data_rows, template_xlsx
 from jixiao.loads.models import LoadStatus
-from jixiao.loads.parsing import CellError
-from jixiao.loads.plans import infer_progress_type, parse_target
+from jixiao.loads.plans import infer_progress_type
 from jixiao.loads.services import load_apply, load_choose_progress, load_file, load_preview, plan_file
 from jixiao.loads.tests.conftest import csv_bytes, xlsx_bytes
 from jixiao.monitoring.services import report_save
 from jixiao.projects.models import TargetVersion
+from jixiao.projects.targets import TargetTextError, parse_target
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_targets_as_the_tables_write_them(text, expected):
 
 @pytest.mark.parametrize("text", ["≥很多", "100%", "500", "≥2026-02-30"])
 def test_a_target_without_a_sign_or_a_value_is_an_error(text):
-    with pytest.raises(CellError):
+    with pytest.raises(TargetTextError):
         parse_target(text)
 
 
