@@ -24,6 +24,8 @@ urlpatterns = [
     path("notifications/", include("jixiao.notifications.urls")),
     path("review/", include("jixiao.review.urls")),
     path("rectification/", include("jixiao.rectification.urls")),
+    path("violations/", include("jixiao.violations.urls")),
+    path("practices/", include("jixiao.practices.urls")),
     path("loads/", include("jixiao.loads.urls")),
     path("api/v1/", include("jixiao.api.urls")),
     path("", include("jixiao.dashboards.urls")),
