@@ -24,6 +24,7 @@ class PracticeFilters:
     section: int | None = None
     unit: int | None = None
     source: str = ""
+    invalid: bool = False  # a filter that does not make sense lists nothing rather than everything
 
 
 def _section_q(section_id: int, via: str = "organisation__") -> Q:
@@ -35,7 +36,7 @@ def _section_q(section_id: int, via: str = "organisation__") -> Q:
 
 def practice_list(*, user, cycle: MonitoringCycle, filters: PracticeFilters) -> QuerySet[Practice]:
     """The practices promoted in the cycle, for the bureau's sections and leaders."""
-    if not can_view_practice_list(user):
+    if not can_view_practice_list(user) or filters.invalid:
         return Practice.objects.none()
     practices = practice_scope(user=user).filter(cycle=cycle, state=PracticeState.PROMOTED)
     if filters.section:
@@ -58,7 +59,7 @@ def practice_get(*, user, pk: int) -> Practice:
 
 def report_candidates(*, user, cycle: MonitoringCycle, filters: PracticeFilters) -> QuerySet[AnalysisReport]:
     """Sent 附件1 of the cycle that describe an innovative practice, with their mark if any."""
-    if not can_view_practice_list(user):
+    if not can_view_practice_list(user) or filters.invalid:
         return AnalysisReport.objects.none()
     reports = AnalysisReport.objects.filter(
         cycle=cycle, locked=True, project__in=project_visible(user).values("pk")
@@ -76,7 +77,7 @@ def report_candidates(*, user, cycle: MonitoringCycle, filters: PracticeFilters)
 
 def explanation_candidates(*, user, cycle: MonitoringCycle, filters: PracticeFilters) -> QuerySet[Submission]:
     """Sent 书面说明材料 of the cycle that describe an innovative practice, with their mark if any."""
-    if not can_view_practice_list(user):
+    if not can_view_practice_list(user) or filters.invalid:
         return Submission.objects.none()
     packages = Submission.objects.filter(
         cycle=cycle,

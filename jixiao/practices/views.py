@@ -37,7 +37,7 @@ def _filters(request) -> tuple[PracticeFilterForm, PracticeFilters]:
         request.GET, sections=practice_sections(), units=practice_units(user=request.user)
     )
     if not form.is_valid():
-        return form, PracticeFilters(unit=-1)  # an invalid filter lists nothing rather than everything
+        return form, PracticeFilters(invalid=True)
     data = form.cleaned_data
     return form, PracticeFilters(
         section=data["section"].pk if data["section"] else None,

@@ -1,6 +1,7 @@
 """Reads of the violations register: every one starts from `violation_list`, which is empty for anyone but
 the supervision section and the bureau leaders (another person's id answers 404, never 403)."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -27,6 +28,10 @@ def violation_get(*, user, pk: int) -> ViolationCase:
     )
 
 
+# A case is also found by its number, whole (违规〔2026〕12号) or just the id.
+CASE_NUMBER = re.compile(r"(?:违规〔\d{4}〕)?(\d{1,9})号?")
+
+
 @dataclass(frozen=True)
 class ViolationFilters:
     q: str = ""
@@ -34,17 +39,20 @@ class ViolationFilters:
     law: str = ""
     unit: int | None = None
     year: int | None = None
+    invalid: bool = False  # a filter that does not make sense lists nothing rather than everything
 
 
 def violation_search(*, user, filters: ViolationFilters) -> QuerySet[ViolationCase]:
     """The register as listed and exported: the filters only ever narrow the reader's scope."""
     cases = violation_list(user=user).select_related("organisation", "project")
+    if filters.invalid:
+        return cases.none()
     if filters.q:
         text = Q(title__icontains=filters.q) | Q(facts__icontains=filters.q)
         text |= Q(organisation__name__icontains=filters.q) | Q(project__code__icontains=filters.q)
         text |= Q(project__name__icontains=filters.q) | Q(article__icontains=filters.q)
-        if filters.q.isdigit():
-            text |= Q(pk=int(filters.q))
+        if number := CASE_NUMBER.fullmatch(filters.q):
+            text |= Q(pk=int(number.group(1)))
         cases = cases.filter(text)
     if filters.state:
         cases = cases.filter(state=filters.state)

@@ -4,7 +4,7 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from jixiao.core.errors import error_parts
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
 from jixiao.violations import forms
-from jixiao.violations.policy import can_register, can_view_violations, case_actions
+from jixiao.violations.policy import can_edit, can_register, can_view_violations, case_actions
 from jixiao.violations.selectors import (
     ViolationFilters,
     violation_get,
@@ -54,7 +54,7 @@ def readers_only(view):
 def _filters(request) -> tuple[forms.FilterForm, ViolationFilters]:
     form = forms.FilterForm(request.GET, units=violation_units(user=request.user))
     if not form.is_valid():
-        return form, ViolationFilters(q="\0")  # an invalid filter lists nothing rather than everything
+        return form, ViolationFilters(invalid=True)
     data = form.cleaned_data
     unit = data["unit"]
     return form, ViolationFilters(
@@ -146,7 +146,12 @@ def case_register(request):
 @readers_only
 def case_edit(request, pk: int):
     case = violation_get(user=request.user, pk=pk)
-    case_actions(request.user, case)["edit"].enforce()
+    verdict = can_edit(request.user, case)
+    if verdict.forbidden:
+        raise PermissionDenied(verdict.reason)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect(case_url(case))
     initial = {
         "title": case.title,
         "facts": case.facts,

@@ -170,6 +170,15 @@ def test_referred_to_the_judicial_organs_is_final(district, case, django_capture
     assert ViolationTransition.objects.filter(subject=case).count() == 3
 
 
+def test_the_edit_page_of_a_final_case_says_why_it_is_closed(client, district, case):
+    violation_investigate(case=case, acting_user=district.supervision_staff)
+    violation_close(case=case, conclusion="查无实据", acting_user=district.supervision_staff)
+    client.force_login(district.supervision_staff)
+    response = client.get(reverse("violations:edit", args=[case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("violations:detail", args=[case.pk])
+    assert "不能修改" in response.content.decode()
+
+
 def test_steps_out_of_order_or_incomplete_are_refused(district, case):
     actor = district.supervision_staff
     with pytest.raises(ValidationError):
@@ -316,7 +325,16 @@ def test_search_narrows_the_readers_scope(district, case):
         case,
         other,
     }
+    assert list(violation_search(user=reader, filters=ViolationFilters(q=other.number))) == [other]
+    assert list(violation_search(user=reader, filters=ViolationFilters(q=f"{case.pk}号"))) == [case]
+    assert not violation_search(user=reader, filters=ViolationFilters(invalid=True)).exists()
     assert not violation_search(user=district.counterpart_a, filters=ViolationFilters(q="虚列")).exists()
+
+
+def test_a_filter_that_makes_no_sense_lists_nothing(client, district, case):
+    client.force_login(district.supervision_staff)
+    page = client.get(reverse("violations:index"), {"unit": district.sc.pk, "year": "abc"}).content.decode()
+    assert case.number not in page and "没有符合条件的违法违规问题" in page
 
 
 def test_the_export_is_the_filtered_list_with_title_and_borders(client, district, case):
