@@ -108,10 +108,7 @@ def candidate_index(request, cycle_pk: int):
 
 def _mark_of(source):
     """The row's practice, loaded with it (`select_related("practice")`), or None."""
-    try:
-        return source.practice
-    except source._meta.model.practice.RelatedObjectDoesNotExist:
-        return None
+    return getattr(source, "practice", None)
 
 
 def _back(request, cycle_pk: int) -> str:

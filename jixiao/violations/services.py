@@ -18,7 +18,7 @@ from jixiao.audit.services import audit_record
 from jixiao.core.errors import ServiceError
 from jixiao.notifications.services import transition_record
 from jixiao.organisations.models import Membership, Organisation, Role, User
-from jixiao.organisations.selectors import memberships_of, unit_scope_q
+from jixiao.organisations.selectors import memberships_of, organisation_list
 from jixiao.projects.models import Project
 from jixiao.violations.exports import violations_xlsx
 from jixiao.violations.models import CaseState, Law, ViolationCase, ViolationTransition
@@ -80,8 +80,7 @@ def _details(*, acting_user, organisation: Organisation, values: dict) -> dict:
     amount = cleaned["amount"]
     if amount is not None and Decimal(amount) < 0:
         errors["amount"] = "涉及金额不能为负数。"
-    visible = Organisation.objects.filter(unit_scope_q(acting_user)).filter(pk=organisation.pk).exists()
-    if not visible:
+    if not organisation_list(user=acting_user).filter(pk=organisation.pk).exists():
         errors["organisation"] = "请选择您可以查看的预算单位。"
     project: Project | None = cleaned["project"]
     if project is not None and project.owner_id != organisation.pk:

@@ -272,3 +272,21 @@ def test_the_list_takes_the_same_number_of_queries_for_more_practices(
     for attr in ("p1", "p2"):
         mark(district, send_to_bureau(district, make_user, attr))
     assert _list_queries(client, district) == few
+
+
+def test_the_candidates_take_the_same_number_of_queries_for_more_reports(
+    client, district, make_user, town_report
+):
+    url = reverse("practices:candidates", args=[district.cycle.pk])
+    client.force_login(district.supervision_staff)
+    mark(district, town_report)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    mark(district, send_to_bureau(district, make_user, "p1"))
+    send_to_bureau(district, make_user, "p2")
+    assert queries() == few
