@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -287,6 +288,12 @@ def test_the_data_manager_who_sees_every_project_does_not_see_the_register(clien
     client.force_login(manager)
     assert client.get(reverse("violations:detail", args=[case.pk])).status_code == 404
     assert person_client(manager).get("/api/v1/violations/").status_code == 403
+
+
+def test_the_admin_screens_hold_no_case(admin_client, case):
+    """The system administrator handles no business data (三权分立): the register has no admin screen."""
+    assert ViolationCase not in admin.site._registry and ViolationTransition not in admin.site._registry
+    assert admin_client.get("/admin/violations/violationcase/").status_code == 404
 
 
 def test_a_leader_reads_but_does_not_handle(client, district, case):
