@@ -110,13 +110,13 @@ def _values(request, form: forms.CaseForm, unit) -> dict | None:
 
 
 def _show_error(form, exc: ValidationError) -> None:
+    """The service's refusal on the form: its message on top, each field's error beside the field."""
     message, fields = error_parts(exc)
+    form.add_error(None, message)
     for name, texts in fields.items():
         target = {"project": "project_code"}.get(name, name)
         for text in texts:
             form.add_error(target if target in form.fields else None, text)
-    if not fields:
-        form.add_error(None, message)
 
 
 @readers_only
