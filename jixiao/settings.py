@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.rectification",
+    "jixiao.violations",
+    "jixiao.practices",
     "jixiao.loads",
     "jixiao.dashboards",
     "jixiao.reminders",

@@ -27,6 +27,8 @@ urlpatterns = [
     path("rectification/", include("jixiao.rectification.urls")),
     path("funding/", include("jixiao.monitoring.funding_urls")),
     path("adjustments/", include("jixiao.adjustments.urls")),
+    path("violations/", include("jixiao.violations.urls")),
+    path("practices/", include("jixiao.practices.urls")),
     path("loads/", include("jixiao.loads.urls")),
     path("api/v1/", include("jixiao.api.urls")),
     path("", include("jixiao.dashboards.urls")),

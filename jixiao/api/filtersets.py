@@ -9,6 +9,7 @@ from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, Mon
 from jixiao.organisations.models import Organisation, OrganisationKind
 from jixiao.projects.models import Project, ProjectMonth, ProjectType, TargetVersion
 from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.violations.models import CaseState, Law, ViolationCase
 from jixiao.workflow.models import Step, Submission, SubmissionState
 
 MAX_ID = 2**63 - 1
@@ -128,3 +129,14 @@ class RectificationItemFilter(filters.FilterSet):
     class Meta:
         model = FeedbackItem
         fields = ["feedback", "project", "state"]
+
+
+class ViolationCaseFilter(filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id", label="涉及单位")
+    project = IdFilter(field_name="project_id", label="涉及项目")
+    state = filters.ChoiceFilter(choices=CaseState.choices, label="状态")
+    law = filters.ChoiceFilter(choices=Law.choices, label="法律依据")
+
+    class Meta:
+        model = ViolationCase
+        fields = ["organisation", "project", "state", "law"]

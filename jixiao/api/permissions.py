@@ -2,6 +2,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from jixiao.api.models import TokenScope
 from jixiao.api.principal import OrganisationPrincipal
+from jixiao.violations.policy import can_view_violations
 
 
 class TokenScopes(BasePermission):
@@ -22,3 +23,13 @@ class TokenScopes(BasePermission):
             self.message = f"该接口令牌没有“{TokenScope(needed).label}”权限。"
             return False
         return True
+
+
+class ViolationReaders(BasePermission):
+    """The violations register is read by the supervision section's staff and the bureau leaders in person;
+    no token reads it, whatever its organisation or scopes."""
+
+    message = "违法违规问题仅供财政监督与绩效管理股和局领导本人查阅，接口令牌不能读取。"
+
+    def has_permission(self, request, view):
+        return not isinstance(request.user, OrganisationPrincipal) and can_view_violations(request.user)

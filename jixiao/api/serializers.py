@@ -9,6 +9,7 @@ from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
 from jixiao.review.models import Feedback, FeedbackItem
+from jixiao.violations.models import ViolationCase
 from jixiao.workflow.models import Submission, SubmissionState, SubmissionTransition
 from jixiao.workflow.selectors import submission_timeline
 
@@ -461,3 +462,32 @@ class LoadResultSerializer(serializers.Serializer):
     )
     notes = serializers.ListField(child=serializers.CharField())
     truncated = serializers.BooleanField(help_text="行数过多时只列出前一部分")
+
+
+class ViolationCaseSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    law_label = serializers.CharField(source="get_law_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    amount = serializers.DecimalField(**MONEY, allow_null=True, read_only=True)
+
+    class Meta:
+        model = ViolationCase
+        fields = [
+            "id",
+            "number",
+            "organisation",
+            "project",
+            "title",
+            "facts",
+            "law",
+            "law_label",
+            "article",
+            "amount",
+            "handling",
+            "state",
+            "state_label",
+            "referred_to",
+            "referred_on",
+            "conclusion",
+            "registered_at",
+        ]

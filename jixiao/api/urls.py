@@ -18,6 +18,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("packages", views.PackageViewSet, basename="package")
 router.register("feedbacks", views.FeedbackViewSet, basename="feedback")
 router.register("rectification-items", views.RectificationItemViewSet, basename="rectification-item")
+router.register("violations", views.ViolationCaseViewSet, basename="violation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from jixiao.api import filtersets, serializers
 from jixiao.api.models import TokenScope
+from jixiao.api.permissions import TokenScopes, ViolationReaders
 from jixiao.api.policy import load_refusal
 from jixiao.api.principal import OrganisationPrincipal
 from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
@@ -27,6 +28,7 @@ from jixiao.organisations.selectors import organisation_list
 from jixiao.projects.selectors import ProjectFilters, project_list, project_visible
 from jixiao.rectification.selectors import rectification_item_list
 from jixiao.review.selectors import feedback_list
+from jixiao.violations.selectors import violation_list
 from jixiao.workflow.selectors import package_unit_get
 from jixiao.workflow.services import (
     submission_accept,
@@ -158,6 +160,22 @@ class RectificationItemViewSet(ReadViewSet):
     def get_queryset(self):
         user = self.request.user
         return rectification_item_list(user=user).order_by("feedback_id", "position")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="违法违规问题", description="仅财政监督与绩效管理股和局领导本人登录后可读；接口令牌一律拒绝。"
+    ),
+    retrieve=extend_schema(summary="违法违规问题"),
+)
+class ViolationCaseViewSet(ReadViewSet):
+    serializer_class = serializers.ViolationCaseSerializer
+    filterset_class = filtersets.ViolationCaseFilter
+    permission_classes = [TokenScopes, ViolationReaders]
+
+    def get_queryset(self):
+        user = self.request.user
+        return violation_list(user=user).order_by("-registered_at", "-id")
 
 
 class ReportSaveView(APIView):

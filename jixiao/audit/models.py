@@ -65,6 +65,16 @@ ACTION_LABELS = {
     "api_token.revoke": _("吊销接口令牌"),
     "api_token.use": _("接口令牌调用"),
     "api_token.refused": _("接口令牌调用被拒绝"),
+    "violation.register": _("登记违法违规问题"),
+    "violation.edit": _("修改违法违规问题"),
+    "violation.investigate": _("调查核实违法违规问题"),
+    "violation.handle": _("处理违法违规问题"),
+    "violation.refer": _("移送司法机关"),
+    "violation.close": _("违法违规问题结案"),
+    "violation.export": _("导出违法违规问题台账"),
+    "practice.mark": _("列为可推广经验"),
+    "practice.unmark": _("取消可推广经验"),
+    "practice.export": _("导出可推广经验"),
 }
 
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
+from jixiao.practices.policy import can_view_practice_list
+from jixiao.violations.policy import can_view_violations
 
 register = template.Library()
 
@@ -42,6 +44,8 @@ def nav_items(context) -> list[dict]:
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("funding:holds", "拨款控制", bool(roles & HOLD_LIST_ROLES)))
     items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
+    items.append(("practices:index", "可推广经验", can_view_practice_list(request.user)))
+    items.append(("violations:index", "违法违规问题", can_view_violations(request.user)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))

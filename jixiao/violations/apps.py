@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ViolationsConfig(AppConfig):
+    name = "jixiao.violations"
+    verbose_name = "违法违规问题"
