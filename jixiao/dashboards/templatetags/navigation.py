@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from jixiao.dispositions.policy import BUREAU_ROLES as DISPOSITION_BUREAU_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
 
@@ -35,6 +36,8 @@ def nav_items(context) -> list[dict]:
     items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("dispositions:index", "红色预警处置", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("funding_list:index", "资金处理建议", bool(roles & DISPOSITION_BUREAU_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
