@@ -63,10 +63,6 @@ class WarningDisposition(models.Model):
     def __str__(self):
         return f"{self.project} · {self.get_choice_display()}"
 
-    @property
-    def asks_for_funding_decision(self) -> bool:
-        return self.choice in FUNDING_CHOICES
-
 
 class DispositionTransition(Transition):
     """One step of a disposition's 办理记录: answered, revised, acknowledged."""

@@ -12,7 +12,13 @@ from datetime import date
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from jixiao.dispositions.models import Choice, DispositionState, DispositionTransition, WarningDisposition
+from jixiao.dispositions.models import (
+    FUNDING_CHOICES,
+    Choice,
+    DispositionState,
+    DispositionTransition,
+    WarningDisposition,
+)
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle, WarningLevel
 from jixiao.organisations.selectors import unit_scope_q
 from jixiao.projects.models import Project
@@ -106,7 +112,7 @@ def funding_candidates(
     queryset = disposition_projects(user=user, cycle=cycle).annotate(rectification_overdue=rectification)
     queryset = queryset.filter(
         Q(report_level=WarningLevel.RED)
-        | Q(disposition_choice__in=[Choice.REALLOCATE, Choice.CANCEL])
+        | Q(disposition_choice__in=FUNDING_CHOICES)
         | Q(disposition_late=True)
         | Q(rectification_overdue=True)
     )
@@ -174,7 +180,7 @@ def describe(
         row.reasons.append(("warning", "红色预警"))
     if row.overdue:
         row.reasons.append(("disposition", "处置逾期答复" if answered else "处置逾期未答复"))
-    if row.choice in (Choice.REALLOCATE, Choice.CANCEL):
+    if row.choice in FUNDING_CHOICES:
         row.reasons.append(("disposition", row.choice_label))
     if row.rectification_overdue:
         row.reasons.append(("rectification", "整改逾期未销号"))

@@ -40,7 +40,6 @@ from jixiao.workdays.selectors import work_calendar
 PAGE_ROLES = (Role.FILLER, Role.UNIT_LEADER, *BUREAU_ROLES)
 LIST_ROLES = tuple(BUREAU_ROLES)
 PAGE_SIZE = 50
-EXPORT_LIMIT = 5000
 
 
 def _cycle(request, cycle_pk):
@@ -88,7 +87,7 @@ def cycle_days(request, cycle_pk: int):
                 request, f"答复时限已设为 {form.cleaned_data['days']} 个工作日，此后新答复的处置按此计算。"
             )
     else:
-        messages.error(request, "答复时限须为 1 至 60 之间的整数。")
+        messages.error(request, form.errors["days"][0])
     return redirect("dispositions:cycle", cycle.pk)
 
 
@@ -222,6 +221,6 @@ def candidates(request, cycle_pk: int | None = None):
 def candidates_export(request, cycle_pk: int):
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     _form, queryset, today, calendar = _candidates(request, cycle)
-    rows = _rows(queryset[:EXPORT_LIMIT], cycle=cycle, today=today, calendar=calendar)
+    rows = _rows(queryset, cycle=cycle, today=today, calendar=calendar)
     content, filename = funding_list_workbook(rows=rows, cycle=cycle, acting_user=request.user)
     return download(content, filename, XLSX_TYPE)

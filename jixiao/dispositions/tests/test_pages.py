@@ -75,6 +75,8 @@ def test_the_bureau_reads_and_acknowledges_but_never_answers(client, district, r
     assert 'id="acknowledge-form"' not in client.get(page_url(district, district.project_s1)).content.decode()
     ack = reverse("dispositions:acknowledge", args=[disposition.pk])
     assert client.post(ack).status_code == 403
+    client.force_login(district.counterpart_b)
+    assert client.post(ack).status_code == 404  # not its unit
     client.force_login(district.counterpart_a)
     assert client.post(ack, {"comment": "已收悉"}).status_code == 302
     disposition.refresh_from_db()
