@@ -61,7 +61,7 @@ def disposition_answer(
     the due date counted from the day the project's 附件1 first turned red."""
     report = AnalysisReport.objects.select_for_update().filter(project=project, cycle=cycle).first()
     disposition = (
-        WarningDisposition.objects.select_for_update()
+        WarningDisposition.objects.select_for_update(of=("self",))
         .select_related("organisation__parent")
         .filter(project=project, cycle=cycle)
         .first()
