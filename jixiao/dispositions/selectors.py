@@ -140,6 +140,7 @@ class DispositionRow:
     answered_late: bool
     rectification_overdue: bool = False
     reasons: list[tuple[str, str]] = field(default_factory=list)
+    decide_url: str | None = None  # the funding decision page, set by the list that links to it
 
     @property
     def choice_label(self) -> str:
