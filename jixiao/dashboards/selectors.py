@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from jixiao.audit.selectors import audit_record_list
+from jixiao.dispositions.selectors import pending_count
 from jixiao.funding.selectors import with_funding_state
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
@@ -109,6 +110,7 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                     "feedback": issued.get(unit.pk),
                     "overdue": 0 if unit.is_classified else overdue,
                     "classified": unit.is_classified,
+                    "dispositions": pending_count(user=user, cycle=cycle, unit=unit) if cycle else 0,
                 },
             )
         )

@@ -3,8 +3,16 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
+
 from jixiao.monitoring import rules
-from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
+from jixiao.monitoring.models import (
+    AnalysisReport,
+    IndicatorEntry,
+    MonitoringCycle,
+    ReportWarning,
+    WarningLevel,
+)
 from jixiao.projects.models import Indicator
 
 
@@ -64,3 +72,11 @@ def store_warnings(report: AnalysisReport, warnings: list[rules.Warning]) -> Non
     ReportWarning.objects.filter(report=report).delete()
     ReportWarning.objects.bulk_create(warning_rows(report.pk, warnings))
     report.level = rules.project_level(warnings)
+
+
+def record_red_since(report_ids) -> None:
+    """Remember the day each of these reports first stood at red in its cycle (the working-day deadline
+    of the red-warning disposition counts from it); a later change of level never moves it."""
+    AnalysisReport.objects.filter(pk__in=report_ids, level=WarningLevel.RED, red_since__isnull=True).update(
+        red_since=timezone.localdate()
+    )

@@ -268,6 +268,12 @@ class AnalysisReport(DeviationAnalysis, MonitoringNarrative):
     level = models.CharField(
         _("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN
     )
+    red_since = models.DateField(
+        _("首次红色预警日期"),
+        null=True,
+        blank=True,
+        help_text=_("本周期内首次出现红色预警的日期；红色预警处置的答复时限由此起算。"),
+    )
     locked = models.BooleanField(
         _("已报送锁定"), default=False, help_text=_("所在单位的报送材料已报送或已审核通过时，本表只读。")
     )

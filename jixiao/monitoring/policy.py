@@ -71,3 +71,10 @@ def can_manage_cycles(user) -> Verdict:
     if user is not None and Role.SYSADMIN not in roles_of(user) and not user.is_superuser:
         return Verdict("只有系统管理员可以开启或修改监控周期。", forbidden=True)
     return ALLOWED
+
+
+def can_set_disposition_days(user) -> Verdict:
+    """财政监督与绩效管理股 sets how many working days a unit has to answer a red warning."""
+    if Role.SUPERVISION_STAFF not in roles_of(user):
+        return Verdict("只有财政监督与绩效管理股可以设定红色预警处置答复时限。", forbidden=True)
+    return ALLOWED

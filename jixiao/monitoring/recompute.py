@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from jixiao.monitoring import rules
+from jixiao.monitoring.evaluation import record_red_since
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
 from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, budget_of
 
@@ -174,6 +175,7 @@ class _Writer:
             self._write_postgresql()
         else:
             self._write_generic()
+        record_red_since([report_id for report_id, level in self.levels if level == rules.LEVEL_RED])
         self.replaced, self.rows, self.levels = [], [], []
 
     def _write_postgresql(self) -> None:

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.audit.services import audit_record
+from jixiao.core.errors import ServiceError
 from jixiao.monitoring import plausibility, rules
-from jixiao.monitoring.evaluation import indicator_figures, store_warnings
+from jixiao.monitoring.evaluation import indicator_figures, record_red_since, store_warnings
 from jixiao.monitoring.models import (
     DEVIATION_FIELDS,
     NARRATIVE_FIELDS,
@@ -17,7 +18,7 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
     default_due_dates,
 )
-from jixiao.monitoring.policy import can_fill, can_manage_cycles
+from jixiao.monitoring.policy import can_fill, can_manage_cycles, can_set_disposition_days
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.selectors import report_evaluation
 from jixiao.projects.models import Project
@@ -90,6 +91,37 @@ def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[s
     if set(changed) & set(THRESHOLD_FIELDS):
         transaction.on_commit(partial(cycle_recompute_warnings, stored))
     return changed
+
+
+MAX_DISPOSITION_DAYS = 60
+
+
+@transaction.atomic
+def cycle_set_disposition_days(*, cycle: MonitoringCycle, days: int, acting_user) -> MonitoringCycle:
+    """Change the cycle's working days for answering a red warning; dispositions already opened keep the
+    due date they were given."""
+    can_set_disposition_days(acting_user).enforce()
+    if not 1 <= days <= MAX_DISPOSITION_DAYS:
+        raise ServiceError(
+            f"答复时限须为 1 至 {MAX_DISPOSITION_DAYS} 个工作日。",
+            {"days": f"请填写 1 至 {MAX_DISPOSITION_DAYS} 之间的整数。"},
+        )
+    stored = MonitoringCycle.objects.select_for_update().get(pk=cycle.pk)
+    before = stored.disposition_working_days
+    if before == days:
+        return stored
+    stored.disposition_working_days = days
+    stored.save(update_fields=["disposition_working_days"])
+    audit_record(
+        actor=acting_user,
+        action="cycle.change",
+        target=stored,
+        organisation=stored.organisation,
+        from_state=str(before),
+        to_state=str(days),
+        changes={"disposition_working_days": str(days)},
+    )
+    return stored
 
 
 class StaleReport(ValidationError):
@@ -218,6 +250,7 @@ def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
     )
     store_warnings(report, warnings)
     AnalysisReport.objects.filter(pk=report.pk).update(level=report.level)
+    record_red_since([report.pk])
     return warnings
 
 

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from jixiao.dispositions.policy import BUREAU_ROLES as DISPOSITION_BUREAU_ROLES
 from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
@@ -46,6 +47,8 @@ def nav_items(context) -> list[dict]:
     items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
     items.append(("practices:index", "可推广经验", can_view_practice_list(request.user)))
     items.append(("violations:index", "违法违规问题", can_view_violations(request.user)))
+    items.append(("dispositions:index", "红色预警处置", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("funding_list:index", "资金处理建议", bool(roles & DISPOSITION_BUREAU_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
