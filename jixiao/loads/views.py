@@ -13,7 +13,7 @@ from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import ProjectDetailsForm, UploadForm
 from jixiao.loads.models import LoadKind, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, read_bytes
-from jixiao.loads.policy import LOAD_ROLES
+from jixiao.loads.policy import DATA_KINDS, LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
 from jixiao.loads.services import load_apply, load_choose_progress, load_map_columns, load_preview
 from jixiao.organisations.permissions import require_roles
@@ -30,10 +30,13 @@ def _crumbs(*tail):
 
 
 def _index_context(request, form):
-    page = Paginator(load_run_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(load_run_list(user=request.user, kinds=DATA_KINDS), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     kinds = [
         {"kind": kind, "label": label, "columns": COLUMNS[kind], "note": NOTES[kind]}
         for kind, label in LoadKind.choices
+        if kind in DATA_KINDS
     ]
     return {"form": form, "page": page, "kinds": kinds, "crumbs": _crumbs()}
 
@@ -45,7 +48,7 @@ def load_index(request):
 
 @require_roles(*LOAD_ROLES)
 def load_template(request, kind: str, extension: str):
-    if kind not in LoadKind.values or extension not in ("xlsx", "csv"):
+    if kind not in DATA_KINDS or extension not in ("xlsx", "csv"):
         raise Http404
     if request.GET.get("data") and extension == "csv":
         # The stored rows in the template's columns: the starting point for a correction re-loaded later.
@@ -77,7 +80,7 @@ def load_upload(request):
 
 @require_roles(*LOAD_ROLES)
 def load_detail(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk)
+    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
     columns = COLUMNS[run.kind]
     matched = set(run.options.get("matched", []))
     context = {
@@ -95,7 +98,7 @@ def load_detail(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_columns(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk)
+    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
     unknown = run.options.get("unknown", [])
     mapping = {
         header: request.POST[f"map-{index}"]
@@ -114,7 +117,7 @@ def load_columns(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_progress(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk)
+    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
     keys = {
         entry["key"]
         for item in run.diff.get("created", []) + run.diff.get("changed", [])
@@ -137,7 +140,7 @@ def load_progress(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_confirm(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk)
+    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
     try:
         run = load_apply(run=run, checksum=request.POST.get("checksum", ""), acting_user=request.user)
     except ValidationError as exc:

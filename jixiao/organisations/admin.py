@@ -107,12 +107,21 @@ class UserAdmin(BaseUserAdmin):
         (_("个人信息"), {"fields": ["full_name", "phone", "email"]}),
         (
             _("状态"),
-            {"fields": ["is_active", "must_change_password", "is_staff", "last_login", "date_joined"]},
+            {"fields": ["active_shown", "must_change_shown", "is_staff", "last_login", "date_joined"]},
         ),
     ]
-    readonly_fields = ["is_active", "must_change_password", "last_login", "date_joined"]
+    # Activation and passwords change only through the list actions and the reset page (the services).
+    readonly_fields = ["active_shown", "must_change_shown", "last_login", "date_joined"]
     add_form = UserAddForm
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "phone", "email"]})]
+
+    @admin.display(description=_("启用"))
+    def active_shown(self, user) -> str:
+        return "是" if user.is_active else "否（已停用）"
+
+    @admin.display(description=_("须修改密码"))
+    def must_change_shown(self, user) -> str:
+        return "是（使用一次性密码，登录后须修改）" if user.must_change_password else "否"
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -84,7 +84,10 @@ def test_update_changes_details_and_posts_and_audits_old_and_new(district):
 
 def test_the_one_time_password_signs_in_once_and_forces_a_change(client, district):
     user, password = user_create(
-        username="zhao.min", full_name="赵敏", posts=[(district.s1, Role.FILLER)], acting_user=district.sysadmin
+        username="zhao.min",
+        full_name="赵敏",
+        posts=[(district.s1, Role.FILLER)],
+        acting_user=district.sysadmin,
     )
     response = sign_in(client, "zhao.min", password)
     assert response.status_code == 302
@@ -205,7 +208,7 @@ def test_the_admin_password_page_resets_instead_of_choosing(admin_client, distri
     assert "重置密码" in page.content.decode()
     response = admin_client.post(url)
     assert response.status_code == 200
-    (person, password), = response.context["accounts"]
+    ((person, password),) = response.context["accounts"]
     person.refresh_from_db()
     assert person.check_password(password) and person.must_change_password
 
