@@ -1,7 +1,6 @@
 """A person signed in with a one-time password uses nothing but the password page until they change it."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -15,6 +14,5 @@ class PasswordChangeRequiredMiddleware:
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
             allowed = {reverse("password_change"), reverse("logout")}
             if request.path not in allowed and not request.path.startswith(f"/{settings.STATIC_URL}"):
-                messages.info(request, "您正在使用系统生成的一次性密码，请先设置自己的新密码。")
                 return redirect("password_change")
         return self.get_response(request)
