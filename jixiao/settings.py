@@ -106,6 +106,8 @@ AUTH_USER_MODEL = "organisations.User"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Only for one-time passwords (jixiao.organisations.hashers); re-hashed with Argon2 at first sign-in.
+    "jixiao.organisations.hashers.OneTimePasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

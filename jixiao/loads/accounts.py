@@ -154,6 +154,14 @@ def plan_accounts(table: Table, options: dict) -> Plan:
         }
         held = stored_posts[user.pk]
         if sorted((organisation.pk, role) for organisation, role in held) != post_keys:
+            if any(role == Role.SYSADMIN for _organisation, role in held):
+                # The administrators keep the system reachable: their posts change one by one, on the screen.
+                reader.problem(
+                    f"“{username}”是系统管理员，其岗位不能通过表格修改，请在用户页面调整。",
+                    person["posts"][0][2],
+                    "role",
+                )
+                continue
             differences[LABELS["posts"]] = [_posts_shown(held), _posts_shown(posts)]
         if not differences:
             plan.unchanged += 1
@@ -163,6 +171,7 @@ def plan_accounts(table: Table, options: dict) -> Plan:
             entry["note"] = "该账号已停用，加载不会启用它。"
         update.append((user.pk, values, post_keys, LABELS["posts"] in differences))
         plan.add_changed(entry)
+    reader.check()
     plan.writes = {"create": create, "update": update}
     return plan
 

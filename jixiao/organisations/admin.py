@@ -113,6 +113,7 @@ class UserAdmin(BaseUserAdmin):
     # Activation and passwords change only through the list actions and the reset page (the services).
     readonly_fields = ["active_shown", "must_change_shown", "last_login", "date_joined"]
     add_form = UserAddForm
+    add_form_template = "organisations/admin/user_add_form.html"
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "phone", "email"]})]
 
     @admin.display(description=_("启用"))

@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 
 from jixiao.audit.services import audit_record
 from jixiao.core.errors import ServiceError
+from jixiao.organisations.hashers import OneTimePasswordHasher
 from jixiao.organisations.models import Membership, Organisation, User
 from jixiao.organisations.policy import can_manage_accounts
 
@@ -81,6 +83,13 @@ def one_time_password() -> str:
             return password
 
 
+def _set_one_time_password(user: User) -> str:
+    password = one_time_password()
+    user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
+    user.must_change_password = True
+    return password
+
+
 def _require_account_manager(acting_user) -> None:
     if not can_manage_accounts(acting_user):
         raise PermissionDenied("只有系统管理员可以管理用户账号。")
@@ -111,9 +120,8 @@ def user_create(
     """Create an account with a one-time password, which is returned here and never stored in clear; the
     person must change it at first sign-in."""
     _require_account_manager(acting_user)
-    password = one_time_password()
-    user = User(username=username, full_name=full_name, phone=phone, email=email, must_change_password=True)
-    user.set_password(password)
+    user = User(username=username, full_name=full_name, phone=phone, email=email)
+    password = _set_one_time_password(user)
     user.full_clean()
     user.save()
     audit_record(
@@ -157,9 +165,7 @@ def user_password_reset(*, user: User, acting_user) -> tuple[User, str]:
     """
     _require_account_manager(acting_user)
     user = _locked(user)
-    password = one_time_password()
-    user.set_password(password)
-    user.must_change_password = True
+    password = _set_one_time_password(user)
     user.save(update_fields=["password", "must_change_password"])
     audit_record(actor=acting_user, action="user.password_reset", target=user)
     return user, password

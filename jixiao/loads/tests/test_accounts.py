@@ -159,6 +159,13 @@ def test_any_error_refuses_the_whole_sheet_by_row_and_column(district):
         confirm(district, run)
 
 
+def test_an_administrators_posts_are_not_changed_by_a_sheet(district):
+    run = preview(district, sheet(["S1", "sysadmin", "sysadmin", "填报人", "", ""]))
+    assert run.status == LoadStatus.REJECTED
+    assert "是系统管理员，其岗位不能通过表格修改" in run.errors[0]["message"]
+    assert district.sysadmin.memberships.get().role == Role.SYSADMIN
+
+
 def test_an_unknown_role_is_refused(district):
     run = preview(district, sheet(["S1", "张伟", "zhang.wei", "科长", "", ""]))
     assert run.status == LoadStatus.REJECTED

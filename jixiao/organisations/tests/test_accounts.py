@@ -89,8 +89,11 @@ def test_the_one_time_password_signs_in_once_and_forces_a_change(client, distric
         posts=[(district.s1, Role.FILLER)],
         acting_user=district.sysadmin,
     )
+    assert user.password.startswith("pbkdf2_onetime$")  # a light hash: the password is random
     response = sign_in(client, "zhao.min", password)
     assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2")  # re-hashed with the default at the first sign-in
     # Every page sends the person to the password page until the password is changed.
     for url in [reverse("home"), reverse("projects:project_list"), reverse("notifications:index")]:
         response = client.get(url)
