@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -87,6 +88,14 @@ class UserAddForm(forms.ModelForm):
         fields = ["username", "full_name", "phone", "email"]
 
 
+class UserChangeForm(BaseUserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _(
+            "系统管理员不能为他人指定密码：重置后系统生成一次性密码，只显示一次，本人登录后须修改。"
+        )
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = [
@@ -112,6 +121,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     # Activation and passwords change only through the list actions and the reset page (the services).
     readonly_fields = ["active_shown", "must_change_shown", "last_login", "date_joined"]
+    form = UserChangeForm
     add_form = UserAddForm
     add_form_template = "organisations/admin/user_add_form.html"
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "phone", "email"]})]
