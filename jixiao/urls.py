@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", organisation_views.PasswordChangeView.as_view(), name="password_change"),
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # One password page for everyone, so that each change goes through the account service.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("projects/", include("jixiao.monitoring.project_urls")),
     path("cycles/", include("jixiao.monitoring.urls")),

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -130,6 +130,16 @@ def test_the_command_loads_and_prints_the_passwords_once(district, tmp_path):
     passwords = {entry["username"]: entry["password"] for entry in result["passwords"]}
     assert User.objects.get(username="li.na").check_password(passwords["li.na"])
     assert LoadRun.objects.get().created_by is None
+
+
+def test_the_command_refuses_a_sheet_with_an_error_and_writes_nothing(district, tmp_path):
+    path = tmp_path / "人员.csv"
+    path.write_bytes(csv_bytes(sheet(*THREE[1:], ["S1", "某人", "mou.ren", "科长", "", ""])))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="整份未加载"):
+        call_command("load_accounts", str(path), stderr=err)
+    assert "第5行 · D列“角色”" in err.getvalue()
+    assert not User.objects.filter(username__in=["zhang.wei", "mou.ren"]).exists()
 
 
 def test_any_error_refuses_the_whole_sheet_by_row_and_column(district):

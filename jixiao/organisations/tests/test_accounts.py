@@ -228,6 +228,11 @@ def test_admin_actions_deactivate_and_reactivate(admin_client, district):
     assert len(reset.context["accounts"]) == 2
 
 
+def test_the_admins_own_password_page_is_the_sites(admin_client):
+    response = admin_client.get(reverse("admin:password_change"))
+    assert response.status_code == 302 and response.url == reverse("password_change")
+
+
 def test_the_data_manager_cannot_open_the_account_screens(client, data_manager):
     client.force_login(data_manager)
     assert client.get(reverse("admin:organisations_user_changelist")).status_code == 302
