@@ -30,9 +30,7 @@ def _crumbs(*tail):
 
 
 def _index_context(request, form):
-    page = Paginator(load_run_list(user=request.user, kinds=DATA_KINDS), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(load_run_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = [
         {"kind": kind, "label": label, "columns": COLUMNS[kind], "note": NOTES[kind]}
         for kind, label in LoadKind.choices
@@ -80,7 +78,7 @@ def load_upload(request):
 
 @require_roles(*LOAD_ROLES)
 def load_detail(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
+    run = load_run_get(user=request.user, pk=pk)
     columns = COLUMNS[run.kind]
     matched = set(run.options.get("matched", []))
     context = {
@@ -98,7 +96,7 @@ def load_detail(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_columns(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
+    run = load_run_get(user=request.user, pk=pk)
     unknown = run.options.get("unknown", [])
     mapping = {
         header: request.POST[f"map-{index}"]
@@ -117,7 +115,7 @@ def load_columns(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_progress(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
+    run = load_run_get(user=request.user, pk=pk)
     keys = {
         entry["key"]
         for item in run.diff.get("created", []) + run.diff.get("changed", [])
@@ -140,7 +138,7 @@ def load_progress(request, pk: int):
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_confirm(request, pk: int):
-    run = load_run_get(user=request.user, pk=pk, kinds=DATA_KINDS)
+    run = load_run_get(user=request.user, pk=pk)
     try:
         run = load_apply(run=run, checksum=request.POST.get("checksum", ""), acting_user=request.user)
     except ValidationError as exc:
