@@ -19,8 +19,8 @@ from jixiao.api.policy import load_refusal
 from jixiao.api.principal import OrganisationPrincipal
 from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
 from jixiao.funding.selectors import funding_decisions_of
-from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import LoadRefused
+from jixiao.loads.policy import DATA_KINDS
 from jixiao.loads.services import load_file, plan_file
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_for
 from jixiao.monitoring.services import report_save
@@ -306,12 +306,12 @@ class LoadView(APIView):
         summary="数据加载",
         description="kind：projects 项目与预算、payments 月度支付与用款计划、targets 绩效目标与指标、"
         "organisations 机构。任何一行有错则整批不写入，并逐行列出问题；dry_run 为 true 时只预览。",
-        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(LoadKind.values))],
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DATA_KINDS)],
         request=serializers.LoadInputSerializer,
         responses={200: serializers.LoadResultSerializer},
     )
     def post(self, request, kind: str):
-        if kind not in LoadKind.values:
+        if kind not in DATA_KINDS:
             raise Http404
         if refusal := load_refusal(request.user):
             raise PermissionDenied(refusal)

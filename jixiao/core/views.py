@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
 
@@ -32,18 +31,3 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "registration/password_change.html"
-    extra_context = {"crumbs": [(_("修改密码"), None)]}
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, _("密码已修改。"))
-        return response
-
-    def get_success_url(self):
-        from django.urls import reverse
-
-        return reverse("home")

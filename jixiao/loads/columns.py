@@ -162,11 +162,36 @@ ORGANISATION_COLUMNS = [
     Column("is_classified", "涉密单位", FLAG, False, ("是否涉密",), "是 或 否"),
 ]
 
+ACCOUNT_COLUMNS = [
+    Column(
+        "unit_code",
+        "单位编码",
+        TEXT,
+        True,
+        ("机构编码", "单位代码", "机构代码", "预算单位代码"),
+        "所在机构的机构编码",
+    ),
+    Column("full_name", "姓名", TEXT, True, ("人员姓名", "真实姓名")),
+    Column("username", "用户名", TEXT, True, ("账号", "登录名", "登录账号", "用户账号")),
+    Column(
+        "role",
+        "角色",
+        TEXT,
+        True,
+        ("岗位", "用户角色"),
+        "填报人、单位负责人、对口股室工作人员、监督与绩效管理股工作人员、局领导、第三方机构人员、数据管理、"
+        "系统管理员、审计管理员；一人担任多个岗位时每个岗位一行",
+    ),
+    Column("phone", "手机", TEXT, False, ("手机号", "手机号码", "联系电话", "电话")),
+    Column("email", "邮箱", TEXT, False, ("电子邮箱", "电子邮件", "email")),
+]
+
 COLUMNS = {
     LoadKind.PROJECTS: PROJECT_COLUMNS,
     LoadKind.PAYMENTS: PAYMENT_COLUMNS,
     LoadKind.TARGETS: TARGET_COLUMNS,
     LoadKind.ORGANISATIONS: ORGANISATION_COLUMNS,
+    LoadKind.ACCOUNTS: ACCOUNT_COLUMNS,
 }
 
 NOTES = {
@@ -174,4 +199,6 @@ NOTES = {
     LoadKind.PAYMENTS: "按“项目 + 月份”新增或更新；文件中没有的金额列、留空的金额保持不变；用款计划可按财政拨款、其他资金分列，系统存其合计。金额单位为元（表头写明“万元”的列按万元）。",
     LoadKind.TARGETS: "每行一个三级指标；文件中的项目以文件所列指标为准，变化时新增一版绩效目标。",
     LoadKind.ORGANISATIONS: "按机构编码新增或更新；上级机构、对口服务股室须已存在或在本文件中列出。",
+    LoadKind.ACCOUNTS: "按用户名新增或更新账号；文件所列岗位即该人的全部岗位；新账号生成一次性密码，确认加载后只显示一次，"
+    "本人首次登录须修改密码；已有账号的密码不变，手机、邮箱留空的保持不变。",
 }

@@ -8,6 +8,7 @@ class LoadKind(models.TextChoices):
     PAYMENTS = "payments", _("月度支付与用款计划")
     TARGETS = "targets", _("绩效目标与指标")
     ORGANISATIONS = "organisations", _("机构")
+    ACCOUNTS = "accounts", _("人员账号")
 
 
 class LoadStatus(models.TextChoices):

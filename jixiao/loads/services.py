@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
+from jixiao.loads.accounts import apply_accounts, plan_accounts
 from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
-from jixiao.loads.plans import PLANNERS, Plan, chunks
-from jixiao.loads.policy import can_load
+from jixiao.loads.plans import PLANNERS as DATA_PLANNERS
+from jixiao.loads.plans import Plan, chunks
+from jixiao.loads.policy import can_load, can_load_accounts
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import report_recompute
@@ -26,6 +28,7 @@ from jixiao.projects.services import target_version_create
 # Above this many affected reports, each affected cycle is recomputed in one batch instead.
 PER_REPORT_RECOMPUTE_LIMIT = 300
 BATCH = 1000
+PLANNERS = {**DATA_PLANNERS, LoadKind.ACCOUNTS: plan_accounts}
 
 
 @dataclass
@@ -74,9 +77,15 @@ def _try_organisations(plan: Plan) -> None:
         transaction.set_rollback(True)
 
 
-def _check_actor(acting_user) -> None:
-    """`acting_user` None is the scheduled job run by the operator; a person must be a data manager."""
-    if acting_user is not None and not can_load(acting_user):
+def _check_actor(acting_user, kind: str) -> None:
+    """`acting_user` None is the scheduled job run by the operator; a person must be a data manager, or
+    for account sheets the system administrator."""
+    if acting_user is None:
+        return
+    if kind == LoadKind.ACCOUNTS:
+        if not can_load_accounts(acting_user):
+            raise PermissionDenied("只有系统管理员可以加载人员账号。")
+    elif not can_load(acting_user):
         raise PermissionDenied("只有区财政局的数据管理岗可以加载数据。")
 
 
@@ -105,7 +114,7 @@ def _record_outcome(run: LoadRun, outcome: Outcome) -> None:
 @transaction.atomic
 def load_preview(*, kind: str, filename: str, data: bytes, acting_user) -> LoadRun:
     """Keep an uploaded file and what it would do; nothing else is written until it is confirmed."""
-    _check_actor(acting_user)
+    _check_actor(acting_user, kind)
     run = LoadRun(
         kind=kind, filename=filename[:200], checksum=checksum_of(data), content=data, created_by=acting_user
     )
@@ -124,7 +133,7 @@ def _pending(run: LoadRun) -> LoadRun:
 @transaction.atomic
 def load_map_columns(*, run: LoadRun, mapping: dict[str, str], acting_user) -> LoadRun:
     """Remember which of our columns this source's unknown headers are, then preview the file again."""
-    _check_actor(acting_user)
+    _check_actor(acting_user, run.kind)
     run = _pending(run)
     fields = {c.field for c in COLUMNS[run.kind]}
     headers = run.options.get("headers", [])
@@ -152,7 +161,7 @@ def load_map_columns(*, run: LoadRun, mapping: dict[str, str], acting_user) -> L
 @transaction.atomic
 def load_choose_progress(*, run: LoadRun, progress: dict[str, str], acting_user) -> LoadRun:
     """Override inferred progress types (累计型/水平型) of a targets file, then preview it again."""
-    _check_actor(acting_user)
+    _check_actor(acting_user, run.kind)
     run = _pending(run)
     run.options = {**run.options, "progress": {**run.options.get("progress", {}), **progress}}
     _record_outcome(
@@ -165,7 +174,7 @@ def load_choose_progress(*, run: LoadRun, progress: dict[str, str], acting_user)
 @transaction.atomic
 def load_apply(*, run: LoadRun, checksum: str, acting_user) -> LoadRun:
     """Load exactly the previewed file: refused if the file or what it would change moved since."""
-    _check_actor(acting_user)
+    _check_actor(acting_user, run.kind)
     run = _pending(run)
     data = bytes(run.content)
     if run.status != LoadStatus.PREVIEWED:
@@ -182,7 +191,7 @@ def load_apply(*, run: LoadRun, checksum: str, acting_user) -> LoadRun:
 @transaction.atomic
 def load_file(*, kind: str, filename: str, data: bytes, acting_user=None) -> LoadRun:
     """The monthly job: plan and load a file in one go; any problem refuses it whole (LoadRefused)."""
-    _check_actor(acting_user)
+    _check_actor(acting_user, kind)
     outcome = plan_file(kind=kind, filename=filename, data=data)
     if not outcome.ok:
         raise LoadRefused(outcome.problems, outcome.table)
@@ -270,6 +279,7 @@ APPLIERS = {
     LoadKind.PAYMENTS: _apply_payments,
     LoadKind.TARGETS: _apply_targets,
     LoadKind.ORGANISATIONS: _apply_organisations,
+    LoadKind.ACCOUNTS: apply_accounts,
 }
 
 

@@ -13,7 +13,7 @@ from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import ProjectDetailsForm, UploadForm
 from jixiao.loads.models import LoadKind, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, read_bytes
-from jixiao.loads.policy import LOAD_ROLES
+from jixiao.loads.policy import DATA_KINDS, LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
 from jixiao.loads.services import load_apply, load_choose_progress, load_map_columns, load_preview
 from jixiao.organisations.permissions import require_roles
@@ -34,6 +34,7 @@ def _index_context(request, form):
     kinds = [
         {"kind": kind, "label": label, "columns": COLUMNS[kind], "note": NOTES[kind]}
         for kind, label in LoadKind.choices
+        if kind in DATA_KINDS
     ]
     return {"form": form, "page": page, "kinds": kinds, "crumbs": _crumbs()}
 
@@ -45,7 +46,7 @@ def load_index(request):
 
 @require_roles(*LOAD_ROLES)
 def load_template(request, kind: str, extension: str):
-    if kind not in LoadKind.values or extension not in ("xlsx", "csv"):
+    if kind not in DATA_KINDS or extension not in ("xlsx", "csv"):
         raise Http404
     if request.GET.get("data") and extension == "csv":
         # The stored rows in the template's columns: the starting point for a correction re-loaded later.

@@ -138,6 +138,11 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("使用系统生成的一次性密码登录后，须先修改密码才能使用系统。"),
+    )
 
     class Meta:
         verbose_name = _("用户")

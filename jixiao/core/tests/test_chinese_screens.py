@@ -101,7 +101,7 @@ def sysadmin_client(client, district):
 def admin_pages(district) -> list[str]:
     unit, person, cycle = district.p1.pk, district.s1_filler.pk, district.cycle.pk
     pages = [reverse("admin:index"), reverse("admin:app_list", args=["organisations"])]
-    pages += [reverse("admin:app_list", args=["monitoring"]), reverse("admin:password_change")]
+    pages += [reverse("admin:app_list", args=["monitoring"])]
     for model, pk in [
         ("organisations_organisation", unit),
         ("organisations_user", person),

@@ -46,8 +46,17 @@ class LoadCommand(BaseCommand):
             except LoadRefused as exc:
                 self._fail(file, exc.problems, as_json)
             counts, diff = run.counts, run.diff
+        extra = {} if dry_run else self.loaded(run)
         if as_json:
-            result = {"file": file, "ok": True, "dry_run": dry_run, "counts": counts, **diff, "errors": []}
+            result = {
+                "file": file,
+                "ok": True,
+                "dry_run": dry_run,
+                "counts": counts,
+                **diff,
+                **extra,
+                "errors": [],
+            }
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
         note = "（试运行，未写入）" if dry_run else ""
@@ -58,6 +67,15 @@ class LoadCommand(BaseCommand):
         )
         for line in diff.get("notes", []):
             self.stdout.write(f"    {line}")
+        for line in self.loaded_lines(extra):
+            self.stdout.write(line)
+
+    def loaded(self, run) -> dict:
+        """What a loader adds to the report of a load (nothing by default)."""
+        return {}
+
+    def loaded_lines(self, extra: dict) -> list[str]:
+        return []
 
     def _fail(self, file, problems, as_json):
         if as_json:
