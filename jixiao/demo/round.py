@@ -27,8 +27,8 @@ from django.utils import timezone
 from jixiao.demo import demo_data
 from jixiao.monitoring.models import NARRATIVE_FIELDS, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, User
+from jixiao.rectification.models import RectificationItem
 from jixiao.rectification.services import rectification_respond, rectification_verify
-from jixiao.review.models import Feedback
 from jixiao.review.selectors import unit_projects
 from jixiao.review.services import (
     ITEM_FIELDS,
@@ -315,8 +315,13 @@ class RoundReplay:
             feedback = feedback_approve(feedback=feedback, acting_user=counterpart)
             feedback_issue(feedback=feedback, acting_user=counterpart)
 
+        def feedback_items():
+            return RectificationItem.objects.filter(
+                feedback_item__feedback__cycle=cycle, organisation=unit
+            ).order_by("feedback_item__position")
+
         def answer() -> None:
-            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+            for item in feedback_items():
                 rectification_respond(
                     item=item,
                     response=RECTIFICATION_RESPONSE,
@@ -326,7 +331,7 @@ class RoundReplay:
                 )
 
         def verify() -> None:
-            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+            for item in feedback_items():
                 rectification_verify(item=item, acting_user=counterpart, comment=VERIFICATION_COMMENT)
 
         self.at(plan.decided, 15, review)
