@@ -43,6 +43,11 @@ def verifier_text(item: RectificationItem) -> str:
     return f"{item.organisation.name}的单位负责人"
 
 
+def checker_name(item: RectificationItem) -> str:
+    """Who checks, as the unit's messages name it."""
+    return "区财政局" if item.kind in BUREAU_SOURCES else item.issuing_organisation.name
+
+
 def can_open(user, kind: str, organisation: Organisation) -> Verdict:
     """监督检查 findings are the supervision section's; a first-level unit's people require rectification
     of one of its second-level units; a unit's people record what they found themselves."""
@@ -71,7 +76,8 @@ def can_respond(user, item: RectificationItem) -> Verdict:
     if not is_unit_of(user, item):
         return forbid(f"只有{item.organisation.name}的填报人或负责人可以报送整改落实情况。")
     if item.state not in RESPONDABLE_STATES:
-        return refuse(f"该事项当前为“{item.get_state_display()}”，不能再报送；如需修改请联系核查单位退回。")
+        contact = "对口服务股室" if item.kind in BUREAU_SOURCES else item.issuing_organisation.name
+        return refuse(f"该事项当前为“{item.get_state_display()}”，不能再报送；如需修改请联系{contact}退回。")
     return ALLOWED
 
 
@@ -82,7 +88,8 @@ def can_change_evidence(user, item: RectificationItem) -> Verdict:
     if item.state == RectificationState.VERIFIED:
         return refuse("该事项已核查销号，佐证材料不能再修改。")
     if item.verification_started_at is not None:
-        return refuse("核查单位已开始核查，佐证材料不能再修改；如需补充请待核查单位退回。")
+        checker = checker_name(item)
+        return refuse(f"{checker}已开始核查，佐证材料不能再修改；如需补充请待{checker}退回。")
     return ALLOWED
 
 
