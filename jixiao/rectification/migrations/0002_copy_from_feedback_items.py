@@ -79,18 +79,20 @@ def copy_items(apps, schema_editor):
         )
         for old in OldEvidence.objects.filter(item_id__in=copied).order_by("pk").iterator()
     ]
+    # `uploaded_at` and `at` are auto_now_add: bulk_create stamps them now, so the originals go back after.
+    uploaded = {row.pk: row.uploaded_at for row in evidence}
     Evidence.objects.bulk_create(evidence, batch_size=500)
-    # `uploaded_at` and `at` are auto_now_add: bulk_create sets them to now, so put the originals back.
-    for row in evidence:
-        Evidence.objects.filter(pk=row.pk).update(uploaded_at=row.uploaded_at)
+    for pk, at in uploaded.items():
+        Evidence.objects.filter(pk=pk).update(uploaded_at=at)
 
     steps = [
         Transition(subject_id=old.subject_id, **{name: getattr(old, name) for name in TRANSITION_FIELDS})
         for old in OldTransition.objects.filter(subject_id__in=copied).order_by("pk").iterator()
     ]
+    stamped = {row.pk: row.at for row in steps}
     Transition.objects.bulk_create(steps, batch_size=500)
-    for row in steps:
-        Transition.objects.filter(pk=row.pk).update(at=row.at)
+    for pk, at in stamped.items():
+        Transition.objects.filter(pk=pk).update(at=at)
 
     # Rows were written with their old ids: move each table's sequence past them (PostgreSQL).
     statements = schema_editor.connection.ops.sequence_reset_sql(no_style(), [Item, Evidence, Transition])
