@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -140,10 +141,12 @@ def register_years(*, user) -> list[int]:
     """Years that have items in the person's scope (by cycle, else by when they were opened)."""
     items = rectification_item_list(user=user)
     years = set(items.filter(cycle__isnull=False).values_list("cycle__year", flat=True).distinct())
-    years |= {
-        timezone.localtime(at).year
-        for at in items.filter(cycle__isnull=True).values_list("opened_at", flat=True)
-    }
+    years |= set(
+        items.filter(cycle__isnull=True)
+        .annotate(year=ExtractYear("opened_at"))
+        .values_list("year", flat=True)
+        .distinct()
+    )
     return sorted(years, reverse=True)
 
 
