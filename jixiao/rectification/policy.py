@@ -56,6 +56,9 @@ def can_open(user, kind: str, organisation: Organisation) -> Verdict:
             return forbid("只有财政监督与绩效管理股可以登记监督检查发现的问题。")
         if not organisation.is_budget_unit:
             return refuse("监督检查发现的问题只能登记给预算单位。")
+        if organisation.is_classified:
+            # Its items are seen only by its own people, so the bureau could not follow them up here.
+            return refuse("涉密单位的监督检查发现不在本系统登记。")
         return ALLOWED
     if kind == RectificationSource.PARENT:
         if organisation.kind != OrganisationKind.SECONDARY_UNIT or organisation.parent_id is None:

@@ -139,7 +139,7 @@ def register_units(*, user) -> QuerySet[Organisation]:
 
 def register_years(*, user) -> list[int]:
     """Years that have items in the person's scope (by cycle, else by when they were opened)."""
-    items = rectification_item_list(user=user)
+    items = rectification_item_list(user=user).order_by()
     years = set(items.filter(cycle__isnull=False).values_list("cycle__year", flat=True).distinct())
     years |= set(
         items.filter(cycle__isnull=True)

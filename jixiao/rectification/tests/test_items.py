@@ -129,6 +129,12 @@ def test_the_supervision_section_records_oversight_findings_verified_by_the_bure
     assert rectification_verify(item=item, acting_user=district.supervision_staff).state == "verified"
 
 
+@pytest.mark.parametrize("unit", ["sc", "section_a"])
+def test_oversight_findings_go_to_unclassified_budget_units(district, unit):
+    with pytest.raises(ValidationError):
+        open_item(district.supervision_staff, OVERSIGHT, getattr(district, unit))
+
+
 def test_feedback_items_are_never_opened_by_hand(district):
     with pytest.raises(PermissionDenied, match="反馈表下达时自动生成"):
         open_item(district.counterpart_a, RectificationSource.FEEDBACK, district.town)
