@@ -232,13 +232,6 @@ def feedback_items_open(*, feedback: Feedback, acting_user) -> list[Rectificatio
     ]
 
 
-DEFAULT_LABELS = {
-    RectificationSource.OVERSIGHT: "监督检查发现",
-    RectificationSource.PARENT: "主管部门整改要求",
-    RectificationSource.SELF: "单位自查发现",
-}
-
-
 @transaction.atomic
 def item_open(
     *,
@@ -274,7 +267,8 @@ def item_open(
         RectificationSource.PARENT: lambda: organisation.parent,
         RectificationSource.SELF: lambda: organisation,
     }[kind]()
-    label = (source_label or "").strip()[:200] or f"{DEFAULT_LABELS[kind]}（{timezone.localdate():%Y-%m-%d}）"
+    label = (source_label or "").strip()[:200]
+    label = label or f"{RectificationSource(kind).label}（{timezone.localdate():%Y-%m-%d}）"
     return _open(
         acting_user=actor,
         notify_unit=kind != RectificationSource.SELF,

@@ -27,7 +27,7 @@ from jixiao.monitoring.selectors import cycle_current, cycle_get
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, roles_of
-from jixiao.projects.models import Project
+from jixiao.projects.selectors import project_visible
 from jixiao.rectification.documents import register_xlsx
 from jixiao.rectification.models import RectificationSource, RectificationState, RectificationTransition
 from jixiao.rectification.policy import can_open, item_actions
@@ -238,7 +238,7 @@ def _item_page_context(request, item, **bound) -> dict:
 def _open_choices(user, kind: str):
     """Units the person may open an item of `kind` for, and those units' projects."""
     units = [u for u in organisation_list(user=user).order_by("kind", "code") if can_open(user, kind, u)]
-    projects = Project.objects.filter(owner__in=units).order_by("-year", "code")
+    projects = project_visible(user).filter(owner__in=units).order_by("-year", "code")
     return units, projects
 
 
