@@ -201,6 +201,7 @@ def rectification_register(request):
         "page": page,
         "query": query.urlencode(),
         "year_end": filters.year_end,
+        "this_year": timezone.localdate().year if "year_end" in form.fields else None,
         "openable": _openable_kinds(request.user),
         "crumbs": [("整改落实", None)],
     }
