@@ -415,7 +415,7 @@ def test_the_demo_accounts_units_have_their_work_open(output):
     feedback = Feedback.objects.get(organisation=town)
     assert feedback.state == FeedbackState.ISSUED
     assert feedback.items.exists()
-    assert set(feedback.items.values_list("state", flat=True)) == {"open"}
+    assert set(feedback.items.values_list("rectification__state", flat=True)) == {"open"}
     assert all(item.due_date > today for item in feedback.items.all())
 
 
