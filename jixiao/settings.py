@@ -239,7 +239,7 @@ SPECTACULAR_SETTINGS = {
         "CycleStatusEnum": "jixiao.monitoring.models.CycleStatus",
         "SubmissionStateEnum": "jixiao.workflow.models.SubmissionState",
         "FeedbackStateEnum": "jixiao.review.models.FeedbackState",
-        "RectificationStateEnum": "jixiao.review.models.RectificationState",
+        "RectificationStateEnum": "jixiao.rectification.models.RectificationState",
     },
 }
 

@@ -8,7 +8,8 @@ from jixiao.funding.models import HOLD_STATES, FundingState
 from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
 from jixiao.organisations.models import Organisation, OrganisationKind
 from jixiao.projects.models import Project, ProjectMonth, ProjectType, TargetVersion
-from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, RectificationState
+from jixiao.rectification.models import RectificationItem, RectificationSource, RectificationState
+from jixiao.review.models import Feedback, FeedbackState
 from jixiao.violations.models import CaseState, Law, ViolationCase
 from jixiao.workflow.models import Step, Submission, SubmissionState
 
@@ -122,13 +123,16 @@ class FeedbackFilter(filters.FilterSet):
 
 
 class RectificationItemFilter(filters.FilterSet):
-    feedback = IdFilter(field_name="feedback_id", label="综合意见反馈表")
+    feedback = IdFilter(field_name="feedback_item__feedback_id", label="综合意见反馈表")
+    organisation = IdFilter(field_name="organisation_id", label="整改单位")
+    cycle = IdFilter(field_name="cycle_id", label="监控周期")
     project = IdFilter(field_name="project_id", label="项目")
+    kind = filters.ChoiceFilter(choices=RectificationSource.choices, label="问题来源")
     state = filters.ChoiceFilter(choices=RectificationState.choices, label="整改状态")
 
     class Meta:
-        model = FeedbackItem
-        fields = ["feedback", "project", "state"]
+        model = RectificationItem
+        fields = ["feedback", "organisation", "cycle", "project", "kind", "state"]
 
 
 class ViolationCaseFilter(filters.FilterSet):

@@ -8,6 +8,7 @@ from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringC
 from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
 from jixiao.organisations.models import Organisation
 from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
+from jixiao.rectification.models import RectificationItem
 from jixiao.review.models import Feedback, FeedbackItem
 from jixiao.violations.models import ViolationCase
 from jixiao.workflow.models import Submission, SubmissionState, SubmissionTransition
@@ -387,7 +388,6 @@ class DecisionSerializer(serializers.Serializer):
 
 class FeedbackItemSerializer(serializers.ModelSerializer):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = FeedbackItem
@@ -401,14 +401,44 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
             "due_date",
             "source",
             "source_label",
+        ]
+
+
+class RectificationItemSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    feedback = serializers.SerializerMethodField(help_text="来自综合意见反馈表时，反馈表的 id")
+    is_overdue = serializers.BooleanField(read_only=True, help_text="超过整改时限仍未销号")
+
+    class Meta:
+        model = RectificationItem
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "source_label",
+            "feedback",
+            "feedback_item",
+            "organisation",
+            "issuing_organisation",
+            "cycle",
+            "project",
+            "problem",
+            "requirement",
+            "due_date",
+            "opened_at",
             "state",
             "state_label",
+            "is_overdue",
             "response",
             "completed_on",
             "responded_at",
             "verification_comment",
             "verified_at",
         ]
+
+    def get_feedback(self, item) -> int | None:
+        return item.feedback_item.feedback_id if item.feedback_item_id else None
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

@@ -154,12 +154,12 @@ class FeedbackViewSet(ReadViewSet):
 
 @extend_schema_view(list=extend_schema(summary="整改事项"), retrieve=extend_schema(summary="整改事项"))
 class RectificationItemViewSet(ReadViewSet):
-    serializer_class = serializers.FeedbackItemSerializer
+    serializer_class = serializers.RectificationItemSerializer
     filterset_class = filtersets.RectificationItemFilter
 
     def get_queryset(self):
         user = self.request.user
-        return rectification_item_list(user=user).order_by("feedback_id", "position")
+        return rectification_item_list(user=user).select_related("feedback_item").order_by("due_date", "id")
 
 
 @extend_schema_view(

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "feedback.approve": _("审定综合意见反馈表"),
     "feedback.issue": _("下达综合意见反馈表"),
     "feedback.export": _("导出综合意见反馈表"),
+    "rectification.open": _("提出整改事项"),
     "rectification.respond": _("报送整改落实情况"),
     "rectification.start_verification": _("开始核查整改情况"),
     "rectification.verify": _("核查销号"),

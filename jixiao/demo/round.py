@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from unittest import mock
 
 from django.utils import timezone
@@ -27,8 +28,8 @@ from django.utils import timezone
 from jixiao.demo import demo_data
 from jixiao.monitoring.models import NARRATIVE_FIELDS, MonitoringCycle
 from jixiao.organisations.models import Organisation, OrganisationKind, User
-from jixiao.rectification.services import rectification_respond, rectification_verify
-from jixiao.review.models import Feedback
+from jixiao.rectification.models import RectificationItem, RectificationSource
+from jixiao.rectification.services import item_open, rectification_respond, rectification_verify
 from jixiao.review.selectors import unit_projects
 from jixiao.review.services import (
     ITEM_FIELDS,
@@ -108,6 +109,26 @@ OVERALL_OPINION = "请对照反馈问题逐项整改，于整改时限前报送�
 RECTIFICATION_RESPONSE = "已按要求整改：补充完善偏差原因分析，调整实施计划，加快资金支付进度。"
 VERIFICATION_COMMENT = "整改到位，同意销号。"
 NO_EVIDENCE_REASON = "佐证材料已随整改落实情况报告纸质件报送区财政局。"
+# Items that did not come from 附件2, opened in the demo units' register (day, hour, what).
+OVERSIGHT_FINDING = (
+    -6,
+    "2026年财政资金监督检查",
+    "部分项目资金支付凭证不全，政府采购合同未按规定公开。",
+    "补齐支付凭证，按规定公开采购合同，并建立合同公开台账。",
+)
+PARENT_REQUIREMENT = (
+    -5,
+    "区教育局2026年学校经费专项检查",
+    "学校食堂经费收支未单独核算，公示不及时。",
+    "食堂经费单独建账核算，每月公示收支情况。",
+)
+SELF_FINDING = (
+    -3,
+    "2026年内部控制自查",
+    "部分固定资产未及时登记入账。",
+    "全面清查固定资产，补登入账并完善资产管理制度。",
+)
+OTHER_ITEMS_DUE = 25  # days after the seeding day
 
 
 def due_dates(today: date) -> dict[str, date]:
@@ -281,6 +302,39 @@ class RoundReplay:
         if plan.feedback:
             self._feedback(unit, plan)
 
+    def other_items(self, units) -> None:
+        """A 监督检查 finding for the demo town, the demo first-level unit's requirement to the demo school,
+        and the school's own finding, each opened through `item_open` by its rightful person."""
+        by_name = {unit.short_name or unit.name: unit for unit in units}
+        town = by_name.get(demo_data.DEMO_TOWN)
+        school = by_name.get(demo_data.DEMO_SECOND_LEVEL_UNIT)
+        due = self.today + timedelta(days=OTHER_ITEMS_DUE)
+        planned = []
+        if town is not None:
+            planned.append((OVERSIGHT_FINDING, RectificationSource.OVERSIGHT, town, self.actors.supervisor))
+        if school is not None and school.parent_id in self.actors.leaders:
+            leaders = self.actors.leaders
+            planned.append(
+                (PARENT_REQUIREMENT, RectificationSource.PARENT, school, leaders[school.parent_id])
+            )
+            planned.append((SELF_FINDING, RectificationSource.SELF, school, leaders[school.pk]))
+        for (day, label, problem, requirement), kind, unit, actor in planned:
+            self.at(
+                day,
+                11,
+                partial(
+                    item_open,
+                    actor=actor,
+                    kind=kind,
+                    organisation=unit,
+                    cycle=self.cycle,
+                    problem=problem,
+                    requirement=requirement,
+                    due_date=due,
+                    source_label=label,
+                ),
+            )
+
     def _reviewer(self, unit: Organisation) -> User:
         """Step 1: the first-level unit's leader; step 2: the unit's counterpart section."""
         if unit.kind == OrganisationKind.SECONDARY_UNIT:
@@ -315,8 +369,13 @@ class RoundReplay:
             feedback = feedback_approve(feedback=feedback, acting_user=counterpart)
             feedback_issue(feedback=feedback, acting_user=counterpart)
 
+        def feedback_items():
+            return RectificationItem.objects.filter(
+                feedback_item__feedback__cycle=cycle, organisation=unit
+            ).order_by("feedback_item__position")
+
         def answer() -> None:
-            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+            for item in feedback_items():
                 rectification_respond(
                     item=item,
                     response=RECTIFICATION_RESPONSE,
@@ -326,7 +385,7 @@ class RoundReplay:
                 )
 
         def verify() -> None:
-            for item in Feedback.objects.get(cycle=cycle, organisation=unit).items.order_by("position"):
+            for item in feedback_items():
                 rectification_verify(item=item, acting_user=counterpart, comment=VERIFICATION_COMMENT)
 
         self.at(plan.decided, 15, review)
@@ -344,4 +403,5 @@ def replay_round(
     replay = RoundReplay(cycle=cycle, actors=actors, today=timezone.localdate())
     for code, plan in sorted(plans.items()):
         replay.package(organisations[code], plan)
+    replay.other_items(organisations.values())
     return replay.play()

@@ -22,24 +22,17 @@ from jixiao.dispositions.models import (
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle, WarningLevel
 from jixiao.organisations.selectors import unit_scope_q
 from jixiao.projects.models import Project
-from jixiao.review.models import FeedbackItem, FeedbackState, RectificationState
+from jixiao.rectification.models import RectificationItem, RectificationState
 from jixiao.workdays.selectors import WorkCalendar
 
 
 def overdue_rectification_items(*, cycle: MonitoringCycle, today: date) -> QuerySet:
-    """Rectification items of the cycle still not verified once the cycle's rectification report date
-    (11-30, 第十一条 4) has passed and their own due date too; each names its `project`.
-
-    The one place the funding-decision list reads rectification: repoint it when rectification items
-    move to their own model.
-    """
+    """Rectification items about the cycle's projects still not verified once the cycle's rectification
+    report date (11-30, 第十一条 4) has passed and their own due date too, whatever their source."""
     if today <= cycle.due_rectification_report:
-        return FeedbackItem.objects.none()
-    return FeedbackItem.objects.filter(
-        feedback__cycle=cycle,
-        feedback__state=FeedbackState.ISSUED,
-        project__isnull=False,
-        due_date__lt=today,
+        return RectificationItem.objects.none()
+    return RectificationItem.objects.filter(
+        project__isnull=False, project__year=cycle.year, due_date__lt=today
     ).exclude(state=RectificationState.VERIFIED)
 
 

@@ -36,8 +36,9 @@ from jixiao.monitoring.models import DUE_DATE_STEPS, CycleKind, CycleStatus, Mon
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
+from jixiao.rectification.models import RectificationState
 from jixiao.reminders.models import ReminderLog
-from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource, RectificationState
+from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource
 from jixiao.workflow.models import Step, due_date_for
 from jixiao.workflow.selectors import expected_packages
 
@@ -195,8 +196,8 @@ def _feedback_counts(cycle):
         )
         .select_related("organisation")
         .annotate(
-            unanswered=Count("items", filter=Q(items__state__in=UNANSWERED)),
-            waiting=Count("items", filter=Q(items__state=RectificationState.RESPONDED)),
+            unanswered=Count("items", filter=Q(items__rectification__state__in=UNANSWERED)),
+            waiting=Count("items", filter=Q(items__rectification__state=RectificationState.RESPONDED)),
         )
         .order_by("organisation__code")
     )

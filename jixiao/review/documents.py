@@ -106,10 +106,10 @@ def _row_values(row: FeedbackRow) -> dict:
         "requirement": item.requirement,
         "due_date": item.due_date,
         "source": item.get_source_display(),
-        "response": item.response,
-        "completed_on": item.completed_on,
+        "response": row.response,
+        "completed_on": row.completed_on,
         "evidence": "\n".join(row.evidence),
-        "verification": item.verification_comment,
+        "verification": row.verification,
     }
 
 

@@ -1,8 +1,7 @@
-"""The bureau's side of a round (第十一条 3–4, 第十三条): key items, opinions, 附件2 and its rectification."""
+"""The bureau's side of a round (第十一条 3–4): key items, opinions and 附件2."""
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.notifications.models import Transition
@@ -155,15 +154,8 @@ class FeedbackTransition(Transition):
         verbose_name_plural = _("反馈表办理记录")
 
 
-class RectificationState(models.TextChoices):
-    OPEN = "open", _("待整改")
-    RESPONDED = "responded", _("已报整改情况")
-    SENT_BACK = "sent_back", _("核查未通过")
-    VERIFIED = "verified", _("已核查销号")
-
-
 class FeedbackItem(models.Model):
-    """One problem in 附件2 and its rectification (第十三条): the unit's answer and the bureau's check."""
+    """One problem in 附件2 as issued; its rectification is a `jixiao.rectification` item opened on issue."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("序号"))
@@ -179,20 +171,10 @@ class FeedbackItem(models.Model):
     requirement = models.TextField(_("整改意见及要求"))
     due_date = models.DateField(_("整改时限"))
     source = models.CharField(_("意见来源"), max_length=16, choices=OpinionSource.choices)
-    state = models.CharField(
-        _("整改状态"), max_length=16, choices=RectificationState.choices, default=RectificationState.OPEN
-    )
-    response = models.TextField(_("整改落实情况"), blank=True)
-    completed_on = models.DateField(_("完成时间"), null=True, blank=True)
-    responded_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    no_evidence_reason = models.TextField(_("无佐证材料的原因"), blank=True)
-    verification_started_at = models.DateTimeField(_("开始核查时间"), null=True, blank=True)
-    verification_comment = models.TextField(_("核查意见"), blank=True)
-    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("反馈问题与整改")
-        verbose_name_plural = _("反馈问题与整改")
+        verbose_name = _("反馈表问题")
+        verbose_name_plural = _("反馈表问题")
         ordering = ["feedback", "position"]
         constraints = [
             models.UniqueConstraint(fields=["feedback", "position"], name="feedback_item_position")
@@ -200,35 +182,3 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.problem[:30]}"
-
-    @property
-    def is_overdue(self) -> bool:
-        """Still open past its due date (第十三条: rectify within the year)."""
-        return self.state != RectificationState.VERIFIED and timezone.localdate() > self.due_date
-
-
-class RectificationTransition(Transition):
-    """One step in a rectification item's 办理记录: answered, evidence added or removed, checked."""
-
-    subject = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(Transition.Meta):
-        verbose_name = _("整改办理记录")
-        verbose_name_plural = _("整改办理记录")
-
-
-class Evidence(models.Model):
-    """A supporting file (佐证材料) of a rectification answer."""
-
-    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
-
-    def __str__(self):
-        return self.original_name

@@ -9,7 +9,7 @@ is submitted or accepted. Projects still with their unit, or of classified units
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from random import Random
 
@@ -575,13 +575,19 @@ def feedback_header(feedback: Feedback) -> FeedbackHeader:
 
 @dataclass(frozen=True)
 class FeedbackRow:
-    """An item of 附件2 with its project's figures (budget, executed, level) and its evidence file names."""
+    """An item of 附件2 with its project's figures (budget, executed, level) and the unit's answer.
+
+    The answer columns are read through the `rectification` relation the rectification app declares on
+    FeedbackItem (review imports nothing from that app); they stay empty until the form is issued."""
 
     item: FeedbackItem
     budget: Decimal | None
     paid: Decimal | None
     level: str
-    evidence: tuple[str, ...]
+    response: str = ""
+    completed_on: date | None = None
+    evidence: tuple[str, ...] = ()
+    verification: str = ""
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -591,7 +597,11 @@ class FeedbackRow:
 def feedback_rows(feedback: Feedback) -> list[FeedbackRow]:
     """Items in order with their figures, in four queries whatever the number of items."""
     cycle = feedback.cycle
-    items = list(feedback.items.select_related("project").prefetch_related("evidence").order_by("position"))
+    items = list(
+        feedback.items.select_related("project", "rectification")
+        .prefetch_related("rectification__evidence")
+        .order_by("position")
+    )
     ids = {item.project_id for item in items if item.project_id}
     figures = (
         Project.objects.filter(pk__in=ids)
@@ -604,13 +614,23 @@ def feedback_rows(feedback: Feedback) -> list[FeedbackRow]:
     rows = []
     for item in items:
         project = figures.get(item.project_id)
+        answer = getattr(item, "rectification", None)
         rows.append(
             FeedbackRow(
                 item=item,
                 budget=project.budget_total if project else None,
                 paid=project.paid if project else None,
                 level=levels.get(item.project_id, ""),
-                evidence=tuple(e.original_name for e in item.evidence.all()),
+                **(
+                    {
+                        "response": answer.response,
+                        "completed_on": answer.completed_on,
+                        "evidence": tuple(e.original_name for e in answer.evidence.all()),
+                        "verification": answer.verification_comment,
+                    }
+                    if answer is not None
+                    else {}
+                ),
             )
         )
     return rows

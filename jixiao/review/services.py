@@ -56,6 +56,7 @@ from jixiao.review.selectors import (
     unit_projects,
     warned_projects,
 )
+from jixiao.review.signals import feedback_issued
 from jixiao.workflow.services import submission_close_review
 
 DEFAULT_REQUIREMENT = "请逐项分析偏差原因，落实纠偏措施，于整改时限前报送整改落实情况。"
@@ -651,6 +652,7 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.state = FeedbackState.ISSUED
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])
+    feedback_issued.send(sender=Feedback, feedback=feedback, acting_user=acting_user)
     transition_record(
         history=FeedbackTransition,
         acting_user=acting_user,

@@ -1,6 +1,7 @@
 """The API sees exactly what the pages show: the same table as organisations/tests/test_visibility.py,
 for people signed in with a session and for the organisations' tokens; another unit's id answers 404."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,10 @@ from jixiao.conftest import create_user
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ProjectMonth
-from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, OpinionSource
+from jixiao.rectification.models import RectificationSource
+from jixiao.rectification.services import item_open
+from jixiao.review.services import feedback_issue
+from jixiao.testing import feedback_approved, rectification_items
 
 
 @pytest.fixture
@@ -118,17 +122,7 @@ def test_payments_are_those_of_visible_projects(district):
 
 def test_feedback_and_rectification_items_as_on_the_pages(district):
     """附件2 drafts are the bureau's; once issued the unit sees its own, never a sibling's."""
-    feedback = Feedback.objects.create(
-        cycle=district.cycle, organisation=district.p1, state=FeedbackState.DRAFT
-    )
-    item = FeedbackItem.objects.create(
-        feedback=feedback,
-        position=1,
-        problem="支付进度滞后",
-        requirement="加快支付",
-        due_date=district.cycle.due_rectification_complete,
-        source=OpinionSource.COUNTERPART,
-    )
+    feedback = feedback_approved(district, district.p1, items=1)
     p1, section, other_section = (
         person_client(district.p1_leader),
         person_client(district.counterpart_a),
@@ -137,12 +131,39 @@ def test_feedback_and_rectification_items_as_on_the_pages(district):
     assert ids(section.get("/api/v1/feedbacks/")) == {feedback.pk}
     assert ids(p1.get("/api/v1/feedbacks/")) == set()
     assert ids(p1.get("/api/v1/rectification-items/")) == set()
-    Feedback.objects.filter(pk=feedback.pk).update(state=FeedbackState.ISSUED, issued_at=timezone.now())
+    feedback_issue(feedback=feedback, acting_user=district.counterpart_a)
+    [item] = rectification_items(feedback)
     assert ids(p1.get("/api/v1/feedbacks/")) == {feedback.pk}
-    assert ids(p1.get("/api/v1/rectification-items/")) == {item.pk}
+    listed = p1.get(f"/api/v1/rectification-items/?feedback={feedback.pk}").json()["results"]
+    assert [(r["id"], r["feedback"], r["kind"], r["state_label"]) for r in listed] == [
+        (item.pk, feedback.pk, "feedback", "待整改")
+    ]
     assert other_section.get(f"/api/v1/feedbacks/{feedback.pk}/").status_code == 404
     assert other_section.get(f"/api/v1/rectification-items/{item.pk}/").status_code == 404
     assert person_client(district.s1_filler).get(f"/api/v1/rectification-items/{item.pk}/").status_code == 404
+
+
+def test_rectification_items_of_every_source_as_on_the_register(district):
+    """A first-level unit's requirement is seen by its second-level unit and itself, not by a sibling."""
+    item = item_open(
+        actor=district.p1_leader,
+        kind=RectificationSource.PARENT,
+        organisation=district.s1,
+        problem="食堂采购未公开",
+        requirement="补充公开",
+        due_date=timezone.localdate() + timedelta(days=10),
+    )
+    s1 = person_client(district.s1_filler)
+    assert ids(s1.get("/api/v1/rectification-items/?kind=parent")) == {item.pk}
+    assert ids(s1.get("/api/v1/rectification-items/?kind=self")) == set()
+    row = person_client(district.p1_leader).get(f"/api/v1/rectification-items/{item.pk}/").json()
+    assert (row["organisation"], row["issuing_organisation"], row["feedback"]) == (
+        district.s1.pk,
+        district.p1.pk,
+        None,
+    )
+    sibling = person_client(create_user(district.s2, Role.FILLER))
+    assert sibling.get(f"/api/v1/rectification-items/{item.pk}/").status_code == 404
 
 
 def test_filters_narrow_the_scope_and_never_widen_it(district):

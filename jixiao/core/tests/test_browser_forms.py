@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.conftest import screenshot
-from jixiao.rectification.tests.test_rectification import issue
+from jixiao.testing import feedback_issued, rectification_items
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +67,8 @@ def test_disabled_controls_look_disabled_and_take_no_clicks(page):
 
 
 def test_a_form_sent_through_htmx_lands_on_its_first_invalid_field(browser_page, district):
-    feedback = issue(district, district.town, items=3)
-    last = feedback.items.order_by("position").last()
+    feedback = feedback_issued(district, district.town, items=3)
+    last = rectification_items(feedback)[-1]
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 768})
     page.login(district.town_filler, PASSWORD)

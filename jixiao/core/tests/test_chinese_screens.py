@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from jixiao.audit.models import ACTION_LABELS
 from jixiao.monitoring.models import CycleStatus
-from jixiao.review.models import FeedbackState, KeyItemSource, RectificationState
+from jixiao.rectification.models import RectificationSource, RectificationState
+from jixiao.review.models import FeedbackState, KeyItemSource
 from jixiao.workflow.models import SubmissionState
 from jixiao.workflow.services import (
     submission_for,
@@ -48,7 +49,14 @@ ENGLISH_UI = [
 STATE_CODES = sorted(
     {
         str(value)
-        for choices in (CycleStatus, SubmissionState, FeedbackState, RectificationState, KeyItemSource)
+        for choices in (
+            CycleStatus,
+            SubmissionState,
+            FeedbackState,
+            RectificationState,
+            RectificationSource,
+            KeyItemSource,
+        )
         for value in choices.values
     }
 )

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from jixiao.rectification.tests.test_rectification import issue
+from jixiao.testing import feedback_issued
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
     """(user, page, the menu items marked on it)."""
     cycle, s1, p1 = district.cycle.pk, district.s1.pk, district.p1.pk
     project = district.project_s1.pk
-    feedback = issue(district, district.town).pk
+    feedback = feedback_issued(district, district.town).pk
     return [
         ("s1_filler", reverse("home"), ["工作台"]),
         ("s1_filler", reverse("projects:project_list"), ["项目"]),
@@ -46,6 +46,8 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
         ("counterpart_a", reverse("rectification:index"), ["整改落实"]),
         ("town_filler", reverse("rectification:feedback", args=[feedback]), ["整改落实"]),
         ("counterpart_a", reverse("rectification:cycle", args=[cycle]), ["整改落实"]),
+        ("counterpart_a", reverse("rectification:overview"), ["整改落实"]),
+        ("p1_leader", reverse("rectification:new", args=["parent"]), ["整改落实"]),
         ("supervision_staff", reverse("monitoring:cycle_list"), ["监控周期"]),
         ("supervision_staff", reverse("monitoring:cycle_detail", args=[cycle]), ["监控周期"]),
         ("supervision_staff", reverse("monitoring:report_import", args=[cycle]), ["监控周期"]),

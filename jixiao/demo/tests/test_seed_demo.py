@@ -30,7 +30,8 @@ from jixiao.projects.models import (
     ProjectType,
     TargetVersion,
 )
-from jixiao.review.models import Feedback, FeedbackItem, FeedbackState
+from jixiao.rectification.models import RectificationItem
+from jixiao.review.models import Feedback, FeedbackState
 from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.selectors import submission_problems
@@ -354,7 +355,8 @@ def test_the_audit_trail_is_the_services_own(output):
     assert actions["submission.accept"] == sum(p.state == ACCEPTED for p in packages)
     assert actions["submission.return"] == sum(p.state == RETURNED for p in packages)
     assert actions["feedback.issue"] == Feedback.objects.filter(state=FeedbackState.ISSUED).count() > 0
-    assert actions["rectification.verify"] == FeedbackItem.objects.filter(state="verified").count() > 0
+    assert actions["rectification.verify"] == RectificationItem.objects.filter(state="verified").count() > 0
+    assert actions["rectification.open"] == RectificationItem.objects.count()
     for record in AuditRecord.objects.filter(action="submission.submit").select_related("actor"):
         assert Membership.objects.filter(
             user=record.actor, organisation=record.organisation, role=Role.UNIT_LEADER
@@ -368,13 +370,24 @@ def test_the_round_stands_mid_way_relative_to_the_seeding_day(output):
     for package in sent_packages():
         assert package.submitted_at < now and package.late_days == 0
         assert package.decided_at is None or package.submitted_at < package.decided_at < now
-    items = FeedbackItem.objects.select_related("feedback")
+    items = RectificationItem.objects.filter(kind="feedback").select_related("feedback_item__feedback")
     assert {item.state for item in items} == {"open", "responded", "verified"}
     for item in items:
-        assert item.due_date > timezone.localdate(item.feedback.issued_at)
-        assert item.feedback.issued_at < now
+        assert item.due_date > timezone.localdate(item.feedback_item.feedback.issued_at)
+        assert item.feedback_item.feedback.issued_at < now
     overdue = items.filter(state="open", due_date__lt=today)
     assert overdue.exists()
+    others = RectificationItem.objects.exclude(kind="feedback")
+    unit_of = {
+        m.user.username: m.organisation for m in Membership.objects.select_related("user", "organisation")
+    }
+    bureau = Organisation.objects.get(kind=OrganisationKind.FINANCE_BUREAU)
+    school, education, town = unit_of["sub_filler"], unit_of["unit_filler"], unit_of["town_filler"]
+    assert {(i.kind, i.organisation, i.issuing_organisation, i.state) for i in others} == {
+        ("oversight", town, bureau, "open"),
+        ("parent", school, education, "open"),
+        ("self", school, school, "open"),
+    }
 
 
 def test_the_demo_accounts_units_have_their_work_open(output):
@@ -402,7 +415,7 @@ def test_the_demo_accounts_units_have_their_work_open(output):
     feedback = Feedback.objects.get(organisation=town)
     assert feedback.state == FeedbackState.ISSUED
     assert feedback.items.exists()
-    assert set(feedback.items.values_list("state", flat=True)) == {"open"}
+    assert set(feedback.items.values_list("rectification__state", flat=True)) == {"open"}
     assert all(item.due_date > today for item in feedback.items.all())
 
 

@@ -4,13 +4,13 @@ rectification overdue past the cycle's 11-30), the filters, and who sees which u
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from jixiao.dispositions.models import Choice
 from jixiao.dispositions.selectors import describe, funding_candidates, red_projects
 from jixiao.dispositions.tests.helpers import answer, make_red, pay_on_schedule, save_report, today_is
 from jixiao.organisations.models import Role
-from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, OpinionSource, RectificationState
+from jixiao.rectification.models import RectificationItem, RectificationSource
+from jixiao.rectification.services import item_open, rectification_respond, rectification_verify
 from jixiao.workdays.selectors import work_calendar
 
 pytestmark = pytest.mark.django_db
@@ -30,24 +30,29 @@ def listed(user, cycle, today, **filters) -> dict[str, list[str]]:
     }
 
 
-def issue_item(district, project, *, due: date, state=RectificationState.OPEN) -> FeedbackItem:
-    """An issued 附件2 item about `project`, as the review step leaves it."""
-    feedback = Feedback.objects.create(
-        cycle=district.cycle,
-        organisation=project.owner.parent or project.owner,
-        state=FeedbackState.ISSUED,
-        issued_at=timezone.now(),
-    )
-    return FeedbackItem.objects.create(
-        feedback=feedback,
-        position=1,
-        project=project,
-        problem="支付进度滞后",
-        requirement="加快支付",
-        due_date=due,
-        source=OpinionSource.COUNTERPART,
-        state=state,
-    )
+def self_found_item(filler, project, *, due: date, verified_by=None) -> RectificationItem:
+    """A problem the unit found itself about `project`, opened a month before it is due; answered and
+    verified by the unit's leader `verified_by` when given."""
+    with pytest.MonkeyPatch.context() as monkeypatch, today_is(monkeypatch, due - timedelta(days=30)):
+        item = item_open(
+            actor=filler,
+            kind=RectificationSource.SELF,
+            organisation=project.owner,
+            project=project,
+            problem="支付进度滞后",
+            requirement="加快支付",
+            due_date=due,
+        )
+        if verified_by is not None:
+            rectification_respond(
+                item=item,
+                response="已完成支付",
+                completed_on=due - timedelta(days=30),
+                acting_user=filler,
+                no_evidence_reason="无",
+            )
+            rectification_verify(item=item, acting_user=verified_by)
+    return item
 
 
 @pytest.fixture
@@ -75,8 +80,8 @@ def round_(district, fillers, monkeypatch):
         answer(district, p["p2"], fillers["p2"], Choice.CANCEL)
     pay_on_schedule(p["p2"])
     save_report(district, p["p2"], fillers["p2"], likelihood="certain", revision=1)
-    issue_item(district, p["s3"], due=date(2026, 11, 20))
-    issue_item(district, p["p1"], due=date(2026, 11, 20), state=RectificationState.VERIFIED)
+    self_found_item(fillers["s3"], p["s3"], due=date(2026, 11, 20))
+    self_found_item(fillers["p1"], p["p1"], due=date(2026, 11, 20), verified_by=district.p1_leader)
     return p
 
 

@@ -19,6 +19,7 @@ from jixiao.audit.models import AuditRecord
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
 from jixiao.rectification import services
+from jixiao.rectification.models import Evidence, RectificationItem, RectificationSource, RectificationState
 from jixiao.rectification.selectors import (
     cycle_rectification_closed,
     feedback_closed,
@@ -34,14 +35,9 @@ from jixiao.rectification.services import (
     rectification_start_verification,
     rectification_verify,
 )
-from jixiao.review.models import (
-    Evidence,
-    Feedback,
-    FeedbackItem,
-    FeedbackState,
-    OpinionSource,
-    RectificationState,
-)
+from jixiao.review.models import FeedbackState
+from jixiao.review.services import feedback_issue
+from jixiao.testing import feedback_approved, feedback_issued, rectification_items, unit_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -56,34 +52,17 @@ def today():
     return timezone.localdate()
 
 
-def issue(district, unit, *, items=2, due=None, state=FeedbackState.ISSUED) -> Feedback:
-    """A 附件2 as the composition step leaves it, with `items` problems."""
-    feedback = Feedback.objects.create(
-        cycle=district.cycle,
-        organisation=unit,
-        state=state,
-        issued_at=timezone.now() if state == FeedbackState.ISSUED else None,
-    )
-    for position in range(1, items + 1):
-        FeedbackItem.objects.create(
-            feedback=feedback,
-            position=position,
-            problem=f"问题{position}：资金支付进度滞后",
-            requirement=f"要求{position}：加快支付并说明原因",
-            due_date=due or today() + timedelta(days=30),
-            source=OpinionSource.COUNTERPART,
-        )
-    return feedback
-
-
 @pytest.fixture
 def town_feedback(district):
-    return issue(district, district.town)
+    return feedback_issued(district, district.town)
 
 
 @pytest.fixture
 def item(town_feedback):
-    return town_feedback.items.get(position=1)
+    return rectification_items(town_feedback)[0]
+
+
+TOWN_PEOPLE = {"town_filler", "leader_t"}
 
 
 NO_EVIDENCE = "整改为内部制度修订，无纸质材料"
@@ -207,11 +186,40 @@ def test_an_answer_needs_what_was_done_and_when_not_in_the_future(district, item
     assert not AuditRecord.objects.filter(action="rectification.respond").exists()
 
 
-@pytest.mark.parametrize("state", [FeedbackState.DRAFT, FeedbackState.APPROVED])
-def test_no_answer_before_the_feedback_is_issued(district, state):
-    feedback = issue(district, district.town, state=state)
-    with pytest.raises(ValidationError, match="尚未下达"):
-        answer(feedback.items.first(), district.town_filler)
+def test_issuing_the_feedback_opens_one_item_per_problem(district):
+    feedback = feedback_approved(district, district.town, items=2)
+    assert not RectificationItem.objects.exists(), "nothing to rectify before the form is issued"
+    feedback = feedback_issue(feedback=feedback, acting_user=district.counterpart_a)
+    first, second = rectification_items(feedback)
+    problem = feedback.items.get(position=1)
+    assert (first.kind, first.feedback_item, first.organisation, first.issuing_organisation) == (
+        RectificationSource.FEEDBACK,
+        problem,
+        district.town,
+        district.bureau,
+    )
+    assert (first.problem, first.requirement, first.due_date, first.cycle) == (
+        problem.problem,
+        problem.requirement,
+        problem.due_date,
+        district.cycle,
+    )
+    assert first.source_label == f"{district.cycle.name} 附件2 第1条"
+    assert second.source_label.endswith("第2条") and first.state == second.state == RectificationState.OPEN
+    assert [t.action for t in first.transitions.all()] == ["rectification.open"]
+
+
+def test_the_issue_and_its_items_are_one_transaction(district, monkeypatch):
+    feedback = feedback_approved(district, district.town, items=2)
+
+    def no_bureau():
+        raise ValidationError("系统中没有区财政局")
+
+    monkeypatch.setattr(services, "_bureau", no_bureau)
+    with pytest.raises(ValidationError):
+        feedback_issue(feedback=feedback, acting_user=district.counterpart_a)
+    feedback.refresh_from_db()
+    assert feedback.state == FeedbackState.APPROVED and not RectificationItem.objects.exists()
 
 
 def test_an_answered_or_verified_item_is_not_answered_again(district, item):
@@ -242,7 +250,7 @@ def test_the_counterpart_or_the_supervision_section_verifies(
     record = AuditRecord.objects.get(action="rectification.verify")
     assert (record.from_state, record.to_state, record.comment) == ("responded", "verified", "材料齐全")
     assert record.organisation == getattr(district, section)
-    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["town_filler"]
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == TOWN_PEOPLE
 
 
 @pytest.mark.parametrize(
@@ -282,8 +290,9 @@ def test_send_back_needs_a_reason_tells_the_unit_and_reopens_the_answer(
     with django_capture_on_commit_callbacks(execute=True):
         back = rectification_send_back(item=item, comment="缺少拨付凭证", acting_user=district.counterpart_a)
     assert back.state == RectificationState.SENT_BACK and back.verification_comment == "缺少拨付凭证"
-    notice = Notification.objects.get()
-    assert notice.recipient == district.town_filler and "缺少拨付凭证" in notice.message
+    notices = Notification.objects.all()
+    assert {n.recipient.username for n in notices} == TOWN_PEOPLE
+    assert all("第 1 项整改核查未通过" in n.message and "缺少拨付凭证" in n.message for n in notices)
     again = answer(item, district.town_filler)
     assert again.state == RectificationState.RESPONDED
     record = AuditRecord.objects.filter(action="rectification.respond").latest("id")
@@ -408,9 +417,8 @@ def test_removing_evidence_deletes_the_file_after_commit(
 
 
 def test_each_person_sees_the_items_of_their_own_scope(district, town_feedback):
-    p1_feedback = issue(district, district.p1, items=1)
-    p2_feedback = issue(district, district.p2, items=1)
-    issue(district, district.s2, items=1, state=FeedbackState.DRAFT)
+    p1_feedback = feedback_issued(district, district.p1, items=1)
+    p2_feedback = feedback_issued(district, district.p2, items=1)
     expected = {
         "town_filler": {town_feedback},
         "p1_leader": {p1_feedback},
@@ -424,17 +432,17 @@ def test_each_person_sees_the_items_of_their_own_scope(district, town_feedback):
         "nobody": set(),
     }
     for username, feedbacks in expected.items():
-        seen = {i.feedback for i in rectification_item_list(user=district.users[username])}
+        seen = {i.feedback_item.feedback for i in rectification_item_list(user=district.users[username])}
         assert seen == feedbacks, username
 
 
 def test_an_item_not_verified_after_its_due_date_is_overdue(district):
-    late = issue(district, district.town, items=3, due=today() - timedelta(days=1))
-    first, second, third = late.items.order_by("position")
+    late = feedback_issued(district, district.town, items=3, due=today() - timedelta(days=1))
+    first, second, third = rectification_items(late)
     answer(second, district.town_filler)
     answer(third, district.town_filler)
     rectification_verify(item=third, acting_user=district.counterpart_a)
-    issue(district, district.p2, items=1, due=today() - timedelta(days=5))
+    feedback_issued(district, district.p2, items=1, due=today() - timedelta(days=5))
     first.refresh_from_db()
     assert first.is_overdue
     third.refresh_from_db()
@@ -448,33 +456,33 @@ def test_an_item_not_verified_after_its_due_date_is_overdue(district):
 
 
 def test_due_today_is_not_yet_overdue(district):
-    feedback = issue(district, district.town, items=1, due=today())
-    assert not feedback.items.get().is_overdue
+    feedback = feedback_issued(district, district.town, items=1, due=today())
+    assert not rectification_items(feedback)[0].is_overdue
     assert not overdue_items(user=district.town_filler).exists()
 
 
 def test_a_feedback_and_the_round_close_when_every_item_is_verified(district, town_feedback):
     assert not cycle_rectification_closed(district.cycle)
-    p1_feedback = issue(district, district.p1, items=1, state=FeedbackState.APPROVED)
-    empty = issue(district, district.p2, items=0)
+    p1_feedback = feedback_approved(district, district.p1, items=1)
+    empty = feedback_issued(district, district.p2, items=0)
     assert feedback_closed(empty)
-    for item in town_feedback.items.all():
+    for item in rectification_items(town_feedback):
         answer(item, district.town_filler)
         assert not feedback_closed(town_feedback)
         rectification_verify(item=item, acting_user=district.supervision_staff)
     assert feedback_closed(town_feedback)
     assert not cycle_rectification_closed(district.cycle), "p1's 附件2 is not issued yet"
-    Feedback.objects.filter(pk=p1_feedback.pk).update(state=FeedbackState.ISSUED)
+    p1_feedback = feedback_issue(feedback=p1_feedback, acting_user=district.counterpart_a)
     assert not cycle_rectification_closed(district.cycle)
-    p1_item = p1_feedback.items.get()
+    [p1_item] = rectification_items(p1_feedback)
     answer(p1_item, district.p1_leader)
     rectification_verify(item=p1_item, acting_user=district.counterpart_a)
     assert cycle_rectification_closed(district.cycle)
 
 
 def test_progress_counts_per_unit_in_scope(district, town_feedback):
-    issue(district, district.p2, items=1, due=today() - timedelta(days=2))
-    first, second = town_feedback.items.order_by("position")
+    feedback_issued(district, district.p2, items=1, due=today() - timedelta(days=2))
+    first, second = rectification_items(town_feedback)
     answer(first, district.town_filler)
     answer(second, district.town_filler)
     rectification_send_back(item=second, comment="不完整", acting_user=district.counterpart_a)
@@ -513,18 +521,24 @@ def test_the_bureau_page_shows_verification_of_answered_items(client, district, 
 
 
 def test_an_overdue_item_is_flagged_on_the_page_and_the_overview(client, district):
-    feedback = issue(district, district.town, items=1, due=today() - timedelta(days=4))
+    feedback = feedback_issued(district, district.town, items=1, due=today() - timedelta(days=4))
     text = page(client, district.town_filler, "rectification:feedback", feedback.pk).content.decode()
     assert "已逾期 4 天" in text
     overview = page(client, district.bureau_leader, "rectification:cycle", district.cycle.pk).content.decode()
     assert "已逾期 4 天" in overview and "本轮整改尚未闭环" in overview
+    register = page(client, district.town_filler, "rectification:index").content.decode()
+    assert "已逾期 4 天" in register and ">逾期</span>" in register
 
 
 @pytest.mark.parametrize("username", ["p1_leader", "s1_filler", "counterpart_b"])
 def test_another_units_feedback_item_and_file_are_not_found(client, district, item, username):
     evidence = evidence_add(item=item, upload=upload("a.pdf", pdf_bytes()), acting_user=district.town_filler)
     client.force_login(district.users[username])
-    assert client.get(reverse("rectification:feedback", args=[item.feedback_id])).status_code == 404
+    assert (
+        client.get(reverse("rectification:feedback", args=[item.feedback_item.feedback_id])).status_code
+        == 404
+    )
+    assert client.get(reverse("rectification:item", args=[item.pk])).status_code == 404
     assert client.get(reverse("rectification:evidence_download", args=[evidence.pk])).status_code == 404
     for name in ("respond", "verify", "send_back", "evidence_upload"):
         assert client.post(reverse(f"rectification:{name}", args=[item.pk])).status_code == 404
@@ -541,9 +555,9 @@ def test_people_without_a_business_role_are_refused(client, district, town_feedb
     )
 
 
-def test_a_draft_feedback_has_no_rectification_page(client, district):
-    draft = issue(district, district.town, state=FeedbackState.DRAFT)
-    assert page(client, district.town_filler, "rectification:feedback", draft.pk).status_code == 404
+def test_a_feedback_not_issued_has_no_rectification_page(client, district):
+    approved = feedback_approved(district, district.town)
+    assert page(client, district.town_filler, "rectification:feedback", approved.pk).status_code == 404
 
 
 @pytest.mark.parametrize("username", ["town_filler", "counterpart_a", "supervision_staff", "bureau_leader"])
@@ -560,7 +574,7 @@ def test_evidence_downloads_to_those_who_see_the_item(client, district, item, us
 
 
 def test_answer_through_the_page_without_and_with_htmx(client, district, town_feedback):
-    first, second = town_feedback.items.order_by("position")
+    first, second = rectification_items(town_feedback)
     client.force_login(district.town_filler)
     url = reverse("rectification:respond", args=[first.pk])
     response = client.post(
@@ -579,7 +593,7 @@ def test_answer_through_the_page_without_and_with_htmx(client, district, town_fe
         headers={"HX-Request": "true"},
     )
     assert "已报整改情况" in done.content.decode()
-    assert FeedbackItem.objects.filter(state=RectificationState.RESPONDED).count() == 2
+    assert RectificationItem.objects.filter(state=RectificationState.RESPONDED).count() == 2
 
 
 def test_a_refused_answer_without_htmx_keeps_what_was_typed(client, district, item):
@@ -610,7 +624,7 @@ def test_upload_through_the_page_keeps_good_files_and_names_refused_ones(client,
 
 
 def test_send_back_and_verify_through_the_page(client, district, town_feedback):
-    first, second = town_feedback.items.order_by("position")
+    first, second = rectification_items(town_feedback)
     answer(first, district.town_filler)
     answer(second, district.town_filler)
     client.force_login(district.counterpart_a)
@@ -620,24 +634,22 @@ def test_send_back_and_verify_through_the_page(client, district, town_feedback):
     assert "退回时请写明核查意见" in refused.content.decode()
     client.post(reverse("rectification:send_back", args=[first.pk]), {"comment": "凭证不全"})
     client.post(reverse("rectification:verify", args=[second.pk]), {"comment": ""})
-    states = dict(FeedbackItem.objects.values_list("position", "state"))
+    states = dict(RectificationItem.objects.values_list("feedback_item__position", "state"))
     assert states == {1: RectificationState.SENT_BACK, 2: RectificationState.VERIFIED}
 
 
-def test_the_overview_counts_units_and_shows_the_round_closing(client, district, town_feedback, make_user):
-    issue(district, district.p2, items=1)
-    p2_leader = make_user(district.p2, Role.UNIT_LEADER)
-    text = page(client, district.counterpart_a, "rectification:index").content.decode()
+def test_the_overview_counts_units_and_shows_the_round_closing(client, district, town_feedback):
+    feedback_issued(district, district.p2, items=1)
+    text = page(client, district.counterpart_a, "rectification:overview").content.decode()
     assert "东镇" in text and "区农业农村局" not in text and "本轮整改尚未闭环" in text
-    assert "区农业农村局" in page(client, district.bureau_leader, "rectification:index").content.decode()
-    for feedback in Feedback.objects.all():
-        for item in feedback.items.all():
-            answer(item, district.town_filler if feedback == town_feedback else p2_leader)
-            rectification_verify(item=item, acting_user=district.supervision_staff)
-    text = page(client, district.counterpart_a, "rectification:index").content.decode()
+    assert "区农业农村局" in page(client, district.bureau_leader, "rectification:overview").content.decode()
+    for item in RectificationItem.objects.select_related("organisation"):
+        answer(item, district.town_filler if item.organisation == district.town else unit_leader(district.p2))
+        rectification_verify(item=item, acting_user=district.supervision_staff)
+    text = page(client, district.counterpart_a, "rectification:overview").content.decode()
     assert "本轮整改已闭环" in text and "已全部销号" in text
 
 
 def test_the_unit_overview_has_no_round_status(client, district, town_feedback):
-    text = page(client, district.town_filler, "rectification:index").content.decode()
+    text = page(client, district.town_filler, "rectification:overview").content.decode()
     assert "东镇" in text and "本轮整改" not in text

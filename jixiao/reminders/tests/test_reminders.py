@@ -13,17 +13,14 @@ from django.utils import timezone
 
 from jixiao.monitoring.models import CycleStatus
 from jixiao.notifications.models import Notification
+from jixiao.notifications.services import people_of
 from jixiao.organisations.models import Role
+from jixiao.rectification.models import RectificationState
+from jixiao.rectification.services import rectification_respond, rectification_send_back, rectification_verify
 from jixiao.reminders.models import ReminderLog
 from jixiao.reminders.services import reminder_offsets
-from jixiao.review.models import (
-    Feedback,
-    FeedbackItem,
-    FeedbackState,
-    Opinion,
-    OpinionSource,
-    RectificationState,
-)
+from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource
+from jixiao.testing import feedback_issued, rectification_items, unit_leader
 from jixiao.workflow.models import Step, Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db
@@ -95,22 +92,29 @@ def package(district, unit, state=SubmissionState.DRAFT, due=None, reason=""):
     )
 
 
-def issue(district, unit, states=(RectificationState.OPEN,)) -> Feedback:
-    """An issued 附件2 of a unit whose package the bureau accepted."""
-    package(district, unit, SubmissionState.ACCEPTED)
-    feedback = Feedback.objects.create(
-        cycle=district.cycle, organisation=unit, state=FeedbackState.ISSUED, issued_at=timezone.now()
+def answer(item):
+    return rectification_respond(
+        item=item,
+        response="已整改",
+        completed_on=timezone.localdate(),
+        no_evidence_reason="制度修订，无纸质材料",
+        acting_user=unit_leader(item.organisation),
     )
-    for position, state in enumerate(states, start=1):
-        FeedbackItem.objects.create(
-            feedback=feedback,
-            position=position,
-            problem="支付进度滞后",
-            requirement="加快支付",
-            due_date=district.cycle.due_rectification_complete,
-            source=OpinionSource.COUNTERPART,
-            state=state,
-        )
+
+
+def issue(district, unit, states=(RectificationState.OPEN,)) -> Feedback:
+    """附件2 issued to the unit through the services, its items brought to `states` by the unit and its
+    counterpart section."""
+    feedback = feedback_issued(district, unit, items=len(states))
+    counterpart = people_of(unit.counterpart_section_id, {Role.COUNTERPART_STAFF})[0]
+    for item, state in zip(rectification_items(feedback), states, strict=True):
+        if state == RectificationState.OPEN:
+            continue
+        answer(item)
+        if state == RectificationState.SENT_BACK:
+            rectification_send_back(item=item, comment="凭证不全", acting_user=counterpart)
+        elif state == RectificationState.VERIFIED:
+            rectification_verify(item=item, acting_user=counterpart)
     return feedback
 
 
@@ -272,10 +276,11 @@ def test_units_are_reminded_of_items_not_answered(people):
         f"/rectification/feedback/{feedback.pk}/"
         in Notification.objects.get(recipient=people.town_filler).url
     )
-    assert (
-        not ReminderLog.objects.filter(key__startswith="step5").exclude(recipient=people.town_filler).exists()
-    )
-    feedback.items.update(state=RectificationState.RESPONDED)
+    town_people = [people.town_filler, unit_leader(people.town)]
+    assert not ReminderLog.objects.filter(key__startswith="step5").exclude(recipient__in=town_people).exists()
+    for item in rectification_items(feedback):
+        if item.state != RectificationState.RESPONDED:
+            answer(item)
     run("2026-12-01")
     assert len(messages_of(people.town_filler)) == 1
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from jixiao.conftest import screenshot
 from jixiao.organisations.models import Role
-from jixiao.review.models import Feedback, FeedbackState, RectificationState
+from jixiao.rectification.models import RectificationItem, RectificationState
+from jixiao.review.models import Feedback, FeedbackState
 from jixiao.review.services import feedback_compose
 from jixiao.workflow.services import submission_for, submission_save_overall_report, submission_submit
 from jixiao.workflow.tests.test_services import fill_ready_report
@@ -69,6 +70,7 @@ def test_feedback_table_confirmations_and_evidence(browser_page, district, make_
     page.click("#issue-feedback")
     page.click("#confirm-issue")
     page.locator("#go-rectification").wait_for()
+    item = RectificationItem.objects.get(feedback_item=item)
 
     # The unit answers with no file: it is asked why; it answers, then adds a file after answering.
     page.login(leader)

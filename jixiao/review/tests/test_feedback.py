@@ -18,6 +18,7 @@ from jixiao.monitoring.models import AnalysisReport, WarningLevel
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Organisation, Role
 from jixiao.projects.models import ProjectMonth
+from jixiao.rectification.services import rectification_respond, rectification_verify
 from jixiao.review.documents import TEXT_WIDTH_CM, feedback_docx, feedback_xlsx
 from jixiao.review.models import Feedback, FeedbackState, OpinionSource
 from jixiao.review.selectors import feedback_header, feedback_list, feedback_rows, unit_overview
@@ -39,6 +40,7 @@ from jixiao.review.tests.test_supervision import (
     send_package,
     write_opinion,
 )
+from jixiao.testing import rectification_items
 from jixiao.workflow.models import Step, Submission
 from jixiao.workflow.policy import can_return
 
@@ -333,12 +335,19 @@ def test_who_reads_which_feedback(unit_sent, make_user):
 
 
 def issued(d) -> Feedback:
-    feedback = compose(d)
-    feedback.items.filter(position=1).update(
-        response="已加快支付进度", completed_on=date(2026, 11, 20), verification_comment="核查属实"
+    """Issued, its first item answered by the unit and verified (the answer columns filled back)."""
+    feedback = feedback_approve(feedback=ready(compose(d), d.counterpart_a), acting_user=d.counterpart_a)
+    feedback = feedback_issue(feedback=feedback, acting_user=d.counterpart_a)
+    first = rectification_items(feedback)[0]
+    rectification_respond(
+        item=first,
+        response="已加快支付进度",
+        completed_on=date(2026, 11, 20),
+        no_evidence_reason="支付凭证已报送",
+        acting_user=d.p1_leader,
     )
-    feedback = feedback_approve(feedback=ready(feedback, d.counterpart_a), acting_user=d.counterpart_a)
-    return feedback_issue(feedback=feedback, acting_user=d.counterpart_a)
+    rectification_verify(item=first, acting_user=d.counterpart_a, comment="核查属实")
+    return feedback
 
 
 def test_xlsx_looks_like_the_paper_form(unit_sent):

@@ -6,6 +6,7 @@ from jixiao.conftest import screenshot
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.organisations.models import Role
 from jixiao.review.models import Feedback, KeyItem, Opinion
+from jixiao.testing import rectification_items
 from jixiao.workflow.models import Submission, SubmissionState
 from jixiao.workflow.tests.test_services import EXPLANATION
 
@@ -159,7 +160,8 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     # 8. The unit answers every item with what it did and when.
     page.login(district.p1_leader)
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
-    for item in feedback.items.order_by("position"):
+    items = rectification_items(feedback)
+    for item in items:
         article = page.locator(f"#item-{item.pk}")
         article.locator(f"#item{item.pk}-response").fill("已制定支付计划并完成首笔支付，培训已补充安排")
         article.locator(f"#item{item.pk}-no_evidence_reason").fill(
@@ -173,7 +175,7 @@ def test_a_whole_round_across_roles(browser_page, district, make_user):
     # 9. The bureau verifies each answer; the round shows closed.
     page.login(district.counterpart_a)
     page.goto(f"{page.base_url}/rectification/feedback/{feedback.pk}/")
-    for item in feedback.items.order_by("position"):
+    for item in items:
         page.locator(f"#item-{item.pk}").get_by_text("核查通过，销号").click()
         page.click(f"#confirm-verify-{item.pk}")
         page.locator(f"#item-{item.pk}").get_by_text("已核查销号").first.wait_for()
