@@ -1,15 +1,16 @@
 """Who may act on 附件2, and when: one predicate per action.
 
 Pages show a button only when its predicate allows the action and the services refuse with the same
-predicate (see `jixiao.workflow.policy.Verdict`).
+predicate (see `jixiao.core.policy.Verdict`).
 """
 
+from jixiao.core.policy import ALLOWED, Verdict, forbid, refuse
 from jixiao.monitoring.models import CycleKind, CycleStatus
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import Feedback, FeedbackState
 from jixiao.workflow.models import SENT_STATES, Step, Submission
-from jixiao.workflow.policy import ALLOWED, Verdict, forbid, holds, refuse
+from jixiao.workflow.policy import holds
 
 FEEDBACK_TEXT_FIELDS = ("counterpart_opinion", "overall_opinion")
 
