@@ -10,6 +10,7 @@ from django.urls import reverse
 from jixiao.audit.models import ACTION_LABELS
 from jixiao.monitoring.models import CycleStatus
 from jixiao.review.models import FeedbackState, KeyItemSource, RectificationState
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import SubmissionState
 from jixiao.workflow.services import (
     submission_for,
@@ -18,7 +19,6 @@ from jixiao.workflow.services import (
     submission_submit,
     submission_withdraw,
 )
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

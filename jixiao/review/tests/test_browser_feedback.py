@@ -10,8 +10,8 @@ from jixiao.conftest import screenshot
 from jixiao.organisations.models import Role
 from jixiao.review.models import Feedback, FeedbackState, RectificationState
 from jixiao.review.services import feedback_compose
+from jixiao.testing import fill_ready_report
 from jixiao.workflow.services import submission_for, submission_save_overall_report, submission_submit
-from jixiao.workflow.tests.test_services import fill_ready_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.monitoring.models import ReportWarning, WarningLevel
 from jixiao.review.models import FeedbackState
 from jixiao.review.policy import can_approve, can_issue
 from jixiao.review.services import (
@@ -20,7 +19,7 @@ from jixiao.review.services import (
     feedback_items_save,
     feedback_update,
 )
-from jixiao.review.tests.test_supervision import file_report, send_package
+from jixiao.testing import bureau_package_sent, report_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +28,9 @@ pytestmark = pytest.mark.django_db
 def town_draft(district):
     """The town's 附件2 drafted from a yellow 附件1 whose two indicators both warn “有可能”."""
     d = district
-    report = file_report(d, d.project_town, WarningLevel.YELLOW)
     indicators = list(d.project_town.current_target.indicators.order_by("pk")[:2])
-    message = "完成目标可能性为“有可能”"
-    ReportWarning.objects.bulk_create(
-        [
-            ReportWarning(
-                report=report, indicator=indicators[0], code="LIKELY", level="yellow", message=message
-            ),
-            ReportWarning(
-                report=report, indicator=indicators[1], code="LIKELY", level="yellow", message=message
-            ),
-            ReportWarning(
-                report=report, indicator=indicators[1], code="LIKELY", level="yellow", message=message
-            ),
-        ]
-    )
-    send_package(d, d.town)
+    report_filed(d, d.project_town, entries={i.pk: {"likelihood": "possible"} for i in indicators})
+    bureau_package_sent(d, d.town)
     d.indicators = indicators
     d.feedback = feedback_compose(cycle=d.cycle, unit=d.town, acting_user=d.counterpart_a)
     return d

@@ -13,6 +13,7 @@ from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.services import report_save
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Step, SubmissionState
 from jixiao.workflow.policy import can_sign, can_withdraw
 from jixiao.workflow.services import (
@@ -27,30 +28,6 @@ from jixiao.workflow.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-EXPLANATION = {
-    "narrative_rules": "制度健全",
-    "narrative_outputs": "产出正常",
-    "narrative_benefits": "效益明显",
-    "narrative_conditions": "条件未变",
-    "narrative_funds": "资金安全",
-    "narrative_deviation": "无明显偏离",
-    "narrative_innovation": "无",
-}
-
-
-def fill_ready_report(district, project, user):
-    """A report with every warned item explained, so that it passes the readiness check."""
-    explained = {"deviation_funding": "资金拨付滞后", "corrective_measures": "加快拨付"}
-    indicators = {i.pk: explained for i in project.current_target.indicators.all()}
-    report_save(
-        project=project,
-        cycle=district.cycle,
-        values=explained,
-        entries=indicators,
-        expected_revision=0,
-        acting_user=user,
-    )
 
 
 @pytest.fixture
