@@ -6,7 +6,8 @@ unit's leader and accepted or returned by its receiver, a 附件2 composed, appr
 counterpart section. A test that needs a state no service would reach has found a bug, not a shortcut.
 
 Sending is dated by the clock, so a package is sent exactly `late_days` after its due date: where the
-day the tests run says otherwise, the bureau first moves the due date (`submission_extend`), as it may.
+day the tests run says otherwise, the bureau first moves the due date (`submission_extend`), as it may
+(`late_days=None` keeps the cycle's due date, for tests about the calendar).
 """
 
 import itertools
@@ -60,6 +61,26 @@ PAID_SHARE = {
 }
 OPINIONS = {"counterpart_opinion": "材料基本齐全。", "overall_opinion": "请按要求整改。"}
 
+
+# The district's budget units, and the units each of its people may see (every other one is refused):
+# the visibility table of domain.md §1, shared by the pages', the selectors' and the API's tests.
+UNITS = ["town", "p1", "p2", "s1", "s2", "s3", "sc"]
+
+SEES = {
+    "s1_filler": {"s1"},
+    "s1_leader": {"s1"},
+    "p1_leader": {"p1", "s1", "s2"},
+    "sc_filler": {"sc"},
+    "town_filler": {"town"},
+    "counterpart_a": {"town", "p1", "s1", "s2"},
+    "counterpart_b": {"p2", "s3"},
+    "supervision_staff": {"town", "p1", "p2", "s1", "s2", "s3"},
+    "bureau_leader": {"town", "p1", "p2", "s1", "s2", "s3"},
+    "agency_staff": set(),
+    "sysadmin": set(),
+    "auditor": set(),
+    "nobody": set(),
+}
 
 _counter = itertools.count(1)
 
@@ -157,9 +178,9 @@ def report_filed(
 # Packages (第十一条 1–2)
 
 
-def _due_for(district, package: Submission, late_days: int) -> Submission:
+def _due_for(district, package: Submission, late_days: int | None) -> Submission:
     """The package `late_days` late if sent today, the bureau's extension moving its due date where not."""
-    if package.late_days == late_days:
+    if late_days is None or package.late_days == late_days:
         return package
     return submission_extend(
         submission=package,
@@ -169,13 +190,13 @@ def _due_for(district, package: Submission, late_days: int) -> Submission:
     )
 
 
-def package_submitted(district, unit: Organisation, *, late_days: int = 0) -> Submission:
+def package_submitted(district, unit: Organisation, *, late_days: int | None = 0) -> Submission:
     """The unit's package sent by its leader, `late_days` after its due date: the 附件1 of its projects
     not filed yet are filed green first, and its written explanation or overall report is written."""
     leader = person(unit, Role.UNIT_LEADER)
     filed = AnalysisReport.objects.filter(cycle=district.cycle).values("project")
     for project in Project.objects.filter(owner=unit, year=district.cycle.year).exclude(pk__in=filed):
-        report_filed(district, project)
+        report_filed(district, project, user=leader)
     package = submission_for(organisation=unit, cycle=district.cycle)
     if package.step == Step.UNIT_TO_PRIMARY:
         package = submission_save_explanation(submission=package, values=EXPLANATION, acting_user=leader)
@@ -196,7 +217,9 @@ def package_returned(package: Submission, comment: str = "请补充整体报告"
     return submission_return(submission=package, comment=comment, acting_user=receiver_person(package))
 
 
-def bureau_package_sent(district, unit: Organisation, *, accepted=(), late_days: int = 0) -> Submission:
+def bureau_package_sent(
+    district, unit: Organisation, *, accepted=(), late_days: int | None = 0
+) -> Submission:
     """A town's or first-level unit's package at the bureau, after it accepted the `accepted` second-level
     units' packages (the others still with them, sent ahead by confirmation)."""
     for subordinate in accepted:
@@ -225,9 +248,9 @@ def bureau_round(district, levels=None, *, late_days=None, returns=None):
 # 附件2 (第十一条 3–4)
 
 
-def feedback_approved(district, unit: Organisation, *, problems=("资金支付进度滞后",), due=None) -> Feedback:
+def feedback_drafted(district, unit: Organisation, *, problems=("资金支付进度滞后",), due=None) -> Feedback:
     """The unit's 附件2 composed by its counterpart section (its package sent first where it is not),
-    with one added item per problem, its opinions written, and approved (审定)."""
+    with one added item per problem and its opinions written: a draft ready for approval."""
     package = submission_for(organisation=unit, cycle=district.cycle)
     if not package.is_sent:
         bureau_package_sent(district, unit)
@@ -244,7 +267,13 @@ def feedback_approved(district, unit: Organisation, *, problems=("资金支付�
             },
             acting_user=section,
         )
-    feedback = feedback_update(feedback=feedback, values=OPINIONS, acting_user=section)
+    return feedback_update(feedback=feedback, values=OPINIONS, acting_user=section)
+
+
+def feedback_approved(district, unit: Organisation, **drafted) -> Feedback:
+    """The unit's 附件2 drafted (see `feedback_drafted`) and approved (审定) by its counterpart section."""
+    feedback = feedback_drafted(district, unit, **drafted)
+    section = person(unit.counterpart_section, Role.COUNTERPART_STAFF)
     return feedback_approve(feedback=feedback, acting_user=section)
 
 

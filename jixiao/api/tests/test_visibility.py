@@ -4,14 +4,13 @@ for people signed in with a session and for the organisations' tokens; another u
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from jixiao.api.tests.helpers import ids, make_token, person_client, token_client
-from jixiao.conftest import create_user
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ProjectMonth
-from jixiao.review.models import Feedback, FeedbackItem, FeedbackState, OpinionSource
+from jixiao.review.services import feedback_approve, feedback_issue
+from jixiao.testing import SEES, UNITS, create_user, feedback_drafted
 
 
 @pytest.fixture
@@ -19,22 +18,6 @@ def district(shared_district, db):
     return shared_district
 
 
-UNITS = ["town", "p1", "p2", "s1", "s2", "s3", "sc"]
-
-SEES = {
-    "s1_filler": {"s1"},
-    "p1_leader": {"p1", "s1", "s2"},
-    "sc_filler": {"sc"},
-    "town_filler": {"town"},
-    "counterpart_a": {"town", "p1", "s1", "s2"},
-    "counterpart_b": {"p2", "s3"},
-    "supervision_staff": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "bureau_leader": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "agency_staff": set(),
-    "sysadmin": set(),
-    "auditor": set(),
-    "nobody": set(),
-}
 # Projects: the units' projects, and for the agency the project entrusted to it.
 SEES_PROJECTS = {**SEES, "agency_staff": {"s3"}}
 
@@ -118,17 +101,8 @@ def test_payments_are_those_of_visible_projects(district):
 
 def test_feedback_and_rectification_items_as_on_the_pages(district):
     """附件2 drafts are the bureau's; once issued the unit sees its own, never a sibling's."""
-    feedback = Feedback.objects.create(
-        cycle=district.cycle, organisation=district.p1, state=FeedbackState.DRAFT
-    )
-    item = FeedbackItem.objects.create(
-        feedback=feedback,
-        position=1,
-        problem="支付进度滞后",
-        requirement="加快支付",
-        due_date=district.cycle.due_rectification_complete,
-        source=OpinionSource.COUNTERPART,
-    )
+    feedback = feedback_drafted(district, district.p1, problems=["支付进度滞后"])
+    item = feedback.items.get()
     p1, section, other_section = (
         person_client(district.p1_leader),
         person_client(district.counterpart_a),
@@ -137,7 +111,8 @@ def test_feedback_and_rectification_items_as_on_the_pages(district):
     assert ids(section.get("/api/v1/feedbacks/")) == {feedback.pk}
     assert ids(p1.get("/api/v1/feedbacks/")) == set()
     assert ids(p1.get("/api/v1/rectification-items/")) == set()
-    Feedback.objects.filter(pk=feedback.pk).update(state=FeedbackState.ISSUED, issued_at=timezone.now())
+    feedback = feedback_approve(feedback=feedback, acting_user=district.counterpart_a)
+    feedback_issue(feedback=feedback, acting_user=district.counterpart_a)
     assert ids(p1.get("/api/v1/feedbacks/")) == {feedback.pk}
     assert ids(p1.get("/api/v1/rectification-items/")) == {item.pk}
     assert other_section.get(f"/api/v1/feedbacks/{feedback.pk}/").status_code == 404

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.conftest import screenshot
-from jixiao.rectification.tests.test_rectification import issue
+from jixiao.testing import feedback_issued
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +67,7 @@ def test_disabled_controls_look_disabled_and_take_no_clicks(page):
 
 
 def test_a_form_sent_through_htmx_lands_on_its_first_invalid_field(browser_page, district):
-    feedback = issue(district, district.town, items=3)
+    feedback = feedback_issued(district, district.town, problems=["支付进度滞后", "指标完成偏低", "资料不全"])
     last = feedback.items.order_by("position").last()
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 768})

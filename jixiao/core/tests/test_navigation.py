@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from jixiao.rectification.tests.test_rectification import issue
+from jixiao.testing import feedback_issued
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def pages(district) -> list[tuple[str, str, list[str]]]:
     """(user, page, the menu items marked on it)."""
     cycle, s1, p1 = district.cycle.pk, district.s1.pk, district.p1.pk
     project = district.project_s1.pk
-    feedback = issue(district, district.town).pk
+    feedback = feedback_issued(district, district.town).pk
     return [
         ("s1_filler", reverse("home"), ["工作台"]),
         ("s1_filler", reverse("projects:project_list"), ["项目"]),
