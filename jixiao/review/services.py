@@ -334,6 +334,18 @@ def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) ->
 # Step 4: 附件2 综合意见反馈表
 
 
+def _handling_record(feedback: Feedback, acting_user, action: str, **details) -> FeedbackTransition:
+    """A row of the 附件2's 办理记录 with its audit record, on behalf of the unit's counterpart section."""
+    return transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
+        action=action,
+        subject=feedback,
+        organisation=feedback.organisation.counterpart_section,
+        **details,
+    )
+
+
 def _locked(feedback: Feedback) -> Feedback:
     return (
         Feedback.objects.select_for_update(of=("self",))
@@ -460,12 +472,10 @@ def feedback_compose(*, cycle: MonitoringCycle, unit: Organisation, acting_user)
     feedback.composed_at = timezone.now()
     feedback.save()
     warned = sum(1 for item in items if item.source == OpinionSource.COUNTERPART)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action=COMPOSE_ACTION,
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        COMPOSE_ACTION,
         to_state=FeedbackState.DRAFT if created else "",
         comment=f"预警项目 {warned} 个，监督股意见 {len(opinions)} 条，共 {len(items)} 条问题",
     )
@@ -483,14 +493,7 @@ def feedback_update(*, feedback: Feedback, values: dict, acting_user) -> Feedbac
             setattr(feedback, name, values[name].strip())
     if changed:
         feedback.save(update_fields=list(changed))
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.edit",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
-            changes=changed,
-        )
+        _handling_record(feedback, acting_user, "feedback.edit", changes=changed)
     return feedback
 
 
@@ -519,14 +522,8 @@ def feedback_item_add(*, feedback: Feedback, values: dict, acting_user) -> Feedb
     item = FeedbackItem(feedback=feedback, position=last + 1, source=OpinionSource.COUNTERPART)
     changes = _apply_item_values(item, feedback, values)
     item.save()
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.item_add",
-        subject=feedback,
-        organisation=feedback.organisation.counterpart_section,
-        comment=f"第 {item.position} 条",
-        changes=changes,
+    _handling_record(
+        feedback, acting_user, "feedback.item_add", comment=f"第 {item.position} 条", changes=changes
     )
     return item
 
@@ -538,14 +535,8 @@ def feedback_item_update(*, item: FeedbackItem, values: dict, acting_user) -> Fe
     changes = _apply_item_values(item, feedback, values)
     if changes:
         item.save()
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.item_edit",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
-            comment=f"第 {item.position} 条",
-            changes=changes,
+        _handling_record(
+            feedback, acting_user, "feedback.item_edit", comment=f"第 {item.position} 条", changes=changes
         )
     return item
 
@@ -583,12 +574,10 @@ def feedback_items_save(*, feedback: Feedback, rows: dict, removed=(), acting_us
             item.position = position
             item.save(update_fields=["position"])
     if changed or removed_ids:
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.items_save",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
+        _handling_record(
+            feedback,
+            acting_user,
+            "feedback.items_save",
             comment=f"修改 {len(changed)} 条，删除 {len(removed_ids)} 条",
             changes={
                 "edited": {str(item.pk): changes for item, changes in changed},
@@ -603,13 +592,8 @@ def feedback_item_remove(*, item: FeedbackItem, acting_user) -> None:
     """Remove an item; the ones after it move up so that 序号 stays 1, 2, 3 …"""
     feedback = _editable(item.feedback, acting_user)
     item = feedback.items.get(pk=item.pk)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.item_remove",
-        subject=feedback,
-        organisation=feedback.organisation.counterpart_section,
-        comment=f"第 {item.position} 条：{item.problem[:100]}",
+    _handling_record(
+        feedback, acting_user, "feedback.item_remove", comment=f"第 {item.position} 条：{item.problem[:100]}"
     )
     item.delete()
     for later in feedback.items.filter(position__gt=item.position).order_by("position"):
@@ -630,12 +614,10 @@ def feedback_approve(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.counterpart_date = timezone.localdate(feedback.approved_at)
     feedback.save()
     submission_close_review(cycle=feedback.cycle, organisation=unit)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.approve",
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        "feedback.approve",
         from_state=FeedbackState.DRAFT,
         to_state=FeedbackState.APPROVED,
     )
@@ -651,12 +633,10 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.state = FeedbackState.ISSUED
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.issue",
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        "feedback.issue",
         from_state=FeedbackState.APPROVED,
         to_state=FeedbackState.ISSUED,
         notice=(
