@@ -152,6 +152,8 @@ DISTRICT_USERS = [
     ("auditor", "bureau", Role.AUDITOR),
     ("nobody", None, None),
 ]
+# Everyone of the district, for tables of cases that cover every person.
+PEOPLE = [user for user, _organisation, _role in DISTRICT_USERS]
 
 
 def build_district() -> District:

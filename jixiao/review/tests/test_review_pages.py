@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document
 
 from jixiao.audit.models import AuditRecord
+from jixiao.conftest import PEOPLE
 from jixiao.monitoring.models import AnalysisReport, WarningLevel
 from jixiao.organisations.models import OrganisationKind
 from jixiao.review.models import Feedback, FeedbackState, KeyItem, KeyItemSelection, KeyItemSource, Opinion
@@ -26,22 +27,6 @@ from jixiao.review.tests.test_supervision import write_opinion
 from jixiao.testing import bureau_package_sent, report_filed
 
 pytestmark = pytest.mark.django_db
-
-ALL_USERS = [
-    "s1_filler",
-    "s1_leader",
-    "p1_leader",
-    "town_filler",
-    "sc_filler",
-    "counterpart_a",
-    "counterpart_b",
-    "supervision_staff",
-    "bureau_leader",
-    "agency_staff",
-    "sysadmin",
-    "auditor",
-    "nobody",
-]
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +84,14 @@ def issued_feedback(d, unit=None) -> Feedback:
 )
 def test_workbench_roles(client, sent, page, allowed):
     url = reverse(page, args=[sent.cycle.pk])
-    for name in ALL_USERS:
+    for name in PEOPLE:
         response = get(client, getattr(sent, name), url)
         assert response.status_code == (200 if name in allowed else 403), name
 
 
 def test_index_roles(client, sent):
-    allowed = set(ALL_USERS) - {"agency_staff", "sysadmin", "auditor", "nobody"}
-    for name in ALL_USERS:
+    allowed = set(PEOPLE) - {"agency_staff", "sysadmin", "auditor", "nobody"}
+    for name in PEOPLE:
         response = get(client, getattr(sent, name), reverse("review:index"))
         assert response.status_code == (200 if name in allowed else 403), name
 
