@@ -187,21 +187,20 @@ class _Compiled:
     def __init__(self, thresholds: "Thresholds"):
         ratio = {name: _threshold_ratio(getattr(thresholds, name)) for name, _ in _CYCLE_ATTRIBUTES}
         text = {name: _fig(*pair) for name, pair in ratio.items()}
-        exec_red_p, exec_red_q = ratio["exec_lag_red"]
-        exec_yellow_p, exec_yellow_q = ratio["exec_lag_yellow"]
         zero_p, zero_q = ratio["exec_zero_min_progress"]
-        ind_red_p, ind_red_q = ratio["indicator_lag_red"]
-        ind_yellow_p, ind_yellow_q = ratio["indicator_lag_yellow"]
         over_p, over_q = ratio["over_target_note"]
+
+        def lag_constants(m: int, red: str, yellow: str) -> tuple[int, int, int, int]:
+            """Behind time progress by at least p/q in month m ⟺ progress · c ≤ k (red, then yellow)."""
+            (red_p, red_q), (yellow_p, yellow_q) = ratio[red], ratio[yellow]
+            return m * red_q - 12 * red_p, 12 * red_q, m * yellow_q - 12 * yellow_p, 12 * yellow_q
+
         # month → (TP figure, TP %, red k, red c, yellow k, yellow c, TP ≥ exec_zero_min_progress)
         self.funds_months = {
             m: (
                 _TP_TEXT[m],
                 _TP_PCT[m],
-                m * exec_red_q - 12 * exec_red_p,
-                12 * exec_red_q,
-                m * exec_yellow_q - 12 * exec_yellow_p,
-                12 * exec_yellow_q,
+                *lag_constants(m, "exec_lag_red", "exec_lag_yellow"),
                 m * zero_q >= 12 * zero_p,
             )
             for m in _MONTHS
@@ -211,10 +210,7 @@ class _Compiled:
             m: (
                 _TP_TEXT[m],
                 _TP_PCT[m],
-                m * ind_red_q - 12 * ind_red_p,
-                12 * ind_red_q,
-                m * ind_yellow_q - 12 * ind_yellow_p,
-                12 * ind_yellow_q,
+                *lag_constants(m, "indicator_lag_red", "indicator_lag_yellow"),
                 12 * over_q,
                 over_p * m,
             )
