@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
+from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, Role
@@ -39,16 +39,16 @@ from jixiao.review.models import (
 from jixiao.review.policy import (
     FEEDBACK_TEXT_FIELDS,
     can_approve,
-    can_compose,
     can_draft,
     can_edit_feedback,
     can_issue,
+    package_sent,
+    review_open,
 )
 from jixiao.review.selectors import (
     COMPOSE_ACTION,
     REVIEWED_UNIT_KINDS,
     SAMPLE_ACTION,
-    package_of,
     population_digest,
     project_risk,
     reviewed_projects,
@@ -80,23 +80,10 @@ def _require_supervision(user) -> Organisation:
     return section
 
 
-def _require_counterpart(user, unit: Organisation) -> None:
-    can_compose(user, unit).enforce()
-
-
-def _require_open(cycle: MonitoringCycle) -> None:
-    if cycle.kind != CycleKind.ANNUAL:
-        raise ValidationError("只有年度监控周期由区财政局审核。")
-    if cycle.status != CycleStatus.OPEN:
-        raise ValidationError("该监控周期已结束，不能再修改。")
-
-
 def _require_package_sent(unit: Organisation, cycle: MonitoringCycle) -> None:
     if unit.kind not in REVIEWED_UNIT_KINDS or unit.is_classified:
         raise ValidationError("只有镇和一级预算单位（涉密单位除外）接受区财政局的审核意见。")
-    package = package_of(unit=unit, cycle=cycle)
-    if package is None or not package.is_sent:
-        raise ValidationError(f"{unit.name}的监控材料尚未报送区财政局。")
+    package_sent(unit, cycle).enforce()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -119,7 +106,7 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
     that anyone can draw the same sample again with `sample_ids`.
     """
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     selection = _locked_selection(cycle, acting_user)
     population = list(reviewed_projects(user=acting_user, cycle=cycle).values_list("pk", flat=True))
     if size < 1:
@@ -181,7 +168,7 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
 def key_item_mark(*, cycle: MonitoringCycle, project: Project, source: str, acting_user) -> KeyItem:
     """列为重点审核: by its risk score or by hand; a sampled project marked this way stays through re-draws."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     if source not in (KeyItemSource.RISK, KeyItemSource.MANUAL):
         raise ValidationError("请选择风险排序选取或人工选取。")
     selection = _locked_selection(cycle, acting_user)
@@ -219,7 +206,7 @@ def key_item_unmark(*, item: KeyItem, acting_user) -> None:
         .select_related("cycle")
         .get(pk=item.selection_id)
     )
-    _require_open(selection.cycle)
+    review_open(selection.cycle).enforce()
     item = KeyItem.objects.filter(pk=item.pk).select_related("project").first()
     if item is None:
         raise ValidationError("该项目已不在重点审核清单中。")
@@ -256,7 +243,7 @@ def opinion_create(
 ) -> Opinion:
     """An opinion on one project of the unit's package, or (no project) on the unit as a whole."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     _require_package_sent(unit, cycle)
     _refuse_after_approval(_locked_feedback_of(unit, cycle))
     if project is not None and not unit_projects(unit=unit, cycle=cycle).filter(pk=project.pk).exists():
@@ -284,7 +271,7 @@ def opinion_delete(*, opinion: Opinion, acting_user) -> None:
     opinion = (
         Opinion.objects.select_for_update(of=("self",)).select_related("cycle", "project").get(pk=opinion.pk)
     )
-    _require_open(opinion.cycle)
+    review_open(opinion.cycle).enforce()
     if opinion.source != OpinionSource.SUPERVISION or opinion.sent_at is not None:
         raise ValidationError("意见已送对口服务股室，不能删除。")
     audit_record(
@@ -301,7 +288,7 @@ def opinion_delete(*, opinion: Opinion, acting_user) -> None:
 def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) -> int:
     """Send every draft opinion on the unit to its counterpart section (第十一条 3: 反馈至对口服务股室)."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     if unit.counterpart_section_id is None:
         raise ValidationError(f"{unit.name}未指定对口服务股室，请先由系统管理员指定。")
     _refuse_after_approval(_locked_feedback_of(unit, cycle))
