@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import AnalysisReport, WarningLevel
+from jixiao.monitoring.models import WarningLevel
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Organisation, Role
 from jixiao.projects.models import ProjectMonth
@@ -48,21 +48,29 @@ P1_PROBLEM = (
 )
 
 
-@pytest.fixture
-def unit_sent(district):
-    """P1's package at the bureau, with a red own project, a yellow accepted S1 project, a green S2 project
-    (S2 not accepted), a classified SC project (SC sends nothing), and two supervision opinions sent plus one still a draft."""
-    d = district
-    report_filed(d, d.project_p1, WarningLevel.RED)
-    report_filed(d, d.project_s1, WarningLevel.YELLOW)
-    report_filed(d, d.project_s2, WarningLevel.RED)
-    report_filed(d, d.project_sc, WarningLevel.RED)
-    bureau_package_sent(d, d.p1, accepted=[d.s1], late_days=2)
-    write_opinion(d, d.p1, d.project_s1, problem="指标值设置偏低", requirement="重新测算指标值")
-    write_opinion(d, d.p1, problem="整体报告未分析下属单位", requirement="补充下属单位分析")
-    opinions_send(cycle=d.cycle, unit=d.p1, acting_user=d.supervision_staff)
-    write_opinion(d, d.p1, d.project_p1, problem="尚未送出", requirement="草稿")
+@pytest.fixture(scope="module")
+def unit_sent_round(shared_district, django_db_blocker):
+    """P1's package at the bureau (2 days late), with a red own project, a yellow accepted S1 project, a red
+    S2 project (S2 not accepted), a classified SC project (SC sends nothing), and two supervision opinions
+    sent plus one still a draft."""
+    d = shared_district
+    with django_db_blocker.unblock():
+        report_filed(d, d.project_p1, WarningLevel.RED)
+        report_filed(d, d.project_s1, WarningLevel.YELLOW)
+        report_filed(d, d.project_s2, WarningLevel.RED)
+        report_filed(d, d.project_sc, WarningLevel.RED)
+        bureau_package_sent(d, d.p1, accepted=[d.s1], late_days=2)
+        write_opinion(d, d.p1, d.project_s1, problem="指标值设置偏低", requirement="重新测算指标值")
+        write_opinion(d, d.p1, problem="整体报告未分析下属单位", requirement="补充下属单位分析")
+        opinions_send(cycle=d.cycle, unit=d.p1, acting_user=d.supervision_staff)
+        write_opinion(d, d.p1, d.project_p1, problem="尚未送出", requirement="草稿")
     return d
+
+
+@pytest.fixture
+def unit_sent(unit_sent_round, db):
+    """The round built once for the module (see `shared_district`): each test's changes are rolled back."""
+    return unit_sent_round
 
 
 def compose(d, unit=None, user=None) -> Feedback:
@@ -153,11 +161,11 @@ def test_only_the_units_counterpart_section_composes(unit_sent, user):
     assert not Feedback.objects.exists()
 
 
-def test_compose_needs_the_package_at_the_bureau(district):
+def test_compose_needs_the_package_at_the_bureau(unit_sent):
     with pytest.raises(ValidationError, match="尚未报送区财政局"):
-        compose(district, unit=district.town)
+        compose(unit_sent, unit=unit_sent.town)
     with pytest.raises(PermissionDenied):  # a second-level unit has no counterpart section: it gets no 附件2
-        compose(district, unit=district.s1)
+        compose(unit_sent, unit=unit_sent.s1)
 
 
 def test_items_are_added_edited_and_removed_while_draft(unit_sent):
@@ -419,15 +427,3 @@ def test_docx_is_an_a4_landscape_word_table(unit_sent):
         "下达日期：2026年",
     ):
         assert expected in opinion_text
-
-
-def test_exports_of_a_feedback_without_items(district):
-    d = district
-    bureau_package_sent(d, d.town)
-    feedback = compose(d, unit=d.town)
-    assert feedback.items.count() == 0
-    ws = openpyxl.load_workbook(io.BytesIO(feedback_xlsx(feedback)))["附件2"]
-    assert any(c.value == "本次监控未发现需要整改的问题。" for row in ws.iter_rows() for c in row)
-    document = Document(io.BytesIO(feedback_docx(feedback)))
-    assert "本次监控未发现需要整改的问题。" in document.tables[1].rows[2].cells[0].text
-    assert AnalysisReport.objects.count() == 1
