@@ -23,6 +23,7 @@ from jixiao.organisations.services import membership_grant
 from jixiao.projects.models import Project, ProjectMonth, ValueType
 from jixiao.review.models import Feedback
 from jixiao.review.services import (
+    default_due_date,
     feedback_approve,
     feedback_compose,
     feedback_issue,
@@ -121,18 +122,17 @@ def receiver_person(package: Submission) -> User:
 
 
 def indicator_figures(project: Project) -> dict[int, dict]:
-    """Actuals on track for every indicator of the project's current target, each item explained."""
+    """Actuals on track for every indicator of the project's current target (the district's indicators
+    are counts, percentages and dates), each item explained."""
     figures = {}
     for indicator in project.current_target.indicators.all():
         if indicator.value_type == ValueType.DATE:
             values = {"projected_date": indicator.target_date}
         elif indicator.value_type == ValueType.PERCENT:
             values = {"actual_number": indicator.target_number, "projected_number": indicator.target_number}
-        elif indicator.value_type == ValueType.NUMBER:
+        else:
             share = (indicator.target_number * Decimal("0.7")).quantize(Decimal("1"))
             values = {"actual_number": share, "projected_number": indicator.target_number}
-        else:
-            values = {"actual_text": "按计划推进", "self_assessment": "按计划推进"}
         figures[indicator.pk] = {**values, **EXPLAINED}
     return figures
 
@@ -155,10 +155,11 @@ def report_filed(
 ) -> AnalysisReport:
     """The project's 附件1 saved by its unit at `level`: its payments by June (as the treasury load
     brings them) are the share of its budget that gives that level, its indicators are on track, and every
-    warned item is explained, so the unit may send it. `values` and `entries` add to (or replace) what is written."""
+    warned item is explained, so the unit may send it. `values` and `entries` (by indicator) add to, or
+    replace, what is written."""
     figures = indicator_figures(project)
-    for indicator_id, values in (entries or {}).items():
-        figures[indicator_id] = {**figures[indicator_id], **values}
+    for indicator_id, entry in (entries or {}).items():
+        figures[indicator_id] = {**figures[indicator_id], **entry}
     ProjectMonth.objects.update_or_create(
         project=project,
         month=6,
@@ -248,9 +249,10 @@ def bureau_round(district, levels=None, *, late_days=None, returns=None):
 # 附件2 (第十一条 3–4)
 
 
-def feedback_drafted(district, unit: Organisation, *, problems=("资金支付进度滞后",), due=None) -> Feedback:
+def feedback_drafted(district, unit: Organisation, *, problems=("资金支付进度滞后",)) -> Feedback:
     """The unit's 附件2 composed by its counterpart section (its package sent first where it is not),
-    with one added item per problem and its opinions written: a draft ready for approval."""
+    with one added item per problem (due when composed items are) and its opinions written: a draft
+    ready for approval."""
     package = submission_for(organisation=unit, cycle=district.cycle)
     if not package.is_sent:
         bureau_package_sent(district, unit)
@@ -263,7 +265,7 @@ def feedback_drafted(district, unit: Organisation, *, problems=("资金支付进
                 "project": None,
                 "problem": problem,
                 "requirement": "加快支付并说明原因",
-                "due_date": due or district.cycle.due_rectification_complete,
+                "due_date": default_due_date(district.cycle, timezone.localdate()),
             },
             acting_user=section,
         )
