@@ -23,7 +23,6 @@ Users: `s1_filler`, `s1_leader`, `p1_leader`, `town_filler`, `sc_filler`, `count
 `district.cycle` is the open 2026 annual cycle (1—8月).
 """
 
-import itertools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from django.db import transaction
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.services import cycle_open
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
-from jixiao.organisations.services import membership_grant, organisation_save
+from jixiao.organisations.services import organisation_save
 from jixiao.projects.models import (
     Comparator,
     IndicatorCategory,
@@ -48,14 +47,9 @@ from jixiao.projects.models import (
     ValueType,
 )
 from jixiao.projects.services import IndicatorSpec, target_version_create
+from jixiao.testing import create_user, unique
 
 YEAR = 2026
-
-_counter = itertools.count(1)
-
-
-def _next(prefix: str) -> str:
-    return f"{prefix}{next(_counter):04d}"
 
 
 def sample_indicators() -> list[IndicatorSpec]:
@@ -89,15 +83,8 @@ def sample_indicators() -> list[IndicatorSpec]:
 
 
 def create_organisation(kind: str, name: str, *, parent=None, code: str = "", **fields) -> Organisation:
-    organisation = Organisation(kind=kind, name=name, code=code or _next("ORG"), parent=parent, **fields)
+    organisation = Organisation(kind=kind, name=name, code=code or unique("ORG"), parent=parent, **fields)
     return organisation_save(organisation=organisation, acting_user=None)
-
-
-def create_user(org: Organisation | None = None, role: str | None = None, *, username: str = "") -> User:
-    user = User.objects.create_user(username=username or _next("user"), password=None, full_name=username)
-    if org is not None and role is not None:
-        membership_grant(user=user, organisation=org, role=role, acting_user=None)
-    return user
 
 
 def create_project(
@@ -106,7 +93,7 @@ def create_project(
     fields.setdefault("project_type", ProjectType.DEPARTMENT_SPECIAL)
     fields.setdefault("initial_fiscal", Decimal("1000000.00"))
     project = Project.objects.create(
-        code=code or _next("P"), name=name or f"{owner.name}项目", year=year, owner=owner, **fields
+        code=code or unique("P"), name=name or f"{owner.name}项目", year=year, owner=owner, **fields
     )
     target_version_create(project=project, annual_goal="完成年度任务。", indicators=sample_indicators())
     project.refresh_from_db()
@@ -165,6 +152,8 @@ DISTRICT_USERS = [
     ("auditor", "bureau", Role.AUDITOR),
     ("nobody", None, None),
 ]
+# Everyone of the district, for tables of cases that cover every person.
+PEOPLE = [user for user, _organisation, _role in DISTRICT_USERS]
 
 
 def build_district() -> District:

@@ -1,17 +1,18 @@
 """Query filters of the list endpoints. Related records are filtered by id (a number), so that an id the
-caller may not see filters to nothing instead of telling whether it exists."""
+caller may not see filters to nothing instead of telling whether it exists. Each filter set holds the
+filters it declares and nothing generated from a model, so a list accepts exactly the filters named here."""
 
 from django import forms
 from django_filters import rest_framework as filters
 
 from jixiao.funding.models import HOLD_STATES, FundingState
-from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, MonitoringCycle, WarningLevel
-from jixiao.organisations.models import Organisation, OrganisationKind
-from jixiao.projects.models import Project, ProjectMonth, ProjectType, TargetVersion
+from jixiao.monitoring.models import CycleKind, CycleStatus, WarningLevel
+from jixiao.organisations.models import OrganisationKind
+from jixiao.projects.models import Project, ProjectType
 from jixiao.rectification.models import RectificationItem, RectificationSource, RectificationState
-from jixiao.review.models import Feedback, FeedbackState
+from jixiao.review.models import FeedbackState
 from jixiao.violations.models import CaseState, Law, ViolationCase
-from jixiao.workflow.models import Step, Submission, SubmissionState
+from jixiao.workflow.models import Step, SubmissionState
 
 MAX_ID = 2**63 - 1
 
@@ -36,10 +37,6 @@ class OrganisationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=OrganisationKind.choices, label="机构类型")
     parent = IdFilter(field_name="parent_id", label="上级机构")
     code = filters.CharFilter(label="机构编码")
-
-    class Meta:
-        model = Organisation
-        fields = ["kind", "parent", "code"]
 
 
 class ProjectFilter(filters.FilterSet):
@@ -66,28 +63,16 @@ class ProjectFilter(filters.FilterSet):
 class TargetVersionFilter(filters.FilterSet):
     project = IdFilter(field_name="project_id", label="项目")
 
-    class Meta:
-        model = TargetVersion
-        fields = ["project"]
-
 
 class PaymentFilter(filters.FilterSet):
     project = IdFilter(field_name="project_id", label="项目")
     month = IdFilter(max_value=12, label="月份")
-
-    class Meta:
-        model = ProjectMonth
-        fields = ["project", "month"]
 
 
 class CycleFilter(filters.FilterSet):
     year = YearFilter(label="年度")
     kind = filters.ChoiceFilter(choices=CycleKind.choices, label="类型")
     status = filters.ChoiceFilter(choices=CycleStatus.choices, label="状态")
-
-    class Meta:
-        model = MonitoringCycle
-        fields = ["year", "kind", "status"]
 
 
 class ReportFilter(filters.FilterSet):
@@ -96,10 +81,6 @@ class ReportFilter(filters.FilterSet):
     unit = IdFilter(field_name="project__owner_id", label="实施单位")
     level = filters.ChoiceFilter(choices=WarningLevel.choices, label="预警等级")
 
-    class Meta:
-        model = AnalysisReport
-        fields = ["cycle", "project", "unit", "level"]
-
 
 class PackageFilter(filters.FilterSet):
     cycle = IdFilter(field_name="cycle_id", label="监控周期")
@@ -107,19 +88,11 @@ class PackageFilter(filters.FilterSet):
     step = filters.TypedChoiceFilter(choices=Step.choices, coerce=int, label="环节")
     state = filters.ChoiceFilter(choices=SubmissionState.choices, label="状态")
 
-    class Meta:
-        model = Submission
-        fields = ["cycle", "organisation", "step", "state"]
-
 
 class FeedbackFilter(filters.FilterSet):
     cycle = IdFilter(field_name="cycle_id", label="监控周期")
     organisation = IdFilter(field_name="organisation_id", label="反馈对象")
     state = filters.ChoiceFilter(choices=FeedbackState.choices, label="状态")
-
-    class Meta:
-        model = Feedback
-        fields = ["cycle", "organisation", "state"]
 
 
 class RectificationItemFilter(filters.FilterSet):

@@ -93,6 +93,17 @@ def load_detail(request, pk: int):
     return render(request, "loads/detail.html", context)
 
 
+def _preview_again(request, run, service, done: str, **choice):
+    """Apply the person's choice to a pending load (`service` previews it again) and say how it went."""
+    try:
+        service(run=run, acting_user=request.user, **choice)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, done)
+    return redirect("loads:detail", run.pk)
+
+
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_columns(request, pk: int):
@@ -103,13 +114,9 @@ def load_columns(request, pk: int):
         for index, header in enumerate(unknown)
         if request.POST.get(f"map-{index}")
     }
-    try:
-        load_map_columns(run=run, mapping=mapping, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "已记住列对应关系，并按新的对应关系重新预览。")
-    return redirect("loads:detail", run.pk)
+    return _preview_again(
+        request, run, load_map_columns, "已记住列对应关系，并按新的对应关系重新预览。", mapping=mapping
+    )
 
 
 @require_roles(*LOAD_ROLES)
@@ -126,13 +133,7 @@ def load_progress(request, pk: int):
         for key in keys
         if request.POST.get(f"progress-{key}") in ProgressType.values
     }
-    try:
-        load_choose_progress(run=run, progress=progress, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "已按所选进度类型重新预览。")
-    return redirect("loads:detail", run.pk)
+    return _preview_again(request, run, load_choose_progress, "已按所选进度类型重新预览。", progress=progress)
 
 
 @require_roles(*LOAD_ROLES)

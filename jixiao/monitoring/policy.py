@@ -5,35 +5,11 @@ The 附件1 page shows its inputs, save and import buttons only when `can_fill` 
 whoever the scoped selectors let see a project or unit may read and export it (another unit's id is 404).
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
-
+from jixiao.core.policy import ALLOWED, Verdict, forbid, refuse
 from jixiao.monitoring.models import AnalysisReport, CycleStatus, MonitoringCycle
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, roles_of
 from jixiao.projects.models import Project
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """An action allowed now (true), or the reason it is not; `forbidden` when the person may never do it."""
-
-    reason: str = ""
-    forbidden: bool = False
-
-    def __bool__(self) -> bool:
-        return not self.reason
-
-    def enforce(self) -> None:
-        """Raise what a service raises on refusal: PermissionDenied for the wrong person, else ValidationError."""
-        if self.forbidden:
-            raise PermissionDenied(self.reason)
-        if self.reason:
-            raise ValidationError(self.reason)
-
-
-ALLOWED = Verdict()
 
 CYCLE_CLOSED = "该监控周期已结束，不能再修改。"
 REPORT_LOCKED = "本单位的监控材料已报送，监控分析表只读；如需修改，请在对方查阅前撤回，或待对方退回后再改。"
@@ -51,25 +27,25 @@ def can_fill(user, project: Project, *, cycle: MonitoringCycle, report: Analysis
     """Only the owning unit's own fillers and leaders write its 附件1, while the cycle is open and the
     unit's package is with it (`report` is None before the first save)."""
     if not is_unit_of(user, project):
-        return Verdict("只有项目实施单位的填报人或负责人可以填报监控分析表。", forbidden=True)
+        return forbid("只有项目实施单位的填报人或负责人可以填报监控分析表。")
     if cycle.status != CycleStatus.OPEN:
-        return Verdict(CYCLE_CLOSED)
+        return refuse(CYCLE_CLOSED)
     if report is not None and report.locked:
-        return Verdict(REPORT_LOCKED)
+        return refuse(REPORT_LOCKED)
     return ALLOWED
 
 
 def can_import(user, cycle: MonitoringCycle) -> Verdict:
     """Filled workbooks are taken while the cycle is open; each file's rows still go through `can_fill`."""
     if cycle.status != CycleStatus.OPEN:
-        return Verdict(CYCLE_CLOSED)
+        return refuse(CYCLE_CLOSED)
     return ALLOWED
 
 
 def can_manage_cycles(user) -> Verdict:
     """系统管理员 opens and changes cycles; the system itself (no person: seeding, commands) may too."""
     if user is not None and Role.SYSADMIN not in roles_of(user) and not user.is_superuser:
-        return Verdict("只有系统管理员可以开启或修改监控周期。", forbidden=True)
+        return forbid("只有系统管理员可以开启或修改监控周期。")
     return ALLOWED
 
 

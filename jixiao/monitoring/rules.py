@@ -187,21 +187,20 @@ class _Compiled:
     def __init__(self, thresholds: "Thresholds"):
         ratio = {name: _threshold_ratio(getattr(thresholds, name)) for name, _ in _CYCLE_ATTRIBUTES}
         text = {name: _fig(*pair) for name, pair in ratio.items()}
-        exec_red_p, exec_red_q = ratio["exec_lag_red"]
-        exec_yellow_p, exec_yellow_q = ratio["exec_lag_yellow"]
         zero_p, zero_q = ratio["exec_zero_min_progress"]
-        ind_red_p, ind_red_q = ratio["indicator_lag_red"]
-        ind_yellow_p, ind_yellow_q = ratio["indicator_lag_yellow"]
         over_p, over_q = ratio["over_target_note"]
+
+        def lag_constants(m: int, red: str, yellow: str) -> tuple[int, int, int, int]:
+            """Behind time progress by at least p/q in month m ⟺ progress · c ≤ k (red, then yellow)."""
+            (red_p, red_q), (yellow_p, yellow_q) = ratio[red], ratio[yellow]
+            return m * red_q - 12 * red_p, 12 * red_q, m * yellow_q - 12 * yellow_p, 12 * yellow_q
+
         # month → (TP figure, TP %, red k, red c, yellow k, yellow c, TP ≥ exec_zero_min_progress)
         self.funds_months = {
             m: (
                 _TP_TEXT[m],
                 _TP_PCT[m],
-                m * exec_red_q - 12 * exec_red_p,
-                12 * exec_red_q,
-                m * exec_yellow_q - 12 * exec_yellow_p,
-                12 * exec_yellow_q,
+                *lag_constants(m, "exec_lag_red", "exec_lag_yellow"),
                 m * zero_q >= 12 * zero_p,
             )
             for m in _MONTHS
@@ -211,10 +210,7 @@ class _Compiled:
             m: (
                 _TP_TEXT[m],
                 _TP_PCT[m],
-                m * ind_red_q - 12 * ind_red_p,
-                12 * ind_red_q,
-                m * ind_yellow_q - 12 * ind_yellow_p,
-                12 * ind_yellow_q,
+                *lag_constants(m, "indicator_lag_red", "indicator_lag_yellow"),
                 12 * over_q,
                 over_p * m,
             )
@@ -676,7 +672,7 @@ def indicator_warnings(
         if target_n > 0:
             if comparator == AT_MOST:
                 if x > y:
-                    warnings.append(_excess(indicator, thresholds, x, y))
+                    warnings.append(_target_miss("IND_EXCESS", indicator, thresholds, x, y))
             else:
                 tp_text, tp_pct, red_k, red_c, yellow_k, yellow_c, over_c1, over_c2 = _month_constants(
                     thresholds._compiled.indicator_months, period_end_month
@@ -689,10 +685,10 @@ def indicator_warnings(
     elif progress_type == LEVEL:
         if comparator == AT_LEAST:
             if target_n > 0 and x < y:
-                warnings.append(_shortfall(indicator, thresholds, x, y))
+                warnings.append(_target_miss("IND_SHORTFALL", indicator, thresholds, x, y))
         elif comparator == AT_MOST:
             if target_n > 0 and x > y:
-                warnings.append(_excess(indicator, thresholds, x, y))
+                warnings.append(_target_miss("IND_EXCESS", indicator, thresholds, x, y))
         elif x != y:
             warnings.append(
                 Warning(
@@ -773,39 +769,29 @@ def _lag(
     )
 
 
-def _shortfall(indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int) -> Warning:
-    """IND_SHORTFALL with s = (T − A) / T = (y − x) / y > 0; red when s ≥ p/q ⟺ q·(y − x) ≥ p·y."""
+# How an actual that misses its annual target is told: (figure and threshold name, verb, what the gap is).
+_TARGET_MISSES = {"IND_SHORTFALL": ("shortfall", "低于", "差距"), "IND_EXCESS": ("excess", "超出", "超出")}
+
+
+def _target_miss(code: str, indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int) -> Warning:
+    """IND_SHORTFALL (A below T) and IND_EXCESS (A above T) with s = |A − T| / T = |x − y| / y > 0; red when
+    s ≥ p/q ⟺ q·|x − y| ≥ p·y."""
+    name, verb, gap = _TARGET_MISSES[code]
     compiled = thresholds._compiled
-    red_p, red_q = compiled.shortfall_red
-    shortfall_n = y - x
+    red_p, red_q = getattr(compiled, f"{name}_red")
+    miss_n = abs(x - y)
     return Warning(
-        "IND_SHORTFALL",
-        LEVEL_RED if red_q * shortfall_n >= red_p * y else LEVEL_YELLOW,
-        f"实际完成值{_value_text(indicator, indicator.actual_number)}低于年度指标值"
-        f"{_target_text(indicator)}，差距{_pct(shortfall_n, y)}",
+        code,
+        LEVEL_RED if red_q * miss_n >= red_p * y else LEVEL_YELLOW,
+        f"实际完成值{_value_text(indicator, indicator.actual_number)}{verb}年度指标值"
+        f"{_target_text(indicator)}，{gap}{_pct(miss_n, y)}",
         indicator.key,
         indicator.name,
         {
             **_base_figures(indicator),
-            "shortfall": _fig(shortfall_n, y),
-            "threshold": compiled.shortfall_red_text,
+            name: _fig(miss_n, y),
+            "threshold": getattr(compiled, f"{name}_red_text"),
         },
-    )
-
-
-def _excess(indicator: IndicatorFigures, thresholds: Thresholds, x: int, y: int) -> Warning:
-    """IND_EXCESS with s = (A − T) / T = (x − y) / y > 0; red when s ≥ p/q ⟺ q·(x − y) ≥ p·y."""
-    compiled = thresholds._compiled
-    red_p, red_q = compiled.excess_red
-    excess_n = x - y
-    return Warning(
-        "IND_EXCESS",
-        LEVEL_RED if red_q * excess_n >= red_p * y else LEVEL_YELLOW,
-        f"实际完成值{_value_text(indicator, indicator.actual_number)}超出年度指标值"
-        f"{_target_text(indicator)}，超出{_pct(excess_n, y)}",
-        indicator.key,
-        indicator.name,
-        {**_base_figures(indicator), "excess": _fig(excess_n, y), "threshold": compiled.excess_red_text},
     )
 
 

@@ -1,15 +1,16 @@
 """Who may act on 附件2, and when: one predicate per action.
 
 Pages show a button only when its predicate allows the action and the services refuse with the same
-predicate (see `jixiao.workflow.policy.Verdict`).
+predicate (see `jixiao.core.policy.Verdict`).
 """
 
+from jixiao.core.policy import ALLOWED, Verdict, forbid, refuse
 from jixiao.monitoring.models import CycleKind, CycleStatus
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import Feedback, FeedbackState
-from jixiao.workflow.models import SENT_STATES, Step, Submission
-from jixiao.workflow.policy import ALLOWED, Verdict, forbid, holds, refuse
+from jixiao.review.selectors import package_of
+from jixiao.workflow.policy import holds
 
 FEEDBACK_TEXT_FIELDS = ("counterpart_opinion", "overall_opinion")
 
@@ -30,7 +31,8 @@ def can_compose(user, unit) -> Verdict:
     return ALLOWED
 
 
-def _cycle_open(cycle) -> Verdict:
+def review_open(cycle) -> Verdict:
+    """The cycle is one the bureau reviews (annual) and it is still open."""
     if cycle.kind != CycleKind.ANNUAL:
         return refuse("只有年度监控周期由区财政局审核。")
     if cycle.status != CycleStatus.OPEN:
@@ -44,15 +46,15 @@ UNKNOWN = object()
 def package_sent(unit, cycle, package=UNKNOWN) -> Verdict:
     """The unit's package reached the bureau (`package`: its step-2 package if the caller has loaded it)."""
     if package is UNKNOWN:
-        package = Submission.objects.filter(cycle=cycle, organisation=unit, step=Step.UNIT_TO_BUREAU).first()
-    if package is None or package.state not in SENT_STATES:
+        package = package_of(unit=unit, cycle=cycle)
+    if package is None or not package.is_sent:
         return refuse(f"{unit.name}的监控材料尚未报送区财政局。")
     return ALLOWED
 
 
 def can_draft(user, unit, cycle, feedback: Feedback | None = None, package=UNKNOWN) -> Verdict:
     """生成 / 重新生成 the unit's 附件2: once its package reached the bureau, while the form is a draft."""
-    for verdict in (can_compose(user, unit), _cycle_open(cycle)):
+    for verdict in (can_compose(user, unit), review_open(cycle)):
         if not verdict:
             return verdict
     verdict = package_sent(unit, cycle, package)
@@ -65,7 +67,7 @@ def can_draft(user, unit, cycle, feedback: Feedback | None = None, package=UNKNO
 
 def can_edit_feedback(user, feedback: Feedback) -> Verdict:
     """Items and opinions change only while the form is a draft."""
-    for verdict in (can_compose(user, feedback.organisation), _cycle_open(feedback.cycle)):
+    for verdict in (can_compose(user, feedback.organisation), review_open(feedback.cycle)):
         if not verdict:
             return verdict
     if feedback.state != FeedbackState.DRAFT:
@@ -92,7 +94,7 @@ def can_approve(user, feedback: Feedback) -> Verdict:
 
 def can_issue(user, feedback: Feedback) -> Verdict:
     """下达: an approved form, by the same section."""
-    for verdict in (can_compose(user, feedback.organisation), _cycle_open(feedback.cycle)):
+    for verdict in (can_compose(user, feedback.organisation), review_open(feedback.cycle)):
         if not verdict:
             return verdict
     if feedback.state != FeedbackState.APPROVED:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
-from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
+from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, Role
@@ -39,16 +39,16 @@ from jixiao.review.models import (
 from jixiao.review.policy import (
     FEEDBACK_TEXT_FIELDS,
     can_approve,
-    can_compose,
     can_draft,
     can_edit_feedback,
     can_issue,
+    package_sent,
+    review_open,
 )
 from jixiao.review.selectors import (
     COMPOSE_ACTION,
     REVIEWED_UNIT_KINDS,
     SAMPLE_ACTION,
-    package_of,
     population_digest,
     project_risk,
     reviewed_projects,
@@ -81,23 +81,10 @@ def _require_supervision(user) -> Organisation:
     return section
 
 
-def _require_counterpart(user, unit: Organisation) -> None:
-    can_compose(user, unit).enforce()
-
-
-def _require_open(cycle: MonitoringCycle) -> None:
-    if cycle.kind != CycleKind.ANNUAL:
-        raise ValidationError("只有年度监控周期由区财政局审核。")
-    if cycle.status != CycleStatus.OPEN:
-        raise ValidationError("该监控周期已结束，不能再修改。")
-
-
 def _require_package_sent(unit: Organisation, cycle: MonitoringCycle) -> None:
     if unit.kind not in REVIEWED_UNIT_KINDS or unit.is_classified:
         raise ValidationError("只有镇和一级预算单位（涉密单位除外）接受区财政局的审核意见。")
-    package = package_of(unit=unit, cycle=cycle)
-    if package is None or not package.is_sent:
-        raise ValidationError(f"{unit.name}的监控材料尚未报送区财政局。")
+    package_sent(unit, cycle).enforce()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -120,7 +107,7 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
     that anyone can draw the same sample again with `sample_ids`.
     """
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     selection = _locked_selection(cycle, acting_user)
     population = list(reviewed_projects(user=acting_user, cycle=cycle).values_list("pk", flat=True))
     if size < 1:
@@ -182,7 +169,7 @@ def key_items_draw(*, cycle: MonitoringCycle, size: int, acting_user) -> KeyItem
 def key_item_mark(*, cycle: MonitoringCycle, project: Project, source: str, acting_user) -> KeyItem:
     """列为重点审核: by its risk score or by hand; a sampled project marked this way stays through re-draws."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     if source not in (KeyItemSource.RISK, KeyItemSource.MANUAL):
         raise ValidationError("请选择风险排序选取或人工选取。")
     selection = _locked_selection(cycle, acting_user)
@@ -220,7 +207,7 @@ def key_item_unmark(*, item: KeyItem, acting_user) -> None:
         .select_related("cycle")
         .get(pk=item.selection_id)
     )
-    _require_open(selection.cycle)
+    review_open(selection.cycle).enforce()
     item = KeyItem.objects.filter(pk=item.pk).select_related("project").first()
     if item is None:
         raise ValidationError("该项目已不在重点审核清单中。")
@@ -257,7 +244,7 @@ def opinion_create(
 ) -> Opinion:
     """An opinion on one project of the unit's package, or (no project) on the unit as a whole."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     _require_package_sent(unit, cycle)
     _refuse_after_approval(_locked_feedback_of(unit, cycle))
     if project is not None and not unit_projects(unit=unit, cycle=cycle).filter(pk=project.pk).exists():
@@ -285,7 +272,7 @@ def opinion_delete(*, opinion: Opinion, acting_user) -> None:
     opinion = (
         Opinion.objects.select_for_update(of=("self",)).select_related("cycle", "project").get(pk=opinion.pk)
     )
-    _require_open(opinion.cycle)
+    review_open(opinion.cycle).enforce()
     if opinion.source != OpinionSource.SUPERVISION or opinion.sent_at is not None:
         raise ValidationError("意见已送对口服务股室，不能删除。")
     audit_record(
@@ -302,7 +289,7 @@ def opinion_delete(*, opinion: Opinion, acting_user) -> None:
 def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) -> int:
     """Send every draft opinion on the unit to its counterpart section (第十一条 3: 反馈至对口服务股室)."""
     section = _require_supervision(acting_user)
-    _require_open(cycle)
+    review_open(cycle).enforce()
     if unit.counterpart_section_id is None:
         raise ValidationError(f"{unit.name}未指定对口服务股室，请先由系统管理员指定。")
     _refuse_after_approval(_locked_feedback_of(unit, cycle))
@@ -333,6 +320,18 @@ def opinions_send(*, cycle: MonitoringCycle, unit: Organisation, acting_user) ->
 
 # ---------------------------------------------------------------------------------------------------
 # Step 4: 附件2 综合意见反馈表
+
+
+def _handling_record(feedback: Feedback, acting_user, action: str, **details) -> FeedbackTransition:
+    """A row of the 附件2's 办理记录 with its audit record, on behalf of the unit's counterpart section."""
+    return transition_record(
+        history=FeedbackTransition,
+        acting_user=acting_user,
+        action=action,
+        subject=feedback,
+        organisation=feedback.organisation.counterpart_section,
+        **details,
+    )
 
 
 def _locked(feedback: Feedback) -> Feedback:
@@ -461,12 +460,10 @@ def feedback_compose(*, cycle: MonitoringCycle, unit: Organisation, acting_user)
     feedback.composed_at = timezone.now()
     feedback.save()
     warned = sum(1 for item in items if item.source == OpinionSource.COUNTERPART)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action=COMPOSE_ACTION,
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        COMPOSE_ACTION,
         to_state=FeedbackState.DRAFT if created else "",
         comment=f"预警项目 {warned} 个，监督股意见 {len(opinions)} 条，共 {len(items)} 条问题",
     )
@@ -484,14 +481,7 @@ def feedback_update(*, feedback: Feedback, values: dict, acting_user) -> Feedbac
             setattr(feedback, name, values[name].strip())
     if changed:
         feedback.save(update_fields=list(changed))
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.edit",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
-            changes=changed,
-        )
+        _handling_record(feedback, acting_user, "feedback.edit", changes=changed)
     return feedback
 
 
@@ -520,14 +510,8 @@ def feedback_item_add(*, feedback: Feedback, values: dict, acting_user) -> Feedb
     item = FeedbackItem(feedback=feedback, position=last + 1, source=OpinionSource.COUNTERPART)
     changes = _apply_item_values(item, feedback, values)
     item.save()
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.item_add",
-        subject=feedback,
-        organisation=feedback.organisation.counterpart_section,
-        comment=f"第 {item.position} 条",
-        changes=changes,
+    _handling_record(
+        feedback, acting_user, "feedback.item_add", comment=f"第 {item.position} 条", changes=changes
     )
     return item
 
@@ -539,14 +523,8 @@ def feedback_item_update(*, item: FeedbackItem, values: dict, acting_user) -> Fe
     changes = _apply_item_values(item, feedback, values)
     if changes:
         item.save()
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.item_edit",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
-            comment=f"第 {item.position} 条",
-            changes=changes,
+        _handling_record(
+            feedback, acting_user, "feedback.item_edit", comment=f"第 {item.position} 条", changes=changes
         )
     return item
 
@@ -584,12 +562,10 @@ def feedback_items_save(*, feedback: Feedback, rows: dict, removed=(), acting_us
             item.position = position
             item.save(update_fields=["position"])
     if changed or removed_ids:
-        transition_record(
-            history=FeedbackTransition,
-            acting_user=acting_user,
-            action="feedback.items_save",
-            subject=feedback,
-            organisation=feedback.organisation.counterpart_section,
+        _handling_record(
+            feedback,
+            acting_user,
+            "feedback.items_save",
             comment=f"修改 {len(changed)} 条，删除 {len(removed_ids)} 条",
             changes={
                 "edited": {str(item.pk): changes for item, changes in changed},
@@ -604,13 +580,8 @@ def feedback_item_remove(*, item: FeedbackItem, acting_user) -> None:
     """Remove an item; the ones after it move up so that 序号 stays 1, 2, 3 …"""
     feedback = _editable(item.feedback, acting_user)
     item = feedback.items.get(pk=item.pk)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.item_remove",
-        subject=feedback,
-        organisation=feedback.organisation.counterpart_section,
-        comment=f"第 {item.position} 条：{item.problem[:100]}",
+    _handling_record(
+        feedback, acting_user, "feedback.item_remove", comment=f"第 {item.position} 条：{item.problem[:100]}"
     )
     item.delete()
     for later in feedback.items.filter(position__gt=item.position).order_by("position"):
@@ -631,12 +602,10 @@ def feedback_approve(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.counterpart_date = timezone.localdate(feedback.approved_at)
     feedback.save()
     submission_close_review(cycle=feedback.cycle, organisation=unit)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.approve",
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        "feedback.approve",
         from_state=FeedbackState.DRAFT,
         to_state=FeedbackState.APPROVED,
     )
@@ -653,12 +622,10 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     feedback.issued_at = timezone.now()
     feedback.save(update_fields=["state", "issued_at"])
     feedback_issued.send(sender=Feedback, feedback=feedback, acting_user=acting_user)
-    transition_record(
-        history=FeedbackTransition,
-        acting_user=acting_user,
-        action="feedback.issue",
-        subject=feedback,
-        organisation=unit.counterpart_section,
+    _handling_record(
+        feedback,
+        acting_user,
+        "feedback.issue",
         from_state=FeedbackState.APPROVED,
         to_state=FeedbackState.ISSUED,
         notice=(

@@ -4,46 +4,12 @@ The package page shows a button only when its predicate allows the action, and t
 the same predicate, so a button never promises what the service would then refuse.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
-
+from jixiao.core.policy import ALLOWED, Verdict, forbid, refuse
 from jixiao.monitoring.models import CycleStatus
 from jixiao.organisations.models import Organisation, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
 from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.selectors import submission_problems
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """An action allowed now (true), or the reason it is not; `forbidden` when the person may never do it,
-    `details` when the reason has several parts (each shown on its own)."""
-
-    reason: str = ""
-    forbidden: bool = False
-    details: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return not self.reason
-
-    def enforce(self) -> None:
-        """Raise what a service raises on refusal: PermissionDenied for the wrong person, else ValidationError."""
-        if self.forbidden:
-            raise PermissionDenied(self.reason)
-        if self.reason:
-            raise ValidationError(list(self.details) or self.reason)
-
-
-ALLOWED = Verdict()
-
-
-def forbid(reason: str) -> Verdict:
-    return Verdict(reason, forbidden=True)
-
-
-def refuse(reason: str) -> Verdict:
-    return Verdict(reason)
 
 
 def holds(user, organisation_id: int | None, roles) -> bool:

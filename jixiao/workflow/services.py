@@ -116,6 +116,21 @@ def _receivers(submission: Submission) -> list[User]:
     return people + list(User.objects.filter(is_active=True, pk__in=supervision))
 
 
+def _handling_record(
+    submission: Submission, acting_user, action: str, *, organisation=None, **details
+) -> SubmissionTransition:
+    """A row of the package's 办理记录 with its audit record, on behalf of `organisation` (the sender's
+    unit unless named: the receiver decides, each receiving organisation signs)."""
+    return transition_record(
+        history=SubmissionTransition,
+        acting_user=acting_user,
+        action=action,
+        subject=submission,
+        organisation=organisation or submission.organisation,
+        **details,
+    )
+
+
 def _url(submission: Submission) -> str:
     return reverse("workflow:package", args=[submission.cycle_id, submission.organisation_id])
 
@@ -129,13 +144,7 @@ def submission_save_explanation(*, submission: Submission, values: dict, acting_
         if name in values:
             setattr(submission, name, values[name])
     submission.save()
-    transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action="submission.explain",
-        subject=submission,
-        organisation=submission.organisation,
-    )
+    _handling_record(submission, acting_user, "submission.explain")
     return submission
 
 
@@ -189,12 +198,10 @@ def submission_submit(*, submission: Submission, acting_user, confirmed: bool = 
         notes.append(f"确认先行报送，{len(pending)} 个下属单位未审核通过")
     if submission.supplement:
         notes.append("补报")
-    transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action="submission.submit",
-        subject=submission,
-        organisation=submission.organisation,
+    _handling_record(
+        submission,
+        acting_user,
+        "submission.submit",
         from_state=previous,
         to_state=submission.state,
         comment="；".join(notes),
@@ -215,12 +222,10 @@ def submission_withdraw(*, submission: Submission, acting_user) -> Submission:
     submission.submitted_at = None
     submission.save()
     _set_reports_locked(submission, False)
-    transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action="submission.withdraw",
-        subject=submission,
-        organisation=submission.organisation,
+    _handling_record(
+        submission,
+        acting_user,
+        "submission.withdraw",
         from_state=SubmissionState.SUBMITTED,
         to_state=submission.state,
     )
@@ -245,13 +250,7 @@ def submission_sign(*, submission: Submission, acting_user) -> Submission:
     if submission.opened_at is None:
         submission.opened_at = now
         submission.save(update_fields=["opened_at"])
-    transition_record(
-        history=SubmissionTransition,
-        subject=submission,
-        action="submission.sign",
-        acting_user=acting_user,
-        organisation=organisation,
-    )
+    _handling_record(submission, acting_user, "submission.sign", organisation=organisation)
     return submission
 
 
@@ -265,11 +264,10 @@ def _decided(
     if state == SubmissionState.ACCEPTED:
         submission.return_comment = ""
     submission.save()
-    return transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action=action,
-        subject=submission,
+    return _handling_record(
+        submission,
+        acting_user,
+        action,
         organisation=submission.receiver,
         from_state=SubmissionState.SUBMITTED,
         to_state=state,
@@ -382,12 +380,10 @@ def submission_save_overall_report(
             f"{submission.organisation.code}_{submission.cycle.year}.docx", upload, save=False
         )
     submission.save()
-    transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action="submission.overall_report",
-        subject=submission,
-        organisation=submission.organisation,
+    _handling_record(
+        submission,
+        acting_user,
+        "submission.overall_report",
         comment=f"上传定稿：{upload.name}" if upload is not None else "",
     )
     return submission
@@ -403,12 +399,10 @@ def submission_extend(*, submission: Submission, due_date, reason: str, acting_u
     submission.due_date = due_date
     submission.extension_reason = reason.strip()
     submission.save(update_fields=["due_date", "extension_reason"])
-    transition_record(
-        history=SubmissionTransition,
-        acting_user=acting_user,
-        action="submission.extend",
-        subject=submission,
-        organisation=submission.organisation,
+    _handling_record(
+        submission,
+        acting_user,
+        "submission.extend",
         from_state=previous.isoformat(),
         to_state=due_date.isoformat(),
         comment=submission.extension_reason,

@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import (
 
 from jixiao.api.tests.helpers import make_token
 from jixiao.monitoring.models import AnalysisReport
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Submission
 from jixiao.workflow.services import submission_for, submission_save_explanation
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 CSRF = "a" * 32
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -8,14 +8,13 @@ import pytest
 from django.utils import timezone
 
 from jixiao.api.tests.helpers import ids, make_token, person_client, token_client
-from jixiao.conftest import create_user
 from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ProjectMonth
 from jixiao.rectification.models import RectificationSource
 from jixiao.rectification.services import item_open
 from jixiao.review.services import feedback_issue
-from jixiao.testing import feedback_approved, rectification_items
+from jixiao.testing import SEES, UNITS, create_user, feedback_approved, rectification_items
 
 
 @pytest.fixture
@@ -23,22 +22,6 @@ def district(shared_district, db):
     return shared_district
 
 
-UNITS = ["town", "p1", "p2", "s1", "s2", "s3", "sc"]
-
-SEES = {
-    "s1_filler": {"s1"},
-    "p1_leader": {"p1", "s1", "s2"},
-    "sc_filler": {"sc"},
-    "town_filler": {"town"},
-    "counterpart_a": {"town", "p1", "s1", "s2"},
-    "counterpart_b": {"p2", "s3"},
-    "supervision_staff": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "bureau_leader": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "agency_staff": set(),
-    "sysadmin": set(),
-    "auditor": set(),
-    "nobody": set(),
-}
 # Projects: the units' projects, and for the agency the project entrusted to it.
 SEES_PROJECTS = {**SEES, "agency_staff": {"s3"}}
 

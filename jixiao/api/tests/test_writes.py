@@ -7,13 +7,13 @@ import pytest
 from jixiao.api.tests.helpers import make_token, person_client, token_client
 from jixiao.audit.models import AuditRecord
 from jixiao.monitoring.models import AnalysisReport
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Submission, SubmissionState
 from jixiao.workflow.services import (
     submission_for,
     submission_save_explanation,
     submission_save_overall_report,
 )
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from jixiao.audit.models import ACTION_LABELS
 from jixiao.monitoring.models import CycleStatus
 from jixiao.rectification.models import RectificationSource, RectificationState
 from jixiao.review.models import FeedbackState, KeyItemSource
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import SubmissionState
 from jixiao.workflow.services import (
     submission_for,
@@ -19,7 +20,6 @@ from jixiao.workflow.services import (
     submission_submit,
     submission_withdraw,
 )
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,13 @@ import pytest
 from docx import Document
 
 from jixiao.conftest import create_project, create_user
+from jixiao.monitoring.models import WarningLevel
 from jixiao.monitoring.services import report_save
 from jixiao.monitoring.workbook import export_report_bytes, export_unit_zip, report_of
 from jixiao.organisations.models import Role
 from jixiao.review.documents import feedback_docx, feedback_xlsx
 from jixiao.review.services import feedback_compose, feedback_item_update, feedback_update
-from jixiao.review.tests.test_supervision import accept_subordinate, send_package
+from jixiao.testing import bureau_package_sent, report_filed
 from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx
 from jixiao.workflow.services import submission_for, submission_save_overall_report
 
@@ -57,11 +58,8 @@ def formula_like(district):
     start with =, +, - and @, S1 accepted, and a 附件2 whose item and opinions carry such texts too."""
     d = district
     project = create_project(d.p1, name=HYPERLINK)
-    report_save(
-        project=project, cycle=d.cycle, values=TEXTS, entries={}, expected_revision=0, acting_user=d.p1_leader
-    )
-    send_package(d, d.p1)
-    accept_subordinate(d, d.s1)
+    report_filed(d, project, WarningLevel.RED, values=TEXTS, user=d.p1_leader)
+    bureau_package_sent(d, d.p1, accepted=[d.s1])
     feedback = feedback_compose(cycle=d.cycle, unit=d.p1, acting_user=d.counterpart_a)
     item = feedback.items.order_by("position").first()
     feedback_item_update(

@@ -7,25 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jixiao.conftest import PEOPLE
 from jixiao.projects.models import ProjectMonth
 
 pytestmark = pytest.mark.django_db
-
-ALL_USERS = [
-    "s1_filler",
-    "s1_leader",
-    "p1_leader",
-    "town_filler",
-    "sc_filler",
-    "counterpart_a",
-    "counterpart_b",
-    "supervision_staff",
-    "bureau_leader",
-    "agency_staff",
-    "sysadmin",
-    "auditor",
-    "nobody",
-]
 
 
 def login(client, user):
@@ -39,7 +24,7 @@ def test_anonymous_is_sent_to_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("username", ALL_USERS)
+@pytest.mark.parametrize("username", PEOPLE)
 def test_home_renders_for_every_role(client, district, username):
     response = login(client, district.users[username]).get(reverse("home"))
     assert response.status_code == 200

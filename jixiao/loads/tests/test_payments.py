@@ -12,8 +12,8 @@ from jixiao.loads.tests.conftest import csv_bytes
 from jixiao.monitoring.models import AnalysisReport, ReportWarning
 from jixiao.monitoring.services import report_save
 from jixiao.projects.models import ProjectMonth
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.services import submission_for, submission_save_explanation, submission_submit
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

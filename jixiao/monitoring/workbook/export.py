@@ -143,6 +143,20 @@ def _warning_lines(warned: list[_Warned]) -> str:
     return "\n".join(f"【{rules.LEVEL_LABELS.get(w.level, w.level)}】{w.message}" for w in warned)
 
 
+def _choice_list(choices, title: str) -> DataValidation:
+    """A drop-down of the choices' labels; anything else typed is warned about, naming every label."""
+    labels = [str(label) for label in choices.labels]
+    return DataValidation(
+        type="list",
+        formula1='"' + ",".join(labels) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle=title,
+        error=f"请从下拉列表中选择：{'、'.join(labels)}。",
+    )
+
+
 def export_report_workbook(
     *, project: Project, cycle: MonitoringCycle, report: AnalysisReport | None
 ) -> Workbook:
@@ -309,24 +323,8 @@ def export_report_workbook(
     row += 2
     first_indicator_row = row
 
-    likelihood_dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(str(label) for label in Likelihood.labels) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-        errorTitle="完成目标可能性",
-        error="请从下拉列表中选择：确定能、有可能、完全不可能。",
-    )
-    assessment_dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(str(label) for label in SelfAssessment.labels) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-        errorTitle="自评",
-        error="请从下拉列表中选择：达成目标、部分达成目标并具有一定效果、未达成目标且效果较差。",
-    )
+    likelihood_dv = _choice_list(Likelihood, "完成目标可能性")
+    assessment_dv = _choice_list(SelfAssessment, "自评")
     ws.add_data_validation(likelihood_dv)
     ws.add_data_validation(assessment_dv)
 

@@ -16,6 +16,7 @@ from jixiao.organisations.selectors import (
     unit_scope_q,
 )
 from jixiao.projects.models import Project
+from jixiao.testing import SEES, UNITS
 
 
 @pytest.fixture
@@ -23,25 +24,6 @@ def district(shared_district, db):
     """Built once for this module; each test's database changes are rolled back when it ends."""
     return shared_district
 
-
-UNITS = ["town", "p1", "p2", "s1", "s2", "s3", "sc"]
-
-# The units each user may see; every other unit of UNITS is refused.
-SEES = {
-    "s1_filler": {"s1"},
-    "s1_leader": {"s1"},
-    "p1_leader": {"p1", "s1", "s2"},
-    "sc_filler": {"sc"},
-    "town_filler": {"town"},
-    "counterpart_a": {"town", "p1", "s1", "s2"},
-    "counterpart_b": {"p2", "s3"},
-    "supervision_staff": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "bureau_leader": {"town", "p1", "p2", "s1", "s2", "s3"},
-    "agency_staff": set(),
-    "sysadmin": set(),
-    "auditor": set(),
-    "nobody": set(),
-}
 
 CASES = [
     pytest.param(user, unit, unit in visible, id=f"{user}-{'sees' if unit in visible else 'not'}-{unit}")

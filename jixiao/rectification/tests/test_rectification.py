@@ -54,7 +54,7 @@ def today():
 
 @pytest.fixture
 def town_feedback(district):
-    return feedback_issued(district, district.town)
+    return feedback_issued(district, district.town, items=2)
 
 
 @pytest.fixture
@@ -62,7 +62,9 @@ def item(town_feedback):
     return rectification_items(town_feedback)[0]
 
 
-TOWN_PEOPLE = {"town_filler", "leader_t"}
+def town_people(district) -> set[str]:
+    """Who hears of the town's items: its filler and its leader."""
+    return {district.town_filler.username, unit_leader(district.town).username}
 
 
 NO_EVIDENCE = "整改为内部制度修订，无纸质材料"
@@ -250,7 +252,7 @@ def test_the_counterpart_or_the_supervision_section_verifies(
     record = AuditRecord.objects.get(action="rectification.verify")
     assert (record.from_state, record.to_state, record.comment) == ("responded", "verified", "材料齐全")
     assert record.organisation == getattr(district, section)
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == TOWN_PEOPLE
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == town_people(district)
 
 
 @pytest.mark.parametrize(
@@ -291,7 +293,7 @@ def test_send_back_needs_a_reason_tells_the_unit_and_reopens_the_answer(
         back = rectification_send_back(item=item, comment="缺少拨付凭证", acting_user=district.counterpart_a)
     assert back.state == RectificationState.SENT_BACK and back.verification_comment == "缺少拨付凭证"
     notices = Notification.objects.all()
-    assert {n.recipient.username for n in notices} == TOWN_PEOPLE
+    assert {n.recipient.username for n in notices} == town_people(district)
     assert all("第 1 项整改核查未通过" in n.message and "缺少拨付凭证" in n.message for n in notices)
     again = answer(item, district.town_filler)
     assert again.state == RectificationState.RESPONDED
@@ -556,7 +558,7 @@ def test_people_without_a_business_role_are_refused(client, district, town_feedb
 
 
 def test_a_feedback_not_issued_has_no_rectification_page(client, district):
-    approved = feedback_approved(district, district.town)
+    approved = feedback_approved(district, district.town, items=2)
     assert page(client, district.town_filler, "rectification:feedback", approved.pk).status_code == 404
 
 

@@ -19,9 +19,20 @@ from jixiao.rectification.models import RectificationState
 from jixiao.rectification.services import rectification_respond, rectification_send_back, rectification_verify
 from jixiao.reminders.models import ReminderLog
 from jixiao.reminders.services import reminder_offsets
-from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource
-from jixiao.testing import feedback_issued, rectification_items, unit_leader
+from jixiao.review.models import Feedback
+from jixiao.review.services import feedback_issue, opinion_create, opinions_send
+from jixiao.testing import (
+    bureau_package_sent,
+    feedback_approved,
+    feedback_issued,
+    package_accepted,
+    package_returned,
+    package_submitted,
+    rectification_items,
+    unit_leader,
+)
 from jixiao.workflow.models import Step, Submission, SubmissionState
+from jixiao.workflow.services import submission_extend, submission_for
 
 pytestmark = pytest.mark.django_db
 
@@ -168,21 +179,26 @@ def test_three_and_one_day_before_then_every_day_while_overdue(people):
 
 def test_sent_packages_are_not_reminded_and_returned_ones_are(people, make_user):
     s2_leader = make_user(people.s2, Role.UNIT_LEADER, username="s2_leader")
-    package(people, people.s1, SubmissionState.SUBMITTED)
-    package(people, people.s2, SubmissionState.RETURNED)
+    package_submitted(people, people.s1, late_days=None)
+    package_returned(package_submitted(people, people.s2, late_days=None), "请补充书面说明")
     run("2026-09-09")
     assert recipients() == {"s2_leader"}
     assert messages_of(s2_leader) == [
         "提醒：第二中学被退回补正的监控材料尚未重新报送区教育局（截止 2026-09-10，还剩 1 天）"
     ]
-    package(people, people.s3, SubmissionState.ACCEPTED)
+    package_accepted(people, people.s3, late_days=None)
     run("2026-09-11")
     assert recipients() == {"s2_leader"}
 
 
 def test_an_extension_on_the_package_moves_the_reminders(people, make_user):
     s2_leader = make_user(people.s2, Role.UNIT_LEADER, username="s2_leader")
-    package(people, people.s2, due=date(2026, 9, 20), reason="人员变动，经批准延期")
+    submission_extend(
+        submission=submission_for(organisation=people.s2, cycle=people.cycle),
+        due_date=date(2026, 9, 20),
+        reason="人员变动，经批准延期",
+        acting_user=people.counterpart_a,
+    )
     run("2026-09-03")
     assert recipients() == {"s1_filler", "s1_leader"}
     run("2026-09-13")
@@ -224,17 +240,18 @@ def test_supervision_is_reminded_until_its_opinions_are_sent(people):
         Notification.objects.get(recipient=people.supervision_staff).url
         == f"/review/{people.cycle.pk}/supervision/"
     )
-    opinion = Opinion.objects.create(
+    bureau_package_sent(people, people.town, late_days=None)
+    opinion_create(
         cycle=people.cycle,
-        organisation=people.town,
-        source=OpinionSource.SUPERVISION,
+        unit=people.town,
+        project=None,
         problem="指标值偏低",
-        author=people.supervision_staff,
+        requirement="重新测算指标值",
+        acting_user=people.supervision_staff,
     )
     run("2026-09-27")
     assert len(messages_of(people.supervision_staff)) == 2, "written but not sent"
-    opinion.sent_at = timezone.now()
-    opinion.save()
+    opinions_send(cycle=people.cycle, unit=people.town, acting_user=people.supervision_staff)
     run("2026-09-29")
     run("2026-10-01")
     assert len(messages_of(people.supervision_staff)) == 2
@@ -249,11 +266,11 @@ def test_each_section_is_reminded_of_its_units_feedback_not_issued(people):
         "提醒：经建股B对口的 1 个单位的综合意见反馈表（附件2）尚未下达（截止 2026-10-20，还剩 7 天）"
     ]
     assert Notification.objects.filter(url=f"/review/{people.cycle.pk}/counterpart/").count() == 2
-    issue(people, people.town)
-    Feedback.objects.create(cycle=people.cycle, organisation=people.p1, state=FeedbackState.APPROVED)
+    feedback_issued(people, people.town)
+    approved = feedback_approved(people, people.p1)
     run("2026-10-17")
     assert "1 个单位" in messages_of(people.counterpart_a)[-1]
-    Feedback.objects.filter(organisation=people.p1).update(state=FeedbackState.ISSUED)
+    feedback_issue(feedback=approved, acting_user=people.counterpart_a)
     run("2026-10-19")
     assert len(messages_of(people.counterpart_a)) == 2
 

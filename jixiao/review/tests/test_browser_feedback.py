@@ -11,8 +11,8 @@ from jixiao.organisations.models import Role
 from jixiao.rectification.models import RectificationItem, RectificationState
 from jixiao.review.models import Feedback, FeedbackState
 from jixiao.review.services import feedback_compose
+from jixiao.testing import fill_ready_report
 from jixiao.workflow.services import submission_for, submission_save_overall_report, submission_submit
-from jixiao.workflow.tests.test_services import fill_ready_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

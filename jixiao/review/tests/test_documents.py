@@ -16,7 +16,7 @@ from jixiao.review.documents import (
     TWIPS_PER_CM,
     feedback_docx,
 )
-from jixiao.review.tests.test_feedback import issued, unit_sent  # noqa: F401 (the fixture)
+from jixiao.review.tests.test_feedback import issued, unit_sent, unit_sent_round  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import AnalysisReport, WarningLevel
+from jixiao.monitoring.models import WarningLevel
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Organisation, Role
 from jixiao.projects.models import ProjectMonth
@@ -34,36 +34,44 @@ from jixiao.review.services import (
     feedback_update,
     opinions_send,
 )
-from jixiao.review.tests.test_supervision import (
-    accept_subordinate,
-    file_report,
-    send_package,
-    write_opinion,
-)
-from jixiao.testing import rectification_items
+from jixiao.review.tests.test_supervision import write_opinion
+from jixiao.testing import bureau_package_sent, rectification_items, report_filed
 from jixiao.workflow.models import Step, Submission
 from jixiao.workflow.policy import can_return
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def unit_sent(district):
-    """P1's package at the bureau, with a red own project, a yellow accepted S1 project, a green S2 project
-    (S2 not accepted), a classified SC project, and two supervision opinions sent plus one still a draft."""
-    d = district
-    file_report(d, d.project_p1, WarningLevel.RED, ["执行率 10.0%，落后时间进度 56.7 个百分点", "预算未支出"])
-    file_report(d, d.project_s1, WarningLevel.YELLOW, ["培训人数完成进度滞后"])
-    file_report(d, d.project_s2, WarningLevel.RED, ["未被接收的材料"])
-    file_report(d, d.project_sc, WarningLevel.RED, ["涉密"])
-    send_package(d, d.p1, late_days=2)
-    accept_subordinate(d, d.s1)
-    accept_subordinate(d, d.sc)
-    write_opinion(d, d.p1, d.project_s1, problem="指标值设置偏低", requirement="重新测算指标值")
-    write_opinion(d, d.p1, problem="整体报告未分析下属单位", requirement="补充下属单位分析")
-    opinions_send(cycle=d.cycle, unit=d.p1, acting_user=d.supervision_staff)
-    write_opinion(d, d.p1, d.project_p1, problem="尚未送出", requirement="草稿")
+# P1's red report (nothing paid by the end of August) as 附件2 states it.
+P1_PROBLEM = (
+    "红色预警：预算执行率0.0%，低于时间进度66.7%，相差66.7个百分点；时间进度已达66.7%，预算执行数仍为0；数"
+    "量指标平均完成进度70.0%与预算执行率0.0%相差70.0个百分点，投入与产出不匹配"
+)
+
+
+@pytest.fixture(scope="module")
+def unit_sent_round(shared_district, django_db_blocker):
+    """P1's package at the bureau (2 days late), with a red own project, a yellow accepted S1 project, a red
+    S2 project (S2 not accepted), a classified SC project (SC sends nothing), and two supervision opinions
+    sent plus one still a draft."""
+    d = shared_district
+    with django_db_blocker.unblock():
+        report_filed(d, d.project_p1, WarningLevel.RED)
+        report_filed(d, d.project_s1, WarningLevel.YELLOW)
+        report_filed(d, d.project_s2, WarningLevel.RED)
+        report_filed(d, d.project_sc, WarningLevel.RED)
+        bureau_package_sent(d, d.p1, accepted=[d.s1], late_days=2)
+        write_opinion(d, d.p1, d.project_s1, problem="指标值设置偏低", requirement="重新测算指标值")
+        write_opinion(d, d.p1, problem="整体报告未分析下属单位", requirement="补充下属单位分析")
+        opinions_send(cycle=d.cycle, unit=d.p1, acting_user=d.supervision_staff)
+        write_opinion(d, d.p1, d.project_p1, problem="尚未送出", requirement="草稿")
     return d
+
+
+@pytest.fixture
+def unit_sent(unit_sent_round, db):
+    """The round built once for the module (see `shared_district`): each test's changes are rolled back."""
+    return unit_sent_round
 
 
 def compose(d, unit=None, user=None) -> Feedback:
@@ -88,7 +96,7 @@ def test_compose_prefills_from_warned_projects_and_sent_supervision_opinions(uni
         (3, d.project_s1, OpinionSource.SUPERVISION),
         (4, None, OpinionSource.SUPERVISION),
     ]
-    assert items[0].problem == "红色预警：执行率 10.0%，落后时间进度 56.7 个百分点；预算未支出"
+    assert items[0].problem == P1_PROBLEM
     assert items[0].requirement == DEFAULT_REQUIREMENT
     assert (items[2].problem, items[2].requirement) == ("指标值设置偏低", "重新测算指标值")
     # 整改时限: the step-5 date, or 15 working days after drafting if that is later; never already past.
@@ -111,11 +119,12 @@ def test_header_figures_are_computed_from_the_data(unit_sent):
     ProjectMonth.objects.create(project=d.project_s1, month=9, paid_fiscal=Decimal("900000"))
     header = feedback_header(compose(d))
     assert header.period_label == "2026年1—8月"
-    assert (header.projects, header.budget, header.paid) == (2, Decimal("2000000.00"), Decimal("250000.00"))
-    assert header.execution_rate == Decimal("0.125")
+    # P1 paid 250,000 in March; S1 550,000 by June (its yellow report); September is after the period.
+    assert (header.projects, header.budget, header.paid) == (2, Decimal("2000000.00"), Decimal("800000.00"))
+    assert header.execution_rate == Decimal("0.4")
     assert (header.red, header.yellow, header.green) == (1, 1, 0)
     assert header.late_days == 2
-    assert header.submission_label == "2026-09-17报送，逾期 2 天"
+    assert header.submission_label == f"{timezone.localdate():%Y-%m-%d}报送，逾期 2 天"
 
 
 def test_rows_carry_each_projects_figures(unit_sent):
@@ -153,11 +162,11 @@ def test_only_the_units_counterpart_section_composes(unit_sent, user):
     assert not Feedback.objects.exists()
 
 
-def test_compose_needs_the_package_at_the_bureau(district):
+def test_compose_needs_the_package_at_the_bureau(unit_sent):
     with pytest.raises(ValidationError, match="尚未报送区财政局"):
-        compose(district, unit=district.town)
+        compose(unit_sent, unit=unit_sent.town)
     with pytest.raises(PermissionDenied):  # a second-level unit has no counterpart section: it gets no 附件2
-        compose(district, unit=district.s1)
+        compose(unit_sent, unit=unit_sent.s1)
 
 
 def test_items_are_added_edited_and_removed_while_draft(unit_sent):
@@ -363,11 +372,11 @@ def test_xlsx_looks_like_the_paper_form(unit_sent):
         "反馈对象（镇/一级预算单位）",
         "区教育局",
         "2026年1—8月",
-        "2026-09-17报送，逾期 2 天",
+        f"{timezone.localdate():%Y-%m-%d}报送，逾期 2 天",
         "监控发现的主要问题",
         "整改落实情况",
         "核查意见",
-        "红色预警：执行率 10.0%，落后时间进度 56.7 个百分点；预算未支出",
+        P1_PROBLEM,
         "已加快支付进度",
         "核查属实",
         "监督与绩效管理股",
@@ -426,16 +435,3 @@ def test_docx_is_an_a4_landscape_word_table(unit_sent):
         "下达日期：2026年",
     ):
         assert expected in opinion_text
-
-
-def test_exports_of_a_feedback_without_items(district):
-    d = district
-    file_report(d, d.project_town)
-    send_package(d, d.town)
-    feedback = compose(d, unit=d.town)
-    assert feedback.items.count() == 0
-    ws = openpyxl.load_workbook(io.BytesIO(feedback_xlsx(feedback)))["附件2"]
-    assert any(c.value == "本次监控未发现需要整改的问题。" for row in ws.iter_rows() for c in row)
-    document = Document(io.BytesIO(feedback_docx(feedback)))
-    assert "本次监控未发现需要整改的问题。" in document.tables[1].rows[2].cells[0].text
-    assert AnalysisReport.objects.count() == 1

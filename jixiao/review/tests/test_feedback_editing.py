@@ -1,14 +1,19 @@
 """附件2 as drafted and edited: problem texts that name their indicator, 整改时限 that are not already past,
-one table saved at once, and buttons that appear only when their action is allowed."""
+one table saved at once, buttons that appear only when their action is allowed, and a form without items
+that still exports."""
 
+import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
-from jixiao.monitoring.models import ReportWarning, WarningLevel
+from jixiao.monitoring.models import AnalysisReport
+from jixiao.review.documents import feedback_docx, feedback_xlsx
 from jixiao.review.models import FeedbackState
 from jixiao.review.policy import can_approve, can_issue
 from jixiao.review.services import (
@@ -20,7 +25,7 @@ from jixiao.review.services import (
     feedback_items_save,
     feedback_update,
 )
-from jixiao.review.tests.test_supervision import file_report, send_package
+from jixiao.testing import bureau_package_sent, report_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +34,9 @@ pytestmark = pytest.mark.django_db
 def town_draft(district):
     """The town's 附件2 drafted from a yellow 附件1 whose two indicators both warn “有可能”."""
     d = district
-    report = file_report(d, d.project_town, WarningLevel.YELLOW)
     indicators = list(d.project_town.current_target.indicators.order_by("pk")[:2])
-    message = "完成目标可能性为“有可能”"
-    ReportWarning.objects.bulk_create(
-        [
-            ReportWarning(
-                report=report, indicator=indicators[0], code="LIKELY", level="yellow", message=message
-            ),
-            ReportWarning(
-                report=report, indicator=indicators[1], code="LIKELY", level="yellow", message=message
-            ),
-            ReportWarning(
-                report=report, indicator=indicators[1], code="LIKELY", level="yellow", message=message
-            ),
-        ]
-    )
-    send_package(d, d.town)
+    report_filed(d, d.project_town, entries={i.pk: {"likelihood": "possible"} for i in indicators})
+    bureau_package_sent(d, d.town)
     d.indicators = indicators
     d.feedback = feedback_compose(cycle=d.cycle, unit=d.town, acting_user=d.counterpart_a)
     return d
@@ -192,3 +183,15 @@ def test_the_manual_pick_placeholder_is_a_real_project_code(client, town_draft):
     client.force_login(d.supervision_staff)
     page = client.get(reverse("review:supervision", args=[d.cycle.pk])).content.decode()
     assert f'placeholder="如 {d.project_town.code}"' in page and "2026-P1-01" not in page
+
+
+def test_exports_of_a_feedback_without_items(district):
+    d = district
+    bureau_package_sent(d, d.town)
+    feedback = feedback_compose(cycle=d.cycle, unit=d.town, acting_user=d.counterpart_a)
+    assert feedback.items.count() == 0
+    ws = openpyxl.load_workbook(io.BytesIO(feedback_xlsx(feedback)))["附件2"]
+    assert any(c.value == "本次监控未发现需要整改的问题。" for row in ws.iter_rows() for c in row)
+    document = Document(io.BytesIO(feedback_docx(feedback)))
+    assert "本次监控未发现需要整改的问题。" in document.tables[1].rows[2].cells[0].text
+    assert AnalysisReport.objects.count() == 1

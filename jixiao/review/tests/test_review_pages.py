@@ -11,55 +11,43 @@ from django.urls import reverse
 from docx import Document
 
 from jixiao.audit.models import AuditRecord
+from jixiao.conftest import PEOPLE
 from jixiao.monitoring.models import AnalysisReport, WarningLevel
 from jixiao.organisations.models import OrganisationKind
-from jixiao.review.models import Feedback, FeedbackState, KeyItem, KeyItemSelection, Opinion
+from jixiao.review.models import Feedback, FeedbackState, KeyItem, KeyItemSelection, KeyItemSource, Opinion
 from jixiao.review.services import (
     feedback_approve,
     feedback_compose,
     feedback_issue,
     feedback_update,
+    key_item_mark,
     opinions_send,
 )
-from jixiao.review.tests.test_supervision import (
-    accept_subordinate,
-    file_report,
-    send_package,
-    write_opinion,
-)
+from jixiao.review.tests.test_supervision import write_opinion
+from jixiao.testing import bureau_package_sent, report_filed
 
 pytestmark = pytest.mark.django_db
 
-ALL_USERS = [
-    "s1_filler",
-    "s1_leader",
-    "p1_leader",
-    "town_filler",
-    "sc_filler",
-    "counterpart_a",
-    "counterpart_b",
-    "supervision_staff",
-    "bureau_leader",
-    "agency_staff",
-    "sysadmin",
-    "auditor",
-    "nobody",
-]
+
+@pytest.fixture(scope="module")
+def sent_round(shared_district, django_db_blocker):
+    """Town and P1 (with S1) at the bureau, town red, S1 yellow; one supervision opinion sent on the town.
+
+    Built once for the module (see `shared_district`): each test's changes are rolled back."""
+    d = shared_district
+    with django_db_blocker.unblock():
+        report_filed(d, d.project_town, WarningLevel.RED)
+        report_filed(d, d.project_s1, WarningLevel.YELLOW)
+        bureau_package_sent(d, d.town, late_days=1)
+        bureau_package_sent(d, d.p1, accepted=[d.s1])
+        write_opinion(d, d.town, d.project_town, problem="支付进度慢", requirement="加快支付")
+        opinions_send(cycle=d.cycle, unit=d.town, acting_user=d.supervision_staff)
+    return d
 
 
 @pytest.fixture
-def sent(district):
-    """Town and P1 (with S1) at the bureau, town red, S1 yellow; one supervision opinion sent on the town."""
-    d = district
-    file_report(d, d.project_town, WarningLevel.RED, ["执行滞后"])
-    file_report(d, d.project_p1)
-    file_report(d, d.project_s1, WarningLevel.YELLOW, ["指标滞后"])
-    send_package(d, d.town, late_days=1)
-    send_package(d, d.p1)
-    accept_subordinate(d, d.s1)
-    write_opinion(d, d.town, d.project_town, problem="支付进度慢", requirement="加快支付")
-    opinions_send(cycle=d.cycle, unit=d.town, acting_user=d.supervision_staff)
-    return d
+def sent(sent_round, db):
+    return sent_round
 
 
 def get(client, user, url, **params):
@@ -96,14 +84,14 @@ def issued_feedback(d, unit=None) -> Feedback:
 )
 def test_workbench_roles(client, sent, page, allowed):
     url = reverse(page, args=[sent.cycle.pk])
-    for name in ALL_USERS:
+    for name in PEOPLE:
         response = get(client, getattr(sent, name), url)
         assert response.status_code == (200 if name in allowed else 403), name
 
 
 def test_index_roles(client, sent):
-    allowed = set(ALL_USERS) - {"agency_staff", "sysadmin", "auditor", "nobody"}
-    for name in ALL_USERS:
+    allowed = set(PEOPLE) - {"agency_staff", "sysadmin", "auditor", "nobody"}
+    for name in PEOPLE:
         response = get(client, getattr(sent, name), reverse("review:index"))
         assert response.status_code == (200 if name in allowed else 403), name
 
@@ -205,8 +193,8 @@ def test_supervision_workbench_ranks_samples_marks_and_unmarks(client, sent):
     assert response.status_code == 403
     assert KeyItem.objects.count() == key_count
 
-    item = KeyItem.objects.filter(source="manual").first() or KeyItem.objects.create(
-        selection=selection, project=d.project_town, source="risk"
+    item = KeyItem.objects.filter(source="manual").first() or key_item_mark(
+        cycle=d.cycle, project=d.project_town, source=KeyItemSource.MANUAL, acting_user=d.supervision_staff
     )
     post(client, d.supervision_staff, url, {"action": "unmark", "item": item.pk})
     assert not KeyItem.objects.filter(pk=item.pk).exists()
@@ -384,8 +372,8 @@ def _grow(d, make_organisation, make_project, units: int, projects_per_unit: int
     for index in range(units):
         unit = make_organisation(OrganisationKind.TOWN, f"增镇{index}", counterpart_section=d.section_a)
         for _ in range(projects_per_unit):
-            file_report(d, make_project(unit), WarningLevel.RED, ["执行滞后"])
-        send_package(d, unit, late_days=index)
+            report_filed(d, make_project(unit), WarningLevel.RED)
+        bureau_package_sent(d, unit, late_days=index)
         write_opinion(d, unit)
         opinions_send(cycle=d.cycle, unit=unit, acting_user=d.supervision_staff)
         feedback_compose(cycle=d.cycle, unit=unit, acting_user=d.counterpart_a)
@@ -409,7 +397,7 @@ def test_feedback_page_query_count_does_not_grow_with_items(client, sent, make_p
     url = reverse("review:feedback", args=[feedback.pk])
     small = _queries(client, d.counterpart_a, url)
     for _ in range(10):
-        file_report(d, make_project(d.town), WarningLevel.YELLOW, ["指标滞后"])
+        report_filed(d, make_project(d.town), WarningLevel.YELLOW)
     feedback_compose(cycle=d.cycle, unit=d.town, acting_user=d.counterpart_a)
     assert feedback.items.count() == 12
     assert _queries(client, d.counterpart_a, url) == small

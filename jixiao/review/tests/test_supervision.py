@@ -1,7 +1,6 @@
 """Step 3: which projects are reviewed, the explained risk ranking, the reproducible sample, key items and the
 supervision section's opinions — each rule with the actors allowed and refused."""
 
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 from random import Random
 
@@ -10,17 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
-from jixiao.monitoring.models import AnalysisReport, ReportWarning, WarningLevel
+from jixiao.monitoring.models import WarningLevel
 from jixiao.notifications.models import Notification
-from jixiao.notifications.services import transition_record
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.selectors import memberships_of
 from jixiao.review.models import KeyItem, KeyItemSelection, KeyItemSource, Opinion
 from jixiao.review.selectors import (
-    key_item_list,
     opinion_list,
     population_digest,
     project_ranking,
@@ -39,81 +35,22 @@ from jixiao.review.services import (
     opinion_delete,
     opinions_send,
 )
-from jixiao.workflow.models import Step, Submission, SubmissionState, SubmissionTransition
-from jixiao.workflow.services import submission_return, submission_submit
-from jixiao.workflow.tests.test_review_findings import sent_step_two
+from jixiao.testing import bureau_round, package_returned, report_filed
+from jixiao.workflow.services import submission_for
 
 pytestmark = pytest.mark.django_db
 
 
-# ---------------------------------------------------------------------------------------------------
-# Helpers shared by the review tests. Packages and reports are set up directly: how they get there is
-# the workflow's and the monitoring app's business (and tested there).
-
-
-def send_package(district, unit, *, late_days: int = 0, state: str = SubmissionState.SUBMITTED) -> Submission:
-    """The unit's step-2 package as received by the bureau, `late_days` after its due date."""
-    cycle = district.cycle
-    sent_on = cycle.due_unit_to_bureau + timedelta(days=late_days)
-    return Submission.objects.create(
-        cycle=cycle,
-        organisation=unit,
-        step=Step.UNIT_TO_BUREAU,
-        receiver=district.bureau,
-        due_date=cycle.due_unit_to_bureau,
-        state=state,
-        submitted_at=timezone.make_aware(datetime.combine(sent_on, time(10))),
-    )
-
-
-def accept_subordinate(district, unit) -> Submission:
-    """A second-level unit's step-1 package accepted by its first-level unit."""
-    cycle = district.cycle
-    return Submission.objects.create(
-        cycle=cycle,
-        organisation=unit,
-        step=Step.UNIT_TO_PRIMARY,
-        receiver=unit.parent,
-        due_date=cycle.due_unit_to_primary,
-        state=SubmissionState.ACCEPTED,
-        submitted_at=timezone.make_aware(datetime.combine(cycle.due_unit_to_primary, time(10))),
-    )
-
-
-def file_report(district, project, level: str = WarningLevel.GREEN, messages=()) -> AnalysisReport:
-    """The project's 附件1 at a warning level, with its warning messages."""
-    report = AnalysisReport.objects.create(
-        cycle=district.cycle, project=project, target_version=project.current_target, level=level
-    )
-    ReportWarning.objects.bulk_create(
-        ReportWarning(report=report, code="EXEC_LAG", level=level, message=message) for message in messages
-    )
-    return report
-
-
-def return_package(package: Submission, times: int = 1) -> None:
-    """Returns on record in the package's own history, written by the helper every transition uses."""
-    for _ in range(times):
-        transition_record(
-            history=SubmissionTransition,
-            subject=package,
-            action="submission.return",
-            acting_user=None,
-            from_state=SubmissionState.SUBMITTED,
-            to_state=SubmissionState.RETURNED,
-        )
+@pytest.fixture(scope="module")
+def reviewed_round(shared_district, django_db_blocker):
+    """The round built once for the module (see `shared_district`): each test's changes are rolled back."""
+    with django_db_blocker.unblock():
+        return bureau_round(shared_district)
 
 
 @pytest.fixture
-def reviewed(district):
-    """Town and P1 sent their packages; S1 was accepted by P1, S2 was not; P2 has not sent yet."""
-    for attr in ("town", "p1", "p2", "s1", "s2", "s3", "sc"):
-        file_report(district, district.projects[attr])
-    send_package(district, district.town)
-    send_package(district, district.p1)
-    accept_subordinate(district, district.s1)
-    accept_subordinate(district, district.sc)
-    return district
+def reviewed(reviewed_round, db):
+    return reviewed_round
 
 
 def ranked_ids(district, user, **filters) -> list[int]:
@@ -171,9 +108,7 @@ def test_only_projects_whose_material_reached_the_bureau_are_ranked(reviewed):
 
 def test_a_returned_package_takes_its_projects_out_of_review(reviewed):
     d = reviewed
-    Submission.objects.filter(organisation=d.p1, step=Step.UNIT_TO_BUREAU).update(
-        state=SubmissionState.RETURNED
-    )
+    package_returned(submission_for(organisation=d.p1, cycle=d.cycle))
     assert set(ranked_ids(d, d.supervision_staff)) == {d.project_town.pk}
 
 
@@ -183,8 +118,9 @@ def test_classified_units_never_appear(reviewed, make_organisation, make_project
         OrganisationKind.PRIMARY_UNIT, "保密局", is_classified=True, counterpart_section=d.section_a
     )
     project = make_project(secret)
-    file_report(d, project, WarningLevel.RED, ["执行滞后"])
-    send_package(d, secret)
+    report_filed(d, project, WarningLevel.RED)
+    with pytest.raises(ValidationError, match="涉密单位"):
+        submission_for(organisation=secret, cycle=d.cycle)
     for user in (d.supervision_staff, d.bureau_leader, d.counterpart_a):
         assert project.pk not in ranked_ids(d, user)
         assert d.project_sc.pk not in ranked_ids(d, user)
@@ -201,45 +137,6 @@ def test_classified_units_never_appear(reviewed, make_organisation, make_project
     }
 
 
-def test_ranking_orders_by_explained_score(reviewed):
-    d = reviewed
-    AnalysisReport.objects.filter(project=d.project_town).update(level=WarningLevel.RED)
-    AnalysisReport.objects.filter(project=d.project_p1).update(level=WarningLevel.YELLOW)
-    town_package = Submission.objects.get(organisation=d.town, step=Step.UNIT_TO_BUREAU)
-    Submission.objects.filter(pk=town_package.pk).update(
-        submitted_at=town_package.submitted_at + timedelta(days=3)
-    )
-    return_package(town_package)
-    d.project_s1.is_key_project = True
-    d.project_s1.initial_fiscal = Decimal("12000000.00")
-    d.project_s1.save()
-
-    ranking = project_ranking(user=d.supervision_staff, cycle=d.cycle)
-    assert [r.project_id for r in ranking] == [d.project_town.pk, d.project_s1.pk, d.project_p1.pk]
-    town, s1, p1 = ranking
-    assert town.score.explanation == "红色预警 +40；预算 100.00万元 +5；报送逾期 3 天 +6；退回 1 次 +5"
-    assert s1.score.explanation == "预算 1,200.00万元 +15；重点项目 +20"
-    assert p1.score.explanation == "黄色预警 +20；预算 100.00万元 +5"
-
-
-def test_a_second_level_units_project_carries_its_first_level_units_lateness(reviewed):
-    d = reviewed
-    package = Submission.objects.get(organisation=d.p1, step=Step.UNIT_TO_BUREAU)
-    Submission.objects.filter(pk=package.pk).update(submitted_at=package.submitted_at + timedelta(days=2))
-    return_package(package, times=2)
-    scores = {r.project_id: r.score for r in project_ranking(user=d.supervision_staff, cycle=d.cycle)}
-    assert "报送逾期 2 天 +4；退回 2 次 +10" in scores[d.project_s1.pk].explanation
-    assert "逾期" not in scores[d.project_town.pk].explanation
-
-
-def test_ranking_filters_by_unit_and_level(reviewed):
-    d = reviewed
-    AnalysisReport.objects.filter(project=d.project_s1).update(level=WarningLevel.RED)
-    assert set(ranked_ids(d, d.supervision_staff, unit=d.p1)) == {d.project_p1.pk, d.project_s1.pk}
-    assert ranked_ids(d, d.supervision_staff, level=WarningLevel.RED) == [d.project_s1.pk]
-    assert ranked_ids(d, d.supervision_staff, unit=d.town, level=WarningLevel.RED) == []
-
-
 def _ranking_queries(district, user) -> int:
     memberships_of(user)  # loaded once per request
     with CaptureQueriesContext(connection) as queries:
@@ -253,10 +150,10 @@ def _ranking_queries(district, user) -> int:
 def test_ranking_query_count_does_not_grow_with_projects(reviewed, make_project):
     d = reviewed
     for _ in range(2):
-        file_report(d, make_project(d.town), WarningLevel.YELLOW)
+        report_filed(d, make_project(d.town), WarningLevel.YELLOW)
     small = _ranking_queries(d, d.supervision_staff)
     for owner in [d.town, d.p1, d.s1] * 9:
-        file_report(d, make_project(owner), WarningLevel.RED)
+        report_filed(d, make_project(owner), WarningLevel.RED)
     assert _ranking_queries(d, d.supervision_staff) == small
 
 
@@ -267,7 +164,7 @@ def test_ranking_query_count_does_not_grow_with_projects(reviewed, make_project)
 def test_sample_is_reproducible_from_the_stored_seed(reviewed, make_project):
     d = reviewed
     for _ in range(10):
-        file_report(d, make_project(d.town))
+        report_filed(d, make_project(d.town))
     selection = key_items_draw(cycle=d.cycle, size=4, acting_user=d.supervision_staff)
 
     population = sorted(
@@ -303,7 +200,7 @@ def test_sample_is_reproducible_from_the_stored_seed(reviewed, make_project):
 def test_redraw_replaces_the_sample_and_keeps_risk_and_manual_picks(reviewed, make_project):
     d = reviewed
     for _ in range(20):
-        file_report(d, make_project(d.town))
+        report_filed(d, make_project(d.town))
     staff = d.supervision_staff
     key_item_mark(cycle=d.cycle, project=d.project_p1, source=KeyItemSource.RISK, acting_user=staff)
     key_item_mark(cycle=d.cycle, project=d.project_s1, source=KeyItemSource.MANUAL, acting_user=staff)
@@ -332,26 +229,6 @@ def test_sample_size_must_fit_the_population(reviewed, size):
 
 # ---------------------------------------------------------------------------------------------------
 # Marking key items
-
-
-def test_mark_stores_the_score_and_its_reasons(reviewed):
-    d = reviewed
-    AnalysisReport.objects.filter(project=d.project_town).update(level=WarningLevel.RED)
-    item = key_item_mark(
-        cycle=d.cycle, project=d.project_town, source=KeyItemSource.RISK, acting_user=d.supervision_staff
-    )
-    assert item.risk_score == 45
-    assert item.reasons == ["红色预警 +40", "预算 100.00万元 +5"]
-    assert AuditRecord.objects.filter(action="key_item.mark", to_state="risk").exists()
-    with pytest.raises(ValidationError, match="已列为重点审核项目"):
-        key_item_mark(
-            cycle=d.cycle,
-            project=d.project_town,
-            source=KeyItemSource.MANUAL,
-            acting_user=d.supervision_staff,
-        )
-    assert [k.project for k in key_item_list(user=d.counterpart_a, cycle=d.cycle)] == [d.project_town]
-    assert list(key_item_list(user=d.counterpart_b, cycle=d.cycle)) == []
 
 
 def test_a_sampled_project_marked_by_hand_stays_through_redraws(reviewed):
@@ -482,24 +359,3 @@ def test_supervision_staff_hold_the_role_in_their_section(reviewed, make_user):
     colleague = make_user(d.supervision, Role.SUPERVISION_STAFF)
     key_item_mark(cycle=d.cycle, project=d.project_town, source=KeyItemSource.MANUAL, acting_user=colleague)
     assert KeyItem.objects.get().project == d.project_town
-
-
-def test_a_return_through_the_workflow_counts_in_the_risk_score(district, make_user):
-    """The score counts returns from the package's own transition rows, as the return service writes them."""
-    package = sent_step_two(district, make_user)
-
-    def returns_reason() -> str:
-        scores = {
-            r.project_id: r.score
-            for r in project_ranking(user=district.supervision_staff, cycle=district.cycle)
-        }
-        return scores[district.project_p1.pk].explanation
-
-    assert "退回" not in returns_reason()
-    returned = submission_return(
-        submission=package, comment="请补充整体报告", acting_user=district.counterpart_a
-    )
-    submission_submit(submission=returned, acting_user=district.p1_leader, confirmed=True)
-
-    assert "退回 1 次 +5" in returns_reason()
-    assert returned.returns.get().transition == returned.transitions.get(action="submission.return")

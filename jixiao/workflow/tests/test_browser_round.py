@@ -6,9 +6,8 @@ from jixiao.conftest import screenshot
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.organisations.models import Role
 from jixiao.review.models import Feedback, KeyItem, Opinion
-from jixiao.testing import rectification_items
+from jixiao.testing import EXPLANATION, rectification_items
 from jixiao.workflow.models import Submission, SubmissionState
-from jixiao.workflow.tests.test_services import EXPLANATION
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,9 @@ import openpyxl
 import pytest
 
 from jixiao.conftest import create_organisation
+from jixiao.monitoring.models import WarningLevel
 from jixiao.organisations.models import OrganisationKind
-from jixiao.review.tests.test_supervision import accept_subordinate, file_report
+from jixiao.testing import package_accepted, report_filed
 from jixiao.workflow.documents import aggregated_table_title, aggregated_table_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,8 @@ def test_the_title_names_the_district_once(district, settings):
 
 def test_subtotal_labels_span_the_label_columns(district):
     d = district
-    file_report(d, d.project_p1, "red", ["执行率 10.0%，落后时间进度 56.7 个百分点"])
-    file_report(d, d.project_s1)
-    accept_subordinate(d, d.s1)
+    report_filed(d, d.project_p1, WarningLevel.RED)
+    package_accepted(d, d.s1)
     sheet = openpyxl.load_workbook(io.BytesIO(aggregated_table_xlsx(unit=d.p1, cycle=d.cycle))).active
     merged = {str(r) for r in sheet.merged_cells.ranges}
     labels = {
@@ -42,6 +42,6 @@ def test_subtotal_labels_span_the_label_columns(district):
         assert sheet.cell(row, 4).value is not None  # the figures start right after the label
         assert sheet.row_dimensions[row].height >= 18
     project_row = next(c.row for c in sheet["B"] if c.value == d.project_p1.code)
-    assert sheet.cell(project_row, 8).value.startswith("执行率 10.0%")
+    assert sheet.cell(project_row, 8).value.startswith("预算执行率0.0%")
     assert sheet.row_dimensions[project_row].height >= 18
     assert sheet.print_title_rows == "$3:$3"

@@ -9,8 +9,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from jixiao.organisations.models import Role
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Submission, SubmissionState
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jixiao.organisations.models import Role
+from jixiao.testing import fill_ready_report
 from jixiao.workflow.models import ReturnedProject, SubmissionState
 from jixiao.workflow.policy import can_accept, can_return, can_submit, can_withdraw
 from jixiao.workflow.selectors import returned_project_reasons
@@ -18,7 +19,6 @@ from jixiao.workflow.services import (
     submission_withdraw,
 )
 from jixiao.workflow.tests.test_review_findings import sent_step_one
-from jixiao.workflow.tests.test_services import fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

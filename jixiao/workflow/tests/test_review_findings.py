@@ -12,6 +12,7 @@ from jixiao.monitoring.services import cycle_open, report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.selectors import project_visible
 from jixiao.review.services import feedback_approve, feedback_compose, feedback_update
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.services import (
     submission_accept,
     submission_extend,
@@ -21,7 +22,6 @@ from jixiao.workflow.services import (
     submission_save_overall_report,
     submission_submit,
 )
-from jixiao.workflow.tests.test_services import EXPLANATION, fill_ready_report
 
 pytestmark = pytest.mark.django_db
 

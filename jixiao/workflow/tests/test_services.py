@@ -13,11 +13,13 @@ from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.services import report_save
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
+from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Step, SubmissionState
 from jixiao.workflow.policy import can_sign, can_withdraw
 from jixiao.workflow.services import (
     receiver_of,
     submission_accept,
+    submission_extend,
     submission_for,
     submission_return,
     submission_save_explanation,
@@ -27,30 +29,6 @@ from jixiao.workflow.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-EXPLANATION = {
-    "narrative_rules": "制度健全",
-    "narrative_outputs": "产出正常",
-    "narrative_benefits": "效益明显",
-    "narrative_conditions": "条件未变",
-    "narrative_funds": "资金安全",
-    "narrative_deviation": "无明显偏离",
-    "narrative_innovation": "无",
-}
-
-
-def fill_ready_report(district, project, user):
-    """A report with every warned item explained, so that it passes the readiness check."""
-    explained = {"deviation_funding": "资金拨付滞后", "corrective_measures": "加快拨付"}
-    indicators = {i.pk: explained for i in project.current_target.indicators.all()}
-    report_save(
-        project=project,
-        cycle=district.cycle,
-        values=explained,
-        entries=indicators,
-        expected_revision=0,
-        acting_user=user,
-    )
 
 
 @pytest.fixture
@@ -127,18 +105,23 @@ def test_double_submit_gives_one_transition(district, s1_leader_package):
     assert AuditRecord.objects.filter(action="submission.submit").count() == 1
 
 
+def due_on(district, package, day):
+    """The package's due date moved to `day` by the bureau (延期), as the sender would find it."""
+    return submission_extend(
+        submission=package, due_date=day, reason="经批准调整截止日期", acting_user=district.supervision_staff
+    )
+
+
 def test_late_submission_counts_whole_days(district, s1_leader_package):
-    s1_leader_package.due_date = timezone.localdate() - timedelta(days=3)
-    s1_leader_package.save()
-    sent = submission_submit(submission=s1_leader_package, acting_user=district.s1_leader)
+    package = due_on(district, s1_leader_package, timezone.localdate() - timedelta(days=3))
+    sent = submission_submit(submission=package, acting_user=district.s1_leader)
     assert sent.late_days == 3
     assert "逾期 3 天" in AuditRecord.objects.get(action="submission.submit").comment
 
 
 def test_on_time_submission_is_not_late(district, s1_leader_package):
-    s1_leader_package.due_date = timezone.localdate()
-    s1_leader_package.save()
-    assert submission_submit(submission=s1_leader_package, acting_user=district.s1_leader).late_days == 0
+    package = due_on(district, s1_leader_package, timezone.localdate())
+    assert submission_submit(submission=package, acting_user=district.s1_leader).late_days == 0
 
 
 def test_withdraw_until_the_receiver_signs_for_it(district, s1_leader_package):
