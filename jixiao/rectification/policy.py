@@ -7,11 +7,12 @@ Pages show a button only when its predicate allows the action and the services r
 predicate (see `jixiao.workflow.policy.Verdict`).
 """
 
+from jixiao.core.policy import ALLOWED, Verdict, forbid, refuse
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.rectification.models import RectificationItem, RectificationSource, RectificationState
 from jixiao.review.policy import can_supervise
-from jixiao.workflow.policy import ALLOWED, Verdict, forbid, holds, refuse
+from jixiao.workflow.policy import holds
 
 RESPONDABLE_STATES = {RectificationState.OPEN, RectificationState.SENT_BACK}
 BUREAU_SOURCES = {RectificationSource.FEEDBACK, RectificationSource.OVERSIGHT}

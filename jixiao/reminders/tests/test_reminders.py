@@ -31,7 +31,6 @@ from jixiao.testing import (
     rectification_items,
     unit_leader,
 )
-from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.services import submission_extend, submission_for
 
 pytestmark = pytest.mark.django_db
@@ -87,20 +86,6 @@ def messages_of(user) -> list[str]:
 
 def recipients() -> set[str]:
     return set(Notification.objects.values_list("recipient__username", flat=True))
-
-
-def package(district, unit, state=SubmissionState.DRAFT, due=None, reason=""):
-    step = Step.UNIT_TO_PRIMARY if unit.parent_id else Step.UNIT_TO_BUREAU
-    return Submission.objects.create(
-        cycle=district.cycle,
-        organisation=unit,
-        step=step,
-        receiver=unit.parent or district.bureau,
-        state=state,
-        due_date=due
-        or (district.cycle.due_unit_to_primary if unit.parent_id else district.cycle.due_unit_to_bureau),
-        extension_reason=reason,
-    )
 
 
 def answer(item):
