@@ -130,17 +130,21 @@ class _Reader:
 
     def rows(self):
         """(row number, {field: typed value}) of every row whose cells all read."""
+        cells_of = [
+            (name, index, self.columns[name].kind, in_wan, self.columns[name].required)
+            for name, (index, in_wan) in self.table.columns.items()
+        ]
         for number, cells in self.table.rows:
-            values, ok = {}, True
-            for name, (index, in_wan) in self.table.columns.items():
-                raw = cells[index] if index < len(cells) else None
+            values, ok, width = {}, True, len(cells)
+            for name, index, kind, in_wan, required in cells_of:
                 try:
-                    values[name] = convert(raw, self.columns[name].kind, in_wan)
+                    value = convert(cells[index] if index < width else None, kind, in_wan)
                 except CellError as exc:
                     self.problem(str(exc), number, name)
                     ok = False
                     continue
-                if values[name] is None and self.columns[name].required:
+                values[name] = value
+                if value is None and required:
                     self.problem(f"“{self.columns[name].label}”不能为空。", number, name)
                     ok = False
             if ok:
