@@ -8,8 +8,10 @@ refuse the whole file.
 import hashlib
 import json
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -40,7 +42,7 @@ from jixiao.projects.models import (
     TargetVersion,
     ValueType,
 )
-from jixiao.projects.services import IndicatorSpec
+from jixiao.projects.services import SPEC_FIELDS, IndicatorSpec, indicator_problems
 
 CHUNK = 500
 DIFF_LIMIT = 2000  # entries of each list kept for the preview and the history
@@ -239,7 +241,7 @@ def plan_projects(table: Table, options: dict) -> Plan:
         for part in chunks(sorted({v["unit_code"] for _n, v in rows.values()}))
         for org in Organisation.objects.filter(code__in=part)
     }
-    stored = existing_projects(set(rows), related=["owner"])
+    stored = project_values(rows, "id", "owner_id", "owner__name", *PROJECT_FIELDS)
     labels = _project_labels()
     plan = Plan(LoadKind.PROJECTS)
     present = [name for name in PROJECT_FIELDS if reader.present(name)]
@@ -249,53 +251,81 @@ def plan_projects(table: Table, options: dict) -> Plan:
         if unit is None or unit.kind not in BUDGET_UNIT_KINDS:
             reader.problem(f"找不到编码为“{values['unit_code']}”的镇或预算单位。", number, "unit_code")
             continue
-        project = stored.get(key)
+        old = stored.get(key)
         new = {
             name: values[name] if values[name] is not None else BLANK_TO.get(name)
             for name in present
-            if values[name] is not None or project is None or name not in KEPT_WHEN_BLANK
+            if values[name] is not None or old is None or name not in KEPT_WHEN_BLANK
         }
-        if project is None:
-            project = Project(year=key[0], code=key[1], owner=unit, **new)
-        else:
-            before = {name: getattr(project, name) for name in new}
-            before_owner = project.owner
-            for name, value in new.items():
-                setattr(project, name, value)
-            project.owner = unit
-        try:
-            project.clean_fields(exclude=["owner", "current_target", "agencies"])
-            project.clean()
-        except ValidationError as exc:
-            for message in _validation_messages(exc):
+        before = PROJECT_DEFAULTS if old is None else dict(zip(PROJECT_FIELDS, old[3:], strict=True))
+        after = {**before, **new}
+        problems = _project_problems(key, unit, after)
+        if problems:
+            for message in problems:
                 reader.problem(message, number)
             continue
-        if project.pk is None:
-            to_create.append(project)
+        if old is None:
+            to_create.append((key[1], key[0], unit.pk, *(after[name] for name in PROJECT_FIELDS)))
             plan.add_created({"key": f"{key[0]} {key[1]}", "label": values["name"], "unit": unit.name})
             continue
+        project_id, owner_id, owner_name = old[:3]
         moved = [name for name in new if before[name] != new[name]]
         differences = {labels[name]: [_show(before[name]), _show(new[name])] for name in moved}
-        if before_owner.pk != unit.pk:
-            differences[labels["owner"]] = [before_owner.name, unit.name]
+        if owner_id != unit.pk:
+            differences[labels["owner"]] = [owner_name, unit.name]
         if not differences:
             plan.unchanged += 1
             continue
-        to_update.append(project)
+        to_update.append((project_id, unit.pk, after))
         changed_fields.update(moved)
-        if before_owner.pk != unit.pk:
-            changed_fields.add("owner")
+        if owner_id != unit.pk:
+            changed_fields.add("owner_id")
         if AMOUNT_FIELDS & set(moved):
-            amount_changed.append(project.pk)
-        plan.add_changed({"key": f"{key[0]} {key[1]}", "label": project.name, "fields": differences})
+            amount_changed.append(project_id)
+        plan.add_changed({"key": f"{key[0]} {key[1]}", "label": after["name"], "fields": differences})
     reader.check()
+    fields = sorted(changed_fields)
     plan.writes = {
         "create": to_create,
-        "update": to_update,
-        "fields": sorted(changed_fields),
+        "fields": fields,
+        "update": [
+            (pk, *(owner if name == "owner_id" else after[name] for name in fields))
+            for pk, owner, after in to_update
+        ],
         "recompute": amount_changed,
     }
     return plan
+
+
+PROJECT_DEFAULTS = {name: Project._meta.get_field(name).get_default() for name in PROJECT_FIELDS}
+PROJECT_COLUMNS = ["code", "year", "owner_id", *PROJECT_FIELDS]
+_TEXT_LIMITS = {"name": 200, "responsible_person": 40, "responsible_phone": 40}
+_AMOUNT_LIMIT = Decimal(10) ** 14  # max_digits 16 with 2 decimal places
+
+
+def _project_problems(key: tuple[int, str], unit: Organisation, values: dict) -> list[str]:
+    """What the model's checks find wrong with a project's new values (nothing when it may be stored);
+    they run in full only when a quick look finds something out of bounds."""
+    year, code = key
+    plain = (
+        year <= 32767
+        and 0 < len(code) <= 40
+        and values["name"]
+        and all(len(values[name]) <= limit for name, limit in _TEXT_LIMITS.items())
+        and all(values[name] is None or values[name] < _AMOUNT_LIMIT for name in AMOUNT_FIELDS)
+        and values["initial_fiscal"] is not None
+        and values["initial_other"] is not None
+        and not (values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"])
+    )
+    if plain:
+        return []
+    project = Project(year=year, code=code, owner=unit, **values)
+    try:
+        project.clean_fields(exclude=["owner", "current_target", "agencies"])
+        project.clean()
+    except ValidationError as exc:
+        return _validation_messages(exc)
+    return []
 
 
 # ----- monthly payments and plan --------------------------------------------------------------------
@@ -500,20 +530,54 @@ def infer_progress_type(category: str, name: str, unit: str, value_type: str) ->
 
 
 def _spec_line(spec: IndicatorSpec) -> str:
-    indicator = Indicator(**{f: getattr(spec, f) for f in IndicatorSpec.__dataclass_fields__})
+    """An indicator as the preview lists it; the target written as the model writes it."""
     progress = ProgressType(spec.progress_type).label
-    return f"{IndicatorCategory(spec.category).label}·{spec.name} {indicator.target_display}（{progress}）"
+    target = Indicator.target_display.fget(spec)
+    return f"{IndicatorCategory(spec.category).label}·{spec.name} {target}（{progress}）"
+
+
+@lru_cache(maxsize=65536)
+def _parsed_target(text: str) -> tuple:
+    """parse_target, once per distinct text (a province's tables repeat their targets)."""
+    return tuple(parse_target(text).items())
+
+
+def _spec_text(specs: list[IndicatorSpec]) -> str:
+    """The indicators as one stable string, for the plan's fingerprint."""
+    return "\x1e".join(
+        f"{s.category}\x1f{s.name}\x1f{s.comparator}\x1f{s.value_type}\x1f{s.unit}\x1f{s.target_number}"
+        f"\x1f{s.target_date}\x1f{s.target_text}\x1f{s.progress_type}"
+        for s in specs
+    )
+
+
+def project_values(keys, *fields) -> dict[tuple[int, str], tuple]:
+    """Stored projects' `fields` by (year, code), read in chunks of codes per year."""
+    by_year = defaultdict(list)
+    for year, code in keys:
+        by_year[year].append(code)
+    found = {}
+    for year, codes in by_year.items():
+        for part in chunks(sorted(codes)):
+            for code, *values in Project.objects.filter(year=year, code__in=part).values_list(
+                "code", *fields
+            ):
+                found[(year, code)] = tuple(values)
+    return found
 
 
 def plan_targets(table: Table, options: dict) -> Plan:
     reader = _Reader(table, LoadKind.TARGETS)
     overrides = options.get("progress", {})
-    groups: dict[tuple[int, str], dict] = {}
+    # (year, code) -> [goal, first row read, specs, positions of the inferred progress types]
+    groups: dict[tuple[int, str], list] = {}
     for number, values in reader.rows():
         key = (values["year"], values["code"])
-        group = groups.setdefault(key, {"goal": "", "specs": [], "rows": [], "names": set(), "inferred": []})
-        if values.get("annual_goal") and not group["goal"]:
-            group["goal"] = values["annual_goal"]
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ["", None, [], []]
+        if values.get("annual_goal") and not group[0]:
+            group[0] = values["annual_goal"]
         category = CATEGORIES.get(values["category"])
         if category is None:
             reader.problem(
@@ -526,17 +590,17 @@ def plan_targets(table: Table, options: dict) -> Plan:
         if level1 and LEVEL1.get(level1) != CATEGORY_LEVEL1[category]:
             reader.problem(f"一级指标“{level1}”与二级指标“{values['category']}”不符。", number, "level1")
             continue
-        if values["name"] in group["names"]:
-            reader.problem(f"项目“{values['code']}”的三级指标“{values['name']}”重复。", number, "name")
+        name = sys.intern(values["name"])
+        if any(spec.name == name for spec in group[2]):
+            reader.problem(f"项目“{values['code']}”的三级指标“{name}”重复。", number, "name")
             continue
         try:
-            target = parse_target(values["target"])
+            target = dict(_parsed_target(values["target"]))
         except CellError as exc:
             reader.problem(str(exc), number, "target")
             continue
         if values.get("unit"):
-            target["unit"] = values["unit"] if target["value_type"] != ValueType.PERCENT else "%"
-        override_key = f"{key[0]}|{key[1]}|{values['name']}"
+            target["unit"] = sys.intern(values["unit"]) if target["value_type"] != ValueType.PERCENT else "%"
         if values.get("progress_type"):
             progress = PROGRESS_TYPES.get(values["progress_type"])
             if progress is None:
@@ -546,105 +610,104 @@ def plan_targets(table: Table, options: dict) -> Plan:
                 continue
             inferred = False
         else:
-            progress = infer_progress_type(
-                category, values["name"], target.get("unit", ""), target["value_type"]
-            )
+            progress = infer_progress_type(category, name, target.get("unit", ""), target["value_type"])
             inferred = True
-        if overrides.get(override_key) in ProgressType.values:
-            progress, inferred = overrides[override_key], False
-        spec = IndicatorSpec(category=category, name=values["name"], progress_type=progress, **target)
-        indicator = Indicator(
-            position=len(group["specs"]) + 1,
-            **{f: getattr(spec, f) for f in IndicatorSpec.__dataclass_fields__},
-        )
-        try:
-            indicator.clean_fields(exclude=["version"])
-            indicator.clean()
-        except ValidationError as exc:
-            for message in _validation_messages(exc):
+        if overrides and overrides.get(f"{key[0]}|{key[1]}|{name}") in ProgressType.values:
+            progress, inferred = overrides[f"{key[0]}|{key[1]}|{name}"], False
+        spec = IndicatorSpec(category=category, name=name, progress_type=progress, **target)
+        problems = indicator_problems(spec)
+        if problems:
+            for message in problems:
                 reader.problem(message, number, "target")
             continue
-        group["names"].add(values["name"])
-        group["specs"].append(spec)
-        group["rows"].append(number)
+        if group[1] is None:
+            group[1] = number
+        group[2].append(spec)
         if inferred:
-            group["inferred"].append(
-                {"key": override_key, "code": key[1], "name": values["name"], "progress": progress}
-            )
-    projects = existing_projects(set(groups))
+            group[3].append(len(group[2]) - 1)
+    projects = project_values(groups, "id", "name", "current_target_id")
     for (year, code), group in groups.items():
         if (year, code) not in projects:
-            reader.problem(
-                f"找不到{year}年度项目编码为“{code}”的项目（请先加载项目）。",
-                group["rows"][0] if group["rows"] else None,
-                "code",
-            )
+            reader.problem(f"找不到{year}年度项目编码为“{code}”的项目（请先加载项目）。", group[1], "code")
     reader.check()
-    versions = [p.current_target_id for p in projects.values() if p.current_target_id]
-    current: dict[int, list[IndicatorSpec]] = defaultdict(list)
-    goals = {}
-    spec_fields = list(IndicatorSpec.__dataclass_fields__)
-    for part in chunks(versions):
-        goals.update(TargetVersion.objects.filter(pk__in=part).values_list("pk", "annual_goal"))
-        for version_id, *values in (
-            Indicator.objects.filter(version_id__in=part)
-            .order_by("version_id", "position")
-            .values_list("version_id", *spec_fields)
-        ):
-            current[version_id].append(IndicatorSpec(**dict(zip(spec_fields, values, strict=True))))
-    report_counts = defaultdict(int)
-    for part in chunks([p.pk for p in projects.values()]):
-        for project_id in AnalysisReport.objects.filter(project_id__in=part).values_list(
-            "project_id", flat=True
-        ):
-            report_counts[project_id] += 1
     plan = Plan(LoadKind.TARGETS)
     writes = []
-    for key, group in groups.items():
-        project = projects[key]
-        old_specs = current.get(project.current_target_id, [])
-        old_goal = goals.get(project.current_target_id, "")
-        goal = group["goal"] or old_goal
-        label = f"{key[0]} {key[1]}"
-        if not goal:
-            reader.problem(
-                f"项目“{key[1]}”尚无绩效目标，须填写年度总体目标。",
-                group["rows"][0],
-                "annual_goal" if reader.present("annual_goal") else "",
+    for part in chunks(list(groups.items())):
+        # What is stored is read a chunk of projects at a time, so that a province's targets are never all
+        # in memory twice.
+        versions = [projects[key][2] for key, _group in part if projects[key][2]]
+        current: dict[int, list[IndicatorSpec]] = defaultdict(list)
+        goals = dict(TargetVersion.objects.filter(pk__in=versions).values_list("pk", "annual_goal"))
+        for version_id, *values in (
+            Indicator.objects.filter(version_id__in=versions)
+            .order_by("version_id", "position")
+            .values_list("version_id", *SPEC_FIELDS)
+        ):
+            current[version_id].append(IndicatorSpec(**dict(zip(SPEC_FIELDS, values, strict=True))))
+        report_counts = defaultdict(int)
+        for project_id in AnalysisReport.objects.filter(
+            project_id__in=[projects[key][0] for key, _group in part]
+        ).values_list("project_id", flat=True):
+            report_counts[project_id] += 1
+        for key, (goal, first_row, specs, inferred) in part:
+            project_id, name, version = projects[key]
+            old_specs = current.get(version, [])
+            old_goal = goals.get(version, "")
+            goal = goal or old_goal
+            if not goal:
+                reader.problem(
+                    f"项目“{key[1]}”尚无绩效目标，须填写年度总体目标。",
+                    first_row,
+                    "annual_goal" if reader.present("annual_goal") else "",
+                )
+                continue
+            if version and old_specs == specs and old_goal == goal:
+                plan.unchanged += 1
+                continue
+            entry = partial(
+                _target_entry, key, name, specs, inferred, version and (old_goal, old_specs, report_counts[project_id]), goal
             )
-            continue
-        if project.current_target_id and old_specs == group["specs"] and old_goal == goal:
-            plan.unchanged += 1
-            continue
-        entry = {
-            "key": label,
-            "label": project.name,
-            "indicators": [_spec_line(s) for s in group["specs"]],
-            "inferred": group["inferred"],
-        }
-        if project.current_target_id is None:
-            plan.add_created(entry)
-        else:
-            fields = {}
-            if old_goal != goal:
-                fields["年度总体目标"] = [old_goal, goal]
-            if old_specs != group["specs"]:
-                fields["绩效指标"] = [
-                    "；".join(map(_spec_line, old_specs)),
-                    "；".join(map(_spec_line, group["specs"])),
-                ]
-            entry["fields"] = fields
-            reports = report_counts.get(project.pk, 0)
-            entry["note"] = (
-                f"已有 {reports} 份监控分析表，将新增一版绩效目标，已填的表保留原版本。"
-                if reports
-                else "将新增一版绩效目标。"
-            )
-            plan.add_changed(entry)
-        writes.append((project, goal, group["specs"]))
+            signature = [f"{key[0]} {key[1]}", goal, _spec_text(specs)]
+            if version is None:
+                plan.add_created(entry, signature)
+            else:
+                plan.add_changed(entry, [*signature, old_goal, _spec_text(old_specs)])
+            writes.append((project_id, goal, specs))
     reader.check()
     plan.writes = {"versions": writes}
     return plan
+
+
+def _target_entry(key, name, specs, inferred, old, goal) -> dict:
+    """The preview's line of one project's target (built only for the lines shown)."""
+    entry = {
+        "key": f"{key[0]} {key[1]}",
+        "label": name,
+        "indicators": [_spec_line(s) for s in specs],
+        "inferred": [
+            {
+                "key": f"{key[0]}|{key[1]}|{specs[i].name}",
+                "code": key[1],
+                "name": specs[i].name,
+                "progress": specs[i].progress_type,
+            }
+            for i in inferred
+        ],
+    }
+    if old:
+        old_goal, old_specs, reports = old
+        fields = {}
+        if old_goal != goal:
+            fields["年度总体目标"] = [old_goal, goal]
+        if old_specs != specs:
+            fields["绩效指标"] = ["；".join(map(_spec_line, old_specs)), "；".join(map(_spec_line, specs))]
+        entry["fields"] = fields
+        entry["note"] = (
+            f"已有 {reports} 份监控分析表，将新增一版绩效目标，已填的表保留原版本。"
+            if reports
+            else "将新增一版绩效目标。"
+        )
+    return entry
 
 
 # ----- organisations --------------------------------------------------------------------------------

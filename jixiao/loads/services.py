@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
+from jixiao.core.bulk import insert_rows, update_rows
 from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
-from jixiao.loads.plans import PLANNERS, Plan, chunks
+from jixiao.loads.plans import PLANNERS, PROJECT_COLUMNS, Plan, chunks
 from jixiao.loads.policy import can_load
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
@@ -21,7 +22,7 @@ from jixiao.monitoring.services import report_recompute
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.services import organisation_save
 from jixiao.projects.models import Project, ProjectMonth
-from jixiao.projects.services import target_version_create
+from jixiao.projects.services import target_versions_load
 
 # Above this many affected reports, each affected cycle is recomputed in one batch instead.
 PER_REPORT_RECOMPUTE_LIMIT = 300
@@ -213,9 +214,9 @@ def _apply(plan: Plan, run: LoadRun, acting_user) -> None:
 
 
 def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
-    Project.objects.bulk_create(plan.writes["create"], batch_size=BATCH)
+    insert_rows(Project, PROJECT_COLUMNS, plan.writes["create"])
     if plan.writes["update"]:
-        Project.objects.bulk_update(plan.writes["update"], plan.writes["fields"], batch_size=BATCH)
+        update_rows(Project, plan.writes["fields"], plan.writes["update"])
     return _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
 
 
@@ -230,15 +231,9 @@ def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
 
 
 def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
-    reason = f"按绩效目标表更新（{run.filename}）"[:200]
-    for project, goal, specs in plan.writes["versions"]:
-        target_version_create(
-            project=project,
-            annual_goal=goal,
-            indicators=specs,
-            reason=reason if project.current_target_id else "",
-            acting_user=acting_user,
-        )
+    target_versions_load(
+        targets=plan.writes["versions"], reason=f"按绩效目标表更新（{run.filename}）"[:200], acting_user=acting_user
+    )
     return 0
 
 

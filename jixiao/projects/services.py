@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -111,36 +112,40 @@ def target_version_create(
 
 SPEC_FIELDS = ["category", "name", "comparator", "value_type", "unit", "target_number", "target_date",
                "target_text", "progress_type"]  # fmt: skip
-_CATEGORIES, _COMPARATORS = set(IndicatorCategory.values), set(Comparator.values)
-_VALUE_TYPES, _PROGRESS_TYPES = set(ValueType.values), set(ProgressType.values)
+_spec_values = attrgetter(*SPEC_FIELDS)
+# (value type, comparator) pairs the model accepts; a date may not be a lower bound.
+_KINDS = {(ValueType.TEXT, Comparator.QUALITATIVE)} | {
+    (kind, sign)
+    for kind in (ValueType.NUMBER, ValueType.PERCENT, ValueType.DATE)
+    for sign in (Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL)
+    if (kind, sign) != (ValueType.DATE, Comparator.AT_LEAST)
+}
+_CHOICES = {(c, p) for c in IndicatorCategory.values for p in ProgressType.values}
 _NUMBER_LIMIT = Decimal(10) ** 14  # max_digits 18 with 4 decimal places
 
 
 def _plainly_valid(spec: IndicatorSpec) -> bool:
     """True when an indicator is within every bound and rule of the model (a quick look); False when the
     model's own checks must tell what is wrong."""
-    if not (
-        spec.category in _CATEGORIES
-        and spec.comparator in _COMPARATORS
-        and spec.value_type in _VALUE_TYPES
-        and spec.progress_type in _PROGRESS_TYPES
-        and 0 < len(spec.name) <= 120
-        and len(spec.unit) <= 20
-        and len(spec.target_text) <= 200
-        and (spec.value_type == ValueType.TEXT) == (spec.comparator == Comparator.QUALITATIVE)
+    if (
+        (spec.value_type, spec.comparator) not in _KINDS
+        or (spec.category, spec.progress_type) not in _CHOICES
+        or not 0 < len(spec.name) <= 120
+        or len(spec.unit) > 20
+        or len(spec.target_text) > 200
     ):
         return False
-    if spec.value_type in (ValueType.NUMBER, ValueType.PERCENT):
-        number = spec.target_number
-        return (
-            number is not None
-            and number.is_finite()
-            and abs(number) < _NUMBER_LIMIT
-            and number.as_tuple().exponent >= -4
-        )
+    if spec.value_type == ValueType.TEXT:
+        return bool(spec.target_text)
     if spec.value_type == ValueType.DATE:
-        return spec.target_date is not None and spec.comparator != Comparator.AT_LEAST
-    return bool(spec.target_text)
+        return spec.target_date is not None
+    number = spec.target_number
+    return (
+        number is not None
+        and number.is_finite()
+        and abs(number) < _NUMBER_LIMIT
+        and number.as_tuple().exponent >= -4
+    )
 
 
 def indicator_problems(spec: IndicatorSpec) -> list[str]:
@@ -203,7 +208,7 @@ def target_versions_load(
         )
         for version_id, (_project_id, _goal, specs) in zip(version_ids, batch, strict=True):
             for position, spec in enumerate(specs, start=1):
-                indicators.append((version_id, position, *(getattr(spec, name) for name in SPEC_FIELDS)))
+                indicators.append((version_id, position, *_spec_values(spec)))
         insert_rows(Indicator, ["version_id", "position", *SPEC_FIELDS], indicators)
         update_rows(Project, ["current_target_id"], zip(ids, version_ids, strict=True))
         audit_records(
