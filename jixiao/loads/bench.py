@@ -16,7 +16,7 @@ from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
 from jixiao.loads.plans import infer_progress_type, parse_target
 from jixiao.organisations.models import Organisation
-from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
+from jixiao.projects.models import Project, TargetVersion
 
 UNITS = 200
 TOWNS = 20
@@ -119,7 +119,9 @@ class Scale:
             for position, (level1, category, name, pattern, unit) in enumerate(
                 INDICATORS[: 8 if number % 2 else 7], start=1
             ):
-                text = pattern.format(count=draw.randrange(100, 5000), cost=draw.randrange(1, 90), year=self.year)
+                text = pattern.format(
+                    count=draw.randrange(100, 5000), cost=draw.randrange(1, 90), year=self.year
+                )
                 target = parse_target(text)
                 if unit:
                     target["unit"] = unit if target["value_type"] != "percent" else "%"
@@ -141,8 +143,24 @@ class Scale:
                 indicators.append((row, values))
             yield code, goal, indicators
 
-    TARGET_HEADER = ["预算年度", "项目编码", "年度总体目标", "一级指标", "二级指标", "三级指标", "指标值", "计量单位"]
-    PAYMENT_HEADER = ["预算年度", "项目编码", "月份", "支付数·财政拨款（元）", "支付数·其他资金（元）", "用款计划（元）"]
+    TARGET_HEADER = [
+        "预算年度",
+        "项目编码",
+        "年度总体目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "计量单位",
+    ]
+    PAYMENT_HEADER = [
+        "预算年度",
+        "项目编码",
+        "月份",
+        "支付数·财政拨款（元）",
+        "支付数·其他资金（元）",
+        "用款计划（元）",
+    ]
 
     def payment_rows(self):
         """(file row, code, month, paid fiscal, paid other, planned) of each project month."""
@@ -233,7 +251,9 @@ class Scale:
         )
 
     def payment_copy(self) -> tuple[list[str], str]:
-        projects = dict(Project.objects.filter(year=self.year, code__startswith="LB").values_list("code", "pk"))
+        projects = dict(
+            Project.objects.filter(year=self.year, code__startswith="LB").values_list("code", "pk")
+        )
         text = io.StringIO()
         for _row, code, month, fiscal, other, planned in self.payment_rows():
             text.write(f"{projects[code]}\t{month}\t{fiscal:.2f}\t{other:.2f}\t{planned:.2f}\n")
@@ -253,4 +273,3 @@ def copy_into(model, columns: list[str], text: str) -> None:
     sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         copy.write(text)
-

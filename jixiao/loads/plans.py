@@ -11,17 +11,19 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache, partial
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
+from jixiao.core.bulk import is_postgresql
 from jixiao.core.formatting import wan
 from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, convert
-from jixiao.monitoring.models import AnalysisReport
+from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import (
     ALLOWED_PARENT_KINDS,
     BUDGET_UNIT_KINDS,
@@ -344,6 +346,8 @@ def plan_payments(table: Table, options: dict) -> Plan:
             "文件中没有支付数或用款计划列（支付数·财政拨款、支付数·其他资金、用款计划）。", table.header_row
         )
     reader.check()
+    if is_postgresql():
+        return _plan_payments_staged(reader, plan_parts, present)
     # Only the amounts a row gives are loaded: a blank cell leaves what is stored (0 for a new month).
     totals: dict[tuple[int, str, int], dict] = {}
     first_row: dict[tuple[int, str, int], int] = {}
@@ -429,6 +433,147 @@ def plan_payments(table: Table, options: dict) -> Plan:
         plan.notes.append(f"有 {merged} 行与前面的行属于同一项目同一月份，金额已合并相加。")
     plan.writes = {"create": create, "update": update, "recompute": dict(touched)}
     return plan
+
+
+# On PostgreSQL a treasury file's rows are copied into a staging table and compared with the stored
+# months in SQL: a province's 1,200,000 months are never held in memory. The table lives until the load is
+# applied (in the same transaction) or the next payments file is planned on the connection.
+STAGED_ROWS, STAGED = "loads_payment_rows", "loads_payment_plan"
+
+
+def _plan_payments_staged(reader: _Reader, plan_parts: list[str], present: list[str]) -> Plan:
+    """plan_payments with the merging, matching and comparing done by the database (same outcome)."""
+    months, projects = ProjectMonth._meta.db_table, Project._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGED_ROWS}, {STAGED}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {STAGED_ROWS} (row integer, year integer, code text, month smallint, "
+            "paid_fiscal numeric, paid_other numeric, planned numeric)"
+        )
+        given = [name if name in present else None for name in MONTH_FIELDS]
+        with cursor.copy(f"COPY {STAGED_ROWS} FROM STDIN") as copy:
+            for number, values in reader.rows():
+                parts = [values[name] for name in plan_parts if values[name] is not None]
+                if parts:
+                    if values.get("planned") is not None:
+                        reader.problem(
+                            "“用款计划”与其分项（财政拨款、其他资金）只能填一种。", number, "planned"
+                        )
+                        continue
+                    values["planned"] = sum(parts, ZERO)
+                copy.write_row(
+                    (number, values["year"], values["code"], values["month"], *(values.get(n) for n in given))
+                )
+        cursor.execute(
+            f"""CREATE TEMP TABLE {STAGED} AS
+            SELECT s.*, p.id AS project_id, p.name AS name, m.id AS month_id, m.paid_fiscal AS old_paid_fiscal,
+                   m.paid_other AS old_paid_other, m.planned AS old_planned, ''::text AS state, false AS touched
+            FROM (SELECT year, code, month, min(row) AS row, count(*) AS rows, sum(paid_fiscal) AS paid_fiscal,
+                         sum(paid_other) AS paid_other, sum(planned) AS planned
+                  FROM {STAGED_ROWS} GROUP BY year, code, month) AS s
+            LEFT JOIN {projects} AS p ON p.year = s.year AND p.code = s.code
+            LEFT JOIN {months} AS m ON m.project_id = p.id AND m.month = s.month"""
+        )
+        cursor.execute(
+            f"SELECT year, code, min(row) FROM {STAGED} WHERE project_id IS NULL "
+            'GROUP BY year, code ORDER BY year, code COLLATE "C" LIMIT 200'
+        )
+        for year, code, row in cursor.fetchall():
+            reader.problem(f"找不到{year}年度项目编码为“{code}”的项目（请先加载项目）。", row, "code")
+        reader.check()
+        moved = " OR ".join(f"({n} IS NOT NULL AND {n} <> old_{n})" for n in MONTH_FIELDS)
+        moved_paid = " OR ".join(
+            f"({n} IS NOT NULL AND {n} <> old_{n})" for n in MONTH_FIELDS if n != "planned"
+        )
+        cursor.execute(
+            f"""UPDATE {STAGED} SET
+                state = CASE WHEN month_id IS NULL THEN 'created' WHEN {moved} THEN 'changed' ELSE '' END,
+                touched = CASE WHEN month_id IS NULL THEN COALESCE(paid_fiscal, 0) <> 0 OR COALESCE(paid_other, 0) <> 0
+                               ELSE COALESCE({moved_paid}, false) END"""
+        )
+        plan = Plan(LoadKind.PAYMENTS)
+        cursor.execute(f"SELECT state, count(*), sum(rows) FROM {STAGED} GROUP BY state")
+        counts = {state: (count, rows) for state, count, rows in cursor.fetchall()}
+        plan.created_count = counts.get("created", (0, 0))[0]
+        plan.changed_count = counts.get("changed", (0, 0))[0]
+        plan.unchanged = counts.get("", (0, 0))[0]
+        merged = sum(rows for _count, rows in counts.values()) - sum(
+            count for count, _rows in counts.values()
+        )
+        cursor.execute(
+            f"SELECT project_id, min(month) FROM {STAGED} WHERE touched GROUP BY project_id ORDER BY min(row)"
+        )
+        touched = dict(cursor.fetchall())
+        cursor.execute(
+            f"""SELECT p.code, p.name, t.month, l.period_end_month, l.name
+            FROM (SELECT project_id, min(month) AS month, min(row) AS row FROM {STAGED} WHERE touched
+                  GROUP BY project_id) AS t
+            JOIN (SELECT DISTINCT ON (r.project_id) r.project_id, c.period_end_month, c.name
+                  FROM {AnalysisReport._meta.db_table} AS r JOIN {MonitoringCycle._meta.db_table} AS c
+                       ON c.id = r.cycle_id
+                  WHERE r.locked AND r.project_id IN (SELECT project_id FROM {STAGED} WHERE touched)
+                  ORDER BY r.project_id, c.period_end_month DESC, r.id) AS l ON l.project_id = t.project_id
+            JOIN {projects} AS p ON p.id = t.project_id
+            WHERE t.month <= l.period_end_month ORDER BY t.row"""
+        )
+        for code, name, month, locked_month, cycle in cursor.fetchall():
+            reader.problem(
+                f"项目“{code} {name}”的《{cycle}》监控分析表已报送（锁定），"
+                f"1—{locked_month}月的支付数不能再变动（文件变动了{month}月起的支付数）。"
+            )
+        reader.check()
+        labels = {name: str(ProjectMonth._meta.get_field(name).verbose_name) for name in MONTH_FIELDS}
+        for state, shown in (("created", plan.created), ("changed", plan.changed)):
+            cursor.execute(
+                f"SELECT year, code, month, name, {', '.join(MONTH_FIELDS)}, "
+                f"{', '.join('old_' + n for n in MONTH_FIELDS)} FROM {STAGED} WHERE state = %s "
+                "ORDER BY row LIMIT %s",
+                [state, DIFF_LIMIT],
+            )
+            for year, code, month, name, *amounts in cursor.fetchall():
+                new, old = (
+                    dict(zip(MONTH_FIELDS, amounts[:3], strict=True)),
+                    dict(zip(MONTH_FIELDS, amounts[3:], strict=True)),
+                )
+                entry = {"key": f"{year} {code} {month}月", "label": name}
+                if state == "created":
+                    entry["values"] = {labels[n]: _show(v) for n, v in new.items() if v is not None}
+                else:
+                    entry["fields"] = {
+                        labels[n]: [_show(old[n]), _show(v)]
+                        for n, v in new.items()
+                        if v is not None and v != old[n]
+                    }
+                shown.append(entry)
+        line = " || ' ' || ".join(
+            ["state", "year", "code", "month"]
+            + [f"COALESCE({n}::text, '-')" for n in MONTH_FIELDS]
+            + [f"COALESCE(old_{n}::text, '-')" for n in MONTH_FIELDS]
+        )
+        cursor.execute(
+            f"SELECT md5(COALESCE(string_agg({line}, E'\\n' ORDER BY row), '')) FROM {STAGED} WHERE state <> ''"
+        )
+        plan.digest.update(cursor.fetchone()[0].encode())
+    if merged:
+        plan.notes.append(f"有 {merged} 行与前面的行属于同一项目同一月份，金额已合并相加。")
+    plan.writes = {"staged": True, "recompute": touched}
+    return plan
+
+
+def apply_staged_payments() -> None:
+    """Write the months a staged plan creates and changes, then drop the staging tables."""
+    months = ProjectMonth._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {months} (project_id, month, {', '.join(MONTH_FIELDS)}) "
+            f"SELECT project_id, month, {', '.join(f'COALESCE({n}, 0)' for n in MONTH_FIELDS)} "
+            f"FROM {STAGED} WHERE state = 'created'"
+        )
+        settings = ", ".join(f"{n} = COALESCE(s.{n}, m.{n})" for n in MONTH_FIELDS)
+        cursor.execute(
+            f"UPDATE {months} AS m SET {settings} FROM {STAGED} AS s WHERE s.state = 'changed' AND m.id = s.month_id"
+        )
+        cursor.execute(f"DROP TABLE {STAGED_ROWS}, {STAGED}")
 
 
 def _locked_periods(project_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -665,7 +810,13 @@ def plan_targets(table: Table, options: dict) -> Plan:
                 plan.unchanged += 1
                 continue
             entry = partial(
-                _target_entry, key, name, specs, inferred, version and (old_goal, old_specs, report_counts[project_id]), goal
+                _target_entry,
+                key,
+                name,
+                specs,
+                inferred,
+                version and (old_goal, old_specs, report_counts[project_id]),
+                goal,
             )
             signature = [f"{key[0]} {key[1]}", goal, _spec_text(specs)]
             if version is None:

@@ -14,7 +14,7 @@ from jixiao.core.bulk import insert_rows, update_rows
 from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
-from jixiao.loads.plans import PLANNERS, PROJECT_COLUMNS, Plan, chunks
+from jixiao.loads.plans import PLANNERS, PROJECT_COLUMNS, Plan, apply_staged_payments, chunks
 from jixiao.loads.policy import can_load
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
@@ -223,6 +223,9 @@ def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
 def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
     """New months are inserted; changed months are replaced (delete and insert by batch, faster than
     row-by-row updates)."""
+    if plan.writes.get("staged"):
+        apply_staged_payments()
+        return _recompute(plan.writes["recompute"])
     changed = plan.writes["update"]
     for part in chunks(changed, BATCH):
         ProjectMonth.objects.filter(pk__in=[m.pk for m in part]).delete()
@@ -232,7 +235,9 @@ def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
 
 def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
     target_versions_load(
-        targets=plan.writes["versions"], reason=f"按绩效目标表更新（{run.filename}）"[:200], acting_user=acting_user
+        targets=plan.writes["versions"],
+        reason=f"按绩效目标表更新（{run.filename}）"[:200],
+        acting_user=acting_user,
     )
     return 0
 

@@ -72,15 +72,19 @@ class Command(BaseCommand):
         scale = Scale(projects=projects, year=BENCH_YEAR)
         started = time.perf_counter()
         paths = scale.write_files(FOLDER)
-        self.stdout.write(f"加载基准：{projects:,} 个项目（{BENCH_YEAR} 年度），文件生成 {time.perf_counter() - started:.0f} 秒。")
+        self.stdout.write(
+            f"加载基准：{projects:,} 个项目（{BENCH_YEAR} 年度），文件生成 {time.perf_counter() - started:.0f} 秒。"
+        )
         self._clear(scale)
         self._child([f"{LoadKind.ORGANISATIONS}={paths[LoadKind.ORGANISATIONS]}"], keep=True)
         self._analyze()
 
-        project_files = [f"{LoadKind.PROJECTS}={paths[LoadKind.PROJECTS]}", f"{LoadKind.TARGETS}={paths[LoadKind.TARGETS]}"]
+        project_files = [
+            f"{LoadKind.PROJECTS}={paths[LoadKind.PROJECTS]}",
+            f"{LoadKind.TARGETS}={paths[LoadKind.TARGETS]}",
+        ]
         copies = scale.project_copy()
         floor, load = self._compare(runs, project_files, lambda: self._copy_projects(copies))
-        del copies
         self._report("项目与绩效目标", floor, load)
         kept = self._child(project_files, keep=True)
         self.stdout.write(f"    （保留加载：{kept['seconds']:.1f} 秒，峰值内存 {kept['peak_mb']:.0f} MB）")
@@ -89,7 +93,6 @@ class Command(BaseCommand):
         payment_files = [f"{LoadKind.PAYMENTS}={paths[LoadKind.PAYMENTS]}"]
         columns, text = scale.payment_copy()
         floor, load = self._compare(runs, payment_files, lambda: self._copy(ProjectMonth, columns, text))
-        del text
         self._report("月度支付", floor, load)
         self._district()
 
@@ -100,10 +103,19 @@ class Command(BaseCommand):
         projects = f"SELECT id FROM {Project._meta.db_table} WHERE year = %s AND code LIKE 'LB%%'"
         versions = f"SELECT id FROM {TargetVersion._meta.db_table} WHERE project_id IN ({projects})"
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Project._meta.db_table} SET current_target_id = NULL WHERE id IN ({projects})", [scale.year])
-            cursor.execute(f"DELETE FROM {Indicator._meta.db_table} WHERE version_id IN ({versions})", [scale.year])
-            cursor.execute(f"DELETE FROM {TargetVersion._meta.db_table} WHERE id IN ({versions})", [scale.year])
-            cursor.execute(f"DELETE FROM {ProjectMonth._meta.db_table} WHERE project_id IN ({projects})", [scale.year])
+            cursor.execute(
+                f"UPDATE {Project._meta.db_table} SET current_target_id = NULL WHERE id IN ({projects})",
+                [scale.year],
+            )
+            cursor.execute(
+                f"DELETE FROM {Indicator._meta.db_table} WHERE version_id IN ({versions})", [scale.year]
+            )
+            cursor.execute(
+                f"DELETE FROM {TargetVersion._meta.db_table} WHERE id IN ({versions})", [scale.year]
+            )
+            cursor.execute(
+                f"DELETE FROM {ProjectMonth._meta.db_table} WHERE project_id IN ({projects})", [scale.year]
+            )
             cursor.execute(f"DELETE FROM {Project._meta.db_table} WHERE id IN ({projects})", [scale.year])
         self._vacuum()
 
@@ -150,7 +162,9 @@ class Command(BaseCommand):
     def _report(self, label: str, floors: list[float], loads: list[dict]) -> None:
         floor = statistics.median(floors)
         seconds = statistics.median(run["seconds"] for run in loads)
-        counts = "；".join(f"{LoadKind(kind).label} {c['created']:,} 新增" for kind, c in loads[0]["counts"].items())
+        counts = "；".join(
+            f"{LoadKind(kind).label} {c['created']:,} 新增" for kind, c in loads[0]["counts"].items()
+        )
         self.stdout.write(
             f"{label}加载：{seconds:.1f} 秒，同样数据 COPY（下限）{floor:.1f} 秒，为下限的 {seconds / floor:.2f} 倍"
             f"（{len(loads)} 次中位数；{counts}；加载进程峰值内存 {max(run['peak_mb'] for run in loads):.0f} MB）"
@@ -221,12 +235,15 @@ class Command(BaseCommand):
         scale = Scale(projects=DISTRICT_PROJECTS, year=BENCH_YEAR)
         paths = scale.write_files(FOLDER)
         bureau = organisation_save(
-            organisation=Organisation(code="LBFIN", name="基准区财政局", kind=OrganisationKind.FINANCE_BUREAU),
+            organisation=Organisation(
+                code="LBFIN", name="基准区财政局", kind=OrganisationKind.FINANCE_BUREAU
+            ),
             acting_user=None,
         )
         manager = User.objects.create_user(username="bench-data-manager", password=None)
         membership_grant(user=manager, organisation=bureau, role=Role.DATA_MANAGER, acting_user=None)
-        call_command("load_organisations", str(paths[LoadKind.ORGANISATIONS]), stdout=open(os.devnull, "w"))
+        with open(os.devnull, "w") as quiet:
+            call_command("load_organisations", str(paths[LoadKind.ORGANISATIONS]), stdout=quiet)
         timings = {}
         for kind in (LoadKind.PROJECTS, LoadKind.TARGETS):
             data = paths[kind].read_bytes()
