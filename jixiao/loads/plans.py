@@ -22,7 +22,7 @@ from jixiao.core.bulk import is_postgresql
 from jixiao.core.formatting import wan
 from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
-from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, convert
+from jixiao.loads.parsing import CellError, LoadRefused, Problem, Table, cell_reader
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.organisations.models import (
     ALLOWED_PARENT_KINDS,
@@ -135,14 +135,14 @@ class _Reader:
     def rows(self):
         """(row number, {field: typed value}) of every row whose cells all read."""
         cells_of = [
-            (name, index, self.columns[name].kind, in_wan, self.columns[name].required)
+            (name, index, cell_reader(self.columns[name].kind, in_wan), self.columns[name].required)
             for name, (index, in_wan) in self.table.columns.items()
         ]
         for number, cells in self.table.rows:
             values, ok, width = {}, True, len(cells)
-            for name, index, kind, in_wan, required in cells_of:
+            for name, index, read, required in cells_of:
                 try:
-                    value = convert(cells[index] if index < width else None, kind, in_wan)
+                    value = read(cells[index] if index < width else None)
                 except CellError as exc:
                     self.problem(str(exc), number, name)
                     ok = False
