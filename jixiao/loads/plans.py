@@ -8,7 +8,6 @@ refuse the whole file.
 import hashlib
 import json
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -687,6 +686,14 @@ def _parsed_target(text: str) -> tuple:
     return tuple(parse_target(text).items())
 
 
+@lru_cache(maxsize=65536)
+def _checked_spec(category: str, name: str, progress: str, target: tuple) -> tuple[IndicatorSpec, list[str]]:
+    """An indicator and what is wrong with it, once per distinct indicator (shared by the projects that
+    have the same one)."""
+    spec = IndicatorSpec(category=category, name=name, progress_type=progress, **dict(target))
+    return spec, indicator_problems(spec)
+
+
 def _spec_text(specs: list[IndicatorSpec]) -> str:
     """The indicators as one stable string, for the plan's fingerprint."""
     return "\x1e".join(
@@ -735,7 +742,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
         if level1 and LEVEL1.get(level1) != CATEGORY_LEVEL1[category]:
             reader.problem(f"一级指标“{level1}”与二级指标“{values['category']}”不符。", number, "level1")
             continue
-        name = sys.intern(values["name"])
+        name = values["name"]
         if any(spec.name == name for spec in group[2]):
             reader.problem(f"项目“{values['code']}”的三级指标“{name}”重复。", number, "name")
             continue
@@ -745,7 +752,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
             reader.problem(str(exc), number, "target")
             continue
         if values.get("unit"):
-            target["unit"] = sys.intern(values["unit"]) if target["value_type"] != ValueType.PERCENT else "%"
+            target["unit"] = values["unit"] if target["value_type"] != ValueType.PERCENT else "%"
         if values.get("progress_type"):
             progress = PROGRESS_TYPES.get(values["progress_type"])
             if progress is None:
@@ -759,8 +766,7 @@ def plan_targets(table: Table, options: dict) -> Plan:
             inferred = True
         if overrides and overrides.get(f"{key[0]}|{key[1]}|{name}") in ProgressType.values:
             progress, inferred = overrides[f"{key[0]}|{key[1]}|{name}"], False
-        spec = IndicatorSpec(category=category, name=name, progress_type=progress, **target)
-        problems = indicator_problems(spec)
+        spec, problems = _checked_spec(category, name, progress, tuple(target.items()))
         if problems:
             for message in problems:
                 reader.problem(message, number, "target")
