@@ -163,6 +163,7 @@ def indicator_problems(spec: IndicatorSpec) -> list[str]:
     return []
 
 
+@transaction.atomic
 def target_versions_load(
     *, targets: Iterable[tuple[int, str, list[IndicatorSpec]]], reason: str, acting_user=None
 ) -> int:

@@ -94,6 +94,7 @@ class Command(BaseCommand):
         columns, text = scale.payment_copy()
         floor, load = self._compare(runs, payment_files, lambda: self._copy(ProjectMonth, columns, text))
         self._report("月度支付", floor, load)
+        self._clear(scale)  # the database is left as it was, for the other figures of `make bench`
         self._district()
 
     # ----- the province on PostgreSQL -----------------------------------------------------------------
