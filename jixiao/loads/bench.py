@@ -11,7 +11,10 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
+from jixiao.core.xlsx import put_value
 from jixiao.loads.columns import COLUMNS
 from jixiao.loads.models import LoadKind
 from jixiao.loads.plans import infer_progress_type, parse_target
@@ -210,6 +213,17 @@ class Scale:
                     self.write_csv(partial, header, rows())
                 partial.rename(path)
         return paths
+
+    def write_workbook(self, source, path) -> None:
+        """The CSV at `source` as the .xlsx a data manager uploads (years and whole yuan as numbers)."""
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("导出")
+        with open(source, encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                sheet.append(
+                    [int(cell) if cell.isdigit() else put_value(WriteOnlyCell(sheet), cell) for cell in row]
+                )
+        workbook.save(path)
 
     # ----- the same rows for COPY ---------------------------------------------------------------------
 

@@ -226,7 +226,7 @@ class Command(BaseCommand):
             raise CommandError(f"区级预览失败：{completed.stderr[-2000:]}")
         result = json.loads(completed.stdout.strip().splitlines()[-1])
         self.stdout.write(
-            f"区级文件预览（SQLite，{result['projects']:,} 个项目、{result['indicators']:,} 个指标）："
+            f"区级文件预览（SQLite，.xlsx，{result['projects']:,} 个项目、{result['indicators']:,} 个指标）："
             f"项目 {result['projects_seconds']:.1f} 秒，绩效目标 {result['targets_seconds']:.1f} 秒"
         )
         for leftover in FOLDER.glob("district.sqlite3*"):
@@ -247,13 +247,15 @@ class Command(BaseCommand):
             call_command("load_organisations", str(paths[LoadKind.ORGANISATIONS]), stdout=quiet)
         timings = {}
         for kind in (LoadKind.PROJECTS, LoadKind.TARGETS):
-            data = paths[kind].read_bytes()
+            workbook = paths[kind].with_suffix(".xlsx")
+            scale.write_workbook(paths[kind], workbook)
+            data = workbook.read_bytes()
             started = time.perf_counter()
-            run = load_preview(kind=kind, filename=paths[kind].name, data=data, acting_user=manager)
+            run = load_preview(kind=kind, filename=workbook.name, data=data, acting_user=manager)
             timings[f"{kind}_seconds"] = time.perf_counter() - started
             if run.errors:
                 raise CommandError(f"预览有错误：{run.errors[:5]}")
             if kind == LoadKind.PROJECTS:
-                load_file(kind=kind, filename=paths[kind].name, data=data, acting_user=manager)
+                load_file(kind=kind, filename=workbook.name, data=data, acting_user=manager)
         indicators = sum(len(items) for _c, _g, items in scale.target_rows())
         self.stdout.write(json.dumps({"projects": DISTRICT_PROJECTS, "indicators": indicators, **timings}))
