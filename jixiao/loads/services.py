@@ -222,7 +222,7 @@ def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
 
 def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
     """New months are inserted; changed months are replaced (delete and insert by batch, faster than
-    row-by-row updates)."""
+    row-by-row updates), or on PostgreSQL written from the staging table in two statements."""
     if plan.writes.get("staged"):
         apply_staged_payments()
         return _recompute(plan.writes["recompute"])
