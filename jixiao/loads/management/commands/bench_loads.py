@@ -11,7 +11,6 @@ throw-away SQLite database, as the data manager's page does.
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from jixiao.core.memory import peak_rss_mb
 from jixiao.loads.bench import Scale, copy_into
 from jixiao.loads.models import LoadKind
 from jixiao.loads.parsing import MAX_COMMAND_BYTES, read_bytes
@@ -45,11 +45,6 @@ def check_deferred() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-def peak_mb() -> float:
-    """This process's own peak resident memory (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Command(BaseCommand):
@@ -201,7 +196,7 @@ class Command(BaseCommand):
                     raise Rollback
         except Rollback:
             pass
-        self.stdout.write(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "counts": counts}))
+        self.stdout.write(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb(), "counts": counts}))
 
     # ----- a district on SQLite -----------------------------------------------------------------------
 
