@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
+from jixiao.core.bulk import insert_rows, update_rows
 from jixiao.loads.accounts import apply_accounts, plan_accounts
 from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, Problem, Table, find_table
 from jixiao.loads.plans import PLANNERS as DATA_PLANNERS
-from jixiao.loads.plans import Plan, chunks
+from jixiao.loads.plans import PROJECT_COLUMNS, Plan, apply_staged_payments, chunks
 from jixiao.loads.policy import can_load, can_load_accounts
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
@@ -23,7 +24,7 @@ from jixiao.monitoring.services import report_recompute
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.services import organisation_save
 from jixiao.projects.models import Project, ProjectMonth
-from jixiao.projects.services import target_version_create
+from jixiao.projects.services import target_versions_load
 
 # Above this many affected reports, each affected cycle is recomputed in one batch instead.
 PER_REPORT_RECOMPUTE_LIMIT = 300
@@ -222,15 +223,18 @@ def _apply(plan: Plan, run: LoadRun, acting_user) -> None:
 
 
 def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
-    Project.objects.bulk_create(plan.writes["create"], batch_size=BATCH)
+    insert_rows(Project, PROJECT_COLUMNS, plan.writes["create"])
     if plan.writes["update"]:
-        Project.objects.bulk_update(plan.writes["update"], plan.writes["fields"], batch_size=BATCH)
+        update_rows(Project, plan.writes["fields"], plan.writes["update"])
     return _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
 
 
 def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
     """New months are inserted; changed months are replaced (delete and insert by batch, faster than
-    row-by-row updates)."""
+    row-by-row updates), or on PostgreSQL written from the staging table in two statements."""
+    if plan.writes.get("staged"):
+        apply_staged_payments()
+        return _recompute(plan.writes["recompute"])
     changed = plan.writes["update"]
     for part in chunks(changed, BATCH):
         ProjectMonth.objects.filter(pk__in=[m.pk for m in part]).delete()
@@ -239,15 +243,11 @@ def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
 
 
 def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
-    reason = f"按绩效目标表更新（{run.filename}）"[:200]
-    for project, goal, specs in plan.writes["versions"]:
-        target_version_create(
-            project=project,
-            annual_goal=goal,
-            indicators=specs,
-            reason=reason if project.current_target_id else "",
-            acting_user=acting_user,
-        )
+    target_versions_load(
+        targets=plan.writes["versions"],
+        reason=f"按绩效目标表更新（{run.filename}）"[:200],
+        acting_user=acting_user,
+    )
     return 0
 
 

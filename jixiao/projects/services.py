@@ -2,17 +2,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from jixiao.audit.services import audit_record
+from jixiao.audit.services import audit_record, audit_records
+from jixiao.core.bulk import insert_rows, insert_rows_returning_ids, update_rows
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.organisations.selectors import roles_of
-from jixiao.projects.models import Indicator, Project, TargetVersion
+from jixiao.projects.models import (
+    Comparator,
+    Indicator,
+    IndicatorCategory,
+    ProgressType,
+    Project,
+    TargetVersion,
+    ValueType,
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorSpec:
     """What defines an indicator, independent of the version that holds it."""
 
@@ -101,6 +112,135 @@ def target_version_create(
         comment=reason,
     )
     return version
+
+
+SPEC_FIELDS = ["category", "name", "comparator", "value_type", "unit", "target_number", "target_date",
+               "target_text", "progress_type"]  # fmt: skip
+_spec_values = attrgetter(*SPEC_FIELDS)
+# (value type, comparator) pairs the model accepts; a date may not be a lower bound.
+_KINDS = {(ValueType.TEXT, Comparator.QUALITATIVE)} | {
+    (kind, sign)
+    for kind in (ValueType.NUMBER, ValueType.PERCENT, ValueType.DATE)
+    for sign in (Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL)
+    if (kind, sign) != (ValueType.DATE, Comparator.AT_LEAST)
+}
+_CHOICES = {(c, p) for c in IndicatorCategory.values for p in ProgressType.values}
+_NUMBER_LIMIT = Decimal(10) ** 14  # max_digits 18 with 4 decimal places
+
+
+def _plainly_valid(spec: IndicatorSpec) -> bool:
+    """True when an indicator is within every bound and rule of the model (a quick look); False when the
+    model's own checks must tell what is wrong."""
+    if (
+        (spec.value_type, spec.comparator) not in _KINDS
+        or (spec.category, spec.progress_type) not in _CHOICES
+        or not 0 < len(spec.name) <= 120
+        or len(spec.unit) > 20
+        or len(spec.target_text) > 200
+    ):
+        return False
+    if spec.value_type == ValueType.TEXT:
+        return bool(spec.target_text)
+    if spec.value_type == ValueType.DATE:
+        return spec.target_date is not None
+    number = spec.target_number
+    return (
+        number is not None
+        and number.is_finite()
+        and abs(number) < _NUMBER_LIMIT
+        and number.as_tuple().exponent >= -4
+    )
+
+
+def indicator_problems(spec: IndicatorSpec) -> list[str]:
+    """What the model's checks find wrong with an indicator (nothing when it may be stored)."""
+    if _plainly_valid(spec):
+        return []
+    indicator = Indicator(position=1, **{name: getattr(spec, name) for name in SPEC_FIELDS})
+    try:
+        indicator.clean_fields(exclude=["version"])
+        indicator.clean()
+    except ValidationError as exc:
+        if hasattr(exc, "message_dict"):
+            return [message for messages in exc.message_dict.values() for message in messages]
+        return exc.messages
+    return []
+
+
+@transaction.atomic
+def target_versions_load(
+    *, targets: Iterable[tuple[int, str, list[IndicatorSpec]]], reason: str, acting_user=None
+) -> int:
+    """Add the next version of many projects' goals and indicators at once (the budget system's targets
+    table): the rules of `target_version_create`, written in bulk, one audit record per version.
+
+    `targets` gives (project id, annual goal, indicators); `reason` is required for a project that
+    already has a target. Returns how many versions were added.
+    """
+    added = 0
+    for batch in _chunks(list(targets), 2000):
+        ids = [project_id for project_id, _goal, _specs in batch]
+        locked = {
+            pk: (code, owner_id, current)
+            for pk, code, owner_id, current in Project.objects.select_for_update()
+            .filter(pk__in=ids)
+            .values_list("pk", "code", "owner_id", "current_target_id")
+        }
+        numbers = dict(
+            TargetVersion.objects.filter(pk__in=[c for _code, _o, c in locked.values() if c]).values_list(
+                "pk", "number"
+            )
+        )
+        versions, indicators = [], []
+        for project_id, goal, specs in batch:
+            _code, _owner, current = locked[project_id]
+            if current and not reason:
+                raise ValidationError({"reason": "调整绩效目标须说明原因。"})
+            if not goal.strip():
+                raise ValidationError({"annual_goal": "请填写年度总体目标。"})
+            if len(reason) > 200:
+                raise ValidationError({"reason": "调整原因不能超过 200 个字。"})
+            if not specs:
+                raise ValidationError({"indicators": "绩效目标至少须有一个指标。"})
+            for position, spec in enumerate(specs, start=1):
+                problems = indicator_problems(spec)
+                if problems:
+                    raise ValidationError({f"indicator_{position}": problems})
+            number = numbers[current] + 1 if current else 1
+            versions.append((project_id, number, goal, reason if current else "", timezone.now()))
+        version_ids = insert_rows_returning_ids(
+            TargetVersion, ["project_id", "number", "annual_goal", "reason", "approved_at"], versions
+        )
+        for version_id, (_project_id, _goal, specs) in zip(version_ids, batch, strict=True):
+            for position, spec in enumerate(specs, start=1):
+                indicators.append((version_id, position, *_spec_values(spec)))
+        insert_rows(Indicator, ["version_id", "position", *SPEC_FIELDS], indicators)
+        update_rows(Project, ["current_target_id"], zip(ids, version_ids, strict=True))
+        audit_records(
+            actor=acting_user,
+            action="target_version.create",
+            entries=(
+                {
+                    "object_type": TargetVersion._meta.label_lower,
+                    "object_id": version_id,
+                    "object_repr": f"{locked[project_id][0]} 第{number}版",
+                    "organisation_id": locked[project_id][1],
+                    "from_state": str(number - 1) if number > 1 else "",
+                    "to_state": str(number),
+                    "comment": version_reason,
+                }
+                for version_id, (project_id, number, _goal, version_reason, _at) in zip(
+                    version_ids, versions, strict=True
+                )
+            ),
+        )
+        added += len(versions)
+    return added
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # What the bureau may change by hand where no upstream system holds it; budget and target figures change

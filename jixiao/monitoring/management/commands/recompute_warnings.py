@@ -1,9 +1,9 @@
 import json as _json
-import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jixiao.core.memory import peak_rss_mb
 from jixiao.monitoring.models import CycleKind, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         stats = cycle_recompute_warnings(found)
         seconds = time.perf_counter() - started
         if json:
-            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            peak_mb = peak_rss_mb()
             self.stdout.write(
                 _json.dumps({**vars(stats), "seconds": round(seconds, 3), "peak_mb": round(peak_mb, 1)})
             )
