@@ -5,9 +5,12 @@ filters it declares and nothing generated from a model, so a list accepts exactl
 from django import forms
 from django_filters import rest_framework as filters
 
+from jixiao.adjustments.models import AdjustmentState, Cause, GoalAdjustment
+from jixiao.dispositions.models import Choice, DispositionState, WarningDisposition
 from jixiao.funding.models import HOLD_STATES, FundingState
 from jixiao.monitoring.models import CycleKind, CycleStatus, WarningLevel
 from jixiao.organisations.models import OrganisationKind
+from jixiao.practices.models import Practice, PracticeSource
 from jixiao.projects.models import Project, ProjectType
 from jixiao.rectification.models import RectificationItem, RectificationSource, RectificationState
 from jixiao.review.models import FeedbackState
@@ -117,3 +120,39 @@ class ViolationCaseFilter(filters.FilterSet):
     class Meta:
         model = ViolationCase
         fields = ["organisation", "project", "state", "law"]
+
+
+class GoalAdjustmentFilter(filters.FilterSet):
+    project = IdFilter(field_name="project_id", label="项目")
+    cycle = IdFilter(field_name="cycle_id", label="监控周期")
+    organisation = IdFilter(field_name="project__owner_id", label="项目单位")
+    state = filters.ChoiceFilter(choices=AdjustmentState.choices, label="状态")
+    cause = filters.ChoiceFilter(choices=Cause.choices, label="客观原因")
+    urgent = filters.BooleanFilter(label="紧急")
+
+    class Meta:
+        model = GoalAdjustment
+        fields = ["project", "cycle", "organisation", "state", "cause", "urgent"]
+
+
+class DispositionFilter(filters.FilterSet):
+    cycle = IdFilter(field_name="cycle_id", label="监控周期")
+    project = IdFilter(field_name="project_id", label="项目")
+    organisation = IdFilter(field_name="organisation_id", label="项目单位")
+    choice = filters.ChoiceFilter(choices=Choice.choices, label="处置意见")
+    state = filters.ChoiceFilter(choices=DispositionState.choices, label="状态")
+    answered_late = filters.BooleanFilter(label="逾期答复")
+
+    class Meta:
+        model = WarningDisposition
+        fields = ["cycle", "project", "organisation", "choice", "state", "answered_late"]
+
+
+class PracticeFilter(filters.FilterSet):
+    cycle = IdFilter(field_name="cycle_id", label="监控周期")
+    organisation = IdFilter(field_name="organisation_id", label="单位")
+    source = filters.ChoiceFilter(choices=PracticeSource.choices, label="来源")
+
+    class Meta:
+        model = Practice
+        fields = ["cycle", "organisation", "source"]

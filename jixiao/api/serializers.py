@@ -3,10 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jixiao.adjustments.models import AdjustedIndicator, AdjustmentState, AdjustmentTransition, GoalAdjustment
+from jixiao.dispositions.models import DispositionState, DispositionTransition, WarningDisposition
 from jixiao.funding.models import FundingDecision, FundingStatus
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
 from jixiao.monitoring.services import ENTRY_INPUT_FIELDS, REPORT_INPUT_FIELDS
 from jixiao.organisations.models import Organisation
+from jixiao.practices.models import Practice
 from jixiao.projects.models import Indicator, Project, ProjectMonth, TargetVersion
 from jixiao.rectification.models import RectificationItem
 from jixiao.review.models import Feedback, FeedbackItem
@@ -521,3 +524,156 @@ class ViolationCaseSerializer(serializers.ModelSerializer):
             "conclusion",
             "registered_at",
         ]
+
+
+def _transition_serializer(model, states):
+    """One step of a record's 办理记录, its states named as the record's page names them."""
+
+    def label(code: str) -> str:
+        return str(states(code).label) if code in states.values else ""
+
+    class TransitionSerializer(serializers.ModelSerializer):
+        action_label = serializers.CharField(read_only=True)
+        from_state_label = serializers.SerializerMethodField()
+        to_state_label = serializers.SerializerMethodField()
+
+        class Meta:
+            fields = [
+                "at",
+                "actor_name",
+                "organisation",
+                "action",
+                "action_label",
+                "from_state",
+                "from_state_label",
+                "to_state",
+                "to_state_label",
+                "comment",
+            ]
+
+        def get_from_state_label(self, transition) -> str:
+            return label(transition.from_state)
+
+        def get_to_state_label(self, transition) -> str:
+            return label(transition.to_state)
+
+    TransitionSerializer.Meta.model = model
+    TransitionSerializer.__name__ = f"{model.__name__}Serializer"
+    return TransitionSerializer
+
+
+AdjustmentTransitionSerializer = _transition_serializer(AdjustmentTransition, AdjustmentState)
+DispositionTransitionSerializer = _transition_serializer(DispositionTransition, DispositionState)
+
+
+class AdjustedIndicatorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="indicator.name", read_only=True)
+    new_target = serializers.CharField(read_only=True, help_text="调整后的指标值，写法同指标表（如 ≥400人）")
+
+    class Meta:
+        model = AdjustedIndicator
+        fields = [
+            "indicator",
+            "name",
+            "old_target",
+            "new_target",
+            "comparator",
+            "value_type",
+            "unit",
+            "target_number",
+            "target_date",
+            "target_text",
+        ]
+
+
+class GoalAdjustmentSerializer(serializers.ModelSerializer):
+    cause_label = serializers.CharField(source="get_cause_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    base_version_number = serializers.IntegerField(source="base_version.number", read_only=True)
+    new_version_number = serializers.IntegerField(
+        source="new_version.number", read_only=True, allow_null=True, default=None
+    )
+    indicators = AdjustedIndicatorSerializer(many=True, read_only=True)
+    history = AdjustmentTransitionSerializer(source="transitions", many=True, read_only=True)
+
+    class Meta:
+        model = GoalAdjustment
+        fields = [
+            "id",
+            "project",
+            "cycle",
+            "counterpart_section",
+            "cause",
+            "cause_label",
+            "cause_description",
+            "response_plan",
+            "new_goal",
+            "urgent",
+            "state",
+            "state_label",
+            "refusal_reason",
+            "base_version",
+            "base_version_number",
+            "new_version",
+            "new_version_number",
+            "created_at",
+            "submitted_at",
+            "counterpart_approved_at",
+            "supervision_approved_at",
+            "decided_at",
+            "indicators",
+            "history",
+        ]
+
+
+class DispositionSerializer(serializers.ModelSerializer):
+    choice_label = serializers.CharField(source="get_choice_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    history = DispositionTransitionSerializer(source="transitions", many=True, read_only=True)
+
+    class Meta:
+        model = WarningDisposition
+        fields = [
+            "id",
+            "cycle",
+            "project",
+            "organisation",
+            "red_since",
+            "working_days",
+            "due_date",
+            "choice",
+            "choice_label",
+            "measures",
+            "reason",
+            "state",
+            "state_label",
+            "first_answered_on",
+            "answered_late",
+            "answered_at",
+            "acknowledged_at",
+            "history",
+        ]
+
+
+class PracticeSerializer(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    project = serializers.SerializerMethodField(help_text="来自监控分析表时，其项目的 id")
+
+    class Meta:
+        model = Practice
+        fields = [
+            "id",
+            "cycle",
+            "organisation",
+            "source",
+            "source_label",
+            "report",
+            "project",
+            "submission",
+            "text",
+            "note",
+            "marked_at",
+        ]
+
+    def get_project(self, practice) -> int | None:
+        return practice.report.project_id if practice.report_id else None

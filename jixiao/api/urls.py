@@ -19,6 +19,9 @@ router.register("packages", views.PackageViewSet, basename="package")
 router.register("feedbacks", views.FeedbackViewSet, basename="feedback")
 router.register("rectification-items", views.RectificationItemViewSet, basename="rectification-item")
 router.register("violations", views.ViolationCaseViewSet, basename="violation")
+router.register("goal-adjustments", views.GoalAdjustmentViewSet, basename="goal-adjustment")
+router.register("dispositions", views.DispositionViewSet, basename="disposition")
+router.register("practices", views.PracticeViewSet, basename="practice")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -17,7 +17,15 @@ from jixiao.api.models import TokenScope
 from jixiao.api.permissions import TokenScopes, ViolationReaders
 from jixiao.api.policy import load_refusal
 from jixiao.api.principal import OrganisationPrincipal
-from jixiao.api.selectors import package_list, payment_list, report_list, target_version_list
+from jixiao.api.selectors import (
+    disposition_list,
+    goal_adjustment_list,
+    package_list,
+    payment_list,
+    practice_api_list,
+    report_list,
+    target_version_list,
+)
 from jixiao.funding.selectors import funding_decisions_of
 from jixiao.loads.parsing import LoadRefused
 from jixiao.loads.policy import DATA_KINDS
@@ -159,6 +167,47 @@ class ViolationCaseViewSet(ReadViewSet):
     permission_classes = [TokenScopes, ViolationReaders]
 
     scope = staticmethod(lambda user: violation_list(user=user).order_by("-registered_at", "-id"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="绩效目标调整申请（第十四条）", description="含调整的指标和办理记录。"),
+    retrieve=extend_schema(summary="绩效目标调整申请"),
+)
+class GoalAdjustmentViewSet(ReadViewSet):
+    serializer_class = serializers.GoalAdjustmentSerializer
+    filterset_class = filtersets.GoalAdjustmentFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return goal_adjustment_list(user=user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="红色预警处置", description="单位的处置意见、答复时限（工作日）和办理记录。"),
+    retrieve=extend_schema(summary="红色预警处置"),
+)
+class DispositionViewSet(ReadViewSet):
+    serializer_class = serializers.DispositionSerializer
+    filterset_class = filtersets.DispositionFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return disposition_list(user=user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="可推广经验（第十条（七））", description="财政监督与绩效管理股列为值得推广的创新做法。"
+    ),
+    retrieve=extend_schema(summary="可推广经验"),
+)
+class PracticeViewSet(ReadViewSet):
+    serializer_class = serializers.PracticeSerializer
+    filterset_class = filtersets.PracticeFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        return practice_api_list(user=user)
 
 
 class ReportSaveView(APIView):

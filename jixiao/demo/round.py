@@ -20,14 +20,25 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import partial
 from unittest import mock
 
+from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.adjustments.models import Cause
+from jixiao.adjustments.services import adjustment_approve, adjustment_create, adjustment_submit
 from jixiao.demo import demo_data
-from jixiao.monitoring.models import NARRATIVE_FIELDS, MonitoringCycle
+from jixiao.dispositions.models import Choice
+from jixiao.dispositions.services import disposition_acknowledge, disposition_answer, disposition_url
+from jixiao.funding.basis import basis_item
+from jixiao.funding.models import FundingState
+from jixiao.funding.services import funding_decide
+from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, MonitoringCycle, WarningLevel
 from jixiao.organisations.models import Organisation, OrganisationKind, User
+from jixiao.practices.services import practice_mark
+from jixiao.projects.models import Comparator, Project, ValueType
 from jixiao.rectification.models import RectificationItem, RectificationSource
 from jixiao.rectification.services import item_open, rectification_respond, rectification_verify
 from jixiao.review.selectors import unit_projects
@@ -41,8 +52,13 @@ from jixiao.review.services import (
     opinion_create,
     opinions_send,
 )
+from jixiao.violations.models import Law
+from jixiao.violations.services import violation_investigate, violation_refer, violation_register
+from jixiao.workdays.models import DayKind
+from jixiao.workdays.selectors import work_calendar
+from jixiao.workdays.services import bureau_day_set
 from jixiao.workflow.documents import overall_report_draft
-from jixiao.workflow.models import SubmissionState
+from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.services import (
     submission_accept,
     submission_for,
@@ -129,6 +145,59 @@ SELF_FINDING = (
     "全面清查固定资产，补登入账并完善资产管理制度。",
 )
 OTHER_ITEMS_DUE = 25  # days after the seeding day
+INNOVATION = (
+    "建立“周调度、月通报”机制，项目负责人每周报送实施进度，资金支付与工程进度同步审核，偏差当周纠正。"
+)
+PRACTICE_NOTE = "进度与资金同步调度的做法简便易行，可在教育系统推广。"
+
+# The results half of the round (第十条(七), 第十三条–第十七条), each slice done by its rightful person.
+BUREAU_DAYS_SET = -31  # the supervision section set the bureau's days before the reports were filled
+BUREAU_DAYS_FROM = 14  # the bureau's two rest days are the first two working days this many days on
+BUREAU_DAYS_NOTE = "区委统一安排机关干部集中学习培训"
+DISPOSITION_ANSWER_AFTER = 2  # days after a project turned red that the unit answered, within its due date
+CONTINUE_MEASURES = "成立项目推进专班，倒排工期，每周调度资金支付和实施进度，确保年底前完成年度目标。"
+CANCEL_REASON = "项目实施条件发生变化，原定建设内容已由上级项目覆盖，申请取消并收回剩余资金。"
+ACKNOWLEDGE_COMMENT = "已受理，报局领导研究资金处理意见。"
+HOLD_DAY = -2
+HOLD_REASON = "项目红色预警且单位申请取消，在资金处理意见明确前暂缓拨付剩余资金。"
+ADJUSTMENT_SHARE = 0.8  # the new target, as a share of the old one
+APPROVED_ADJUSTMENT = (
+    -9,
+    Cause.POLICY,
+    "上级政策调整，项目补助标准和覆盖范围变化，原定数量指标无法按期完成。",
+    "按调整后的政策标准重新测算任务量，优先保障已开工部分，其余部分纳入下年度计划。",
+)
+PENDING_ADJUSTMENT = (
+    -4,
+    Cause.EMERGENCY,
+    "受突发强降雨影响，校舍局部受损，部分实施场地停用，原定数量指标难以按期完成。",
+    "先行修复受损校舍，调整实施计划，受影响部分在恢复使用后集中完成。",
+)
+VIOLATIONS = (
+    # (days registered, investigated, referred or None; law, article, 案由, facts, amount in yuan)
+    (
+        -12,
+        -11,
+        None,
+        Law.BUDGET_LAW,
+        "第九十三条",
+        "擅自改变项目资金用途",
+        "监控发现该单位将项目资金用于日常公用经费支出，未履行预算调整程序。",
+        "286000.00",
+    ),
+    (
+        -25,
+        -24,
+        -18,
+        Law.FISCAL_PENALTY,
+        "第十四条",
+        "虚报项目支出套取财政资金",
+        "监控核查发现该单位以虚假合同和发票报销项目支出，涉嫌套取财政资金。",
+        "1350000.00",
+    ),
+)
+REFERRED_TO = "区公安分局经济犯罪侦查大队"
+REFERRAL_REASON = "经调查核实，涉嫌以虚假合同骗取财政资金，数额较大，依法移送司法机关。"
 
 
 def due_dates(today: date) -> dict[str, date]:
@@ -244,6 +313,7 @@ class Actors:
     leaders: dict[int, User]  # unit id → its 单位负责人
     counterparts: dict[int, User]  # counterpart section id → its staff
     supervisor: User
+    bureau_leader: User
 
 
 class RoundReplay:
@@ -272,7 +342,9 @@ class RoundReplay:
         if plan.sent is None:
             return
         if unit.kind == OrganisationKind.SECONDARY_UNIT:
-            values = {name: EXPLANATION for name, _label in NARRATIVE_FIELDS}
+            values = {name: EXPLANATION for name, _label in NARRATIVE_FIELDS} | {
+                "narrative_innovation": INNOVATION
+            }
             self.at(
                 plan.sent,
                 9,
@@ -334,6 +406,201 @@ class RoundReplay:
                     source_label=label,
                 ),
             )
+
+    def results(self, units) -> None:
+        """The results half, in the demo accounts' units where they can see it: the bureau's rest days,
+        red-warning dispositions (继续实施 on time, 申请取消 受理 and the project held by the leader; the
+        others left unanswered past their due date), a goal adjustment approved by both sections and one
+        waiting for the supervision section, two violation cases and a promoted practice."""
+        by_name = {unit.short_name or unit.name: unit for unit in units}
+        town = by_name.get(demo_data.DEMO_TOWN)
+        school = by_name.get(demo_data.DEMO_SECOND_LEVEL_UNIT)
+        education = by_name.get(demo_data.DEMO_FIRST_LEVEL_UNIT)
+        self._bureau_days()
+        self._dispositions(town)
+        if town is not None:
+            self._adjustment(town, APPROVED_ADJUSTMENT, approvers=2)
+        if school is not None and school.parent_id in self.actors.leaders:
+            self._adjustment(school, PENDING_ADJUSTMENT, approvers=1)
+        others = sorted(
+            (
+                u
+                for u in units
+                if u.kind == OrganisationKind.PRIMARY_UNIT and not u.is_classified and u != education
+            ),
+            key=lambda u: u.code,
+        )
+        for unit, case in zip([town, *others[:1]], VIOLATIONS, strict=False):
+            if unit is not None:
+                self._violation(unit, case)
+        if education is not None:
+            self.at(LAST_DAY, 16, partial(self._practice, education))
+
+    def _bureau_days(self) -> None:
+        calendar, day, days = work_calendar(), self.today + timedelta(days=BUREAU_DAYS_FROM), []
+        while len(days) < 2:
+            if calendar.is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        for rest_day in days:
+            self.at(
+                BUREAU_DAYS_SET,
+                9,
+                partial(
+                    bureau_day_set,
+                    day=rest_day,
+                    kind=DayKind.REST,
+                    note=BUREAU_DAYS_NOTE,
+                    acting_user=self.actors.supervisor,
+                ),
+            )
+
+    def _counterpart_of(self, unit: Organisation) -> User:
+        return self.actors.counterparts[unit.counterpart_section_id or unit.parent.counterpart_section_id]
+
+    def _dispositions(self, town: Organisation | None) -> None:
+        """The first two red projects, the demo town's first: one answered 继续实施, one 申请取消."""
+        red = AnalysisReport.objects.filter(
+            cycle=self.cycle, level=WarningLevel.RED, project__owner__is_classified=False
+        ).select_related("project__owner__parent")
+        reports = list(red.filter(project__owner=town).order_by("project__code")[:2]) if town else []
+        reports += list(
+            red.exclude(pk__in=[r.pk for r in reports]).order_by("project__code")[: 2 - len(reports)]
+        )
+        for report, choice in zip(reports, (Choice.CONTINUE, Choice.CANCEL), strict=False):
+            project, unit = report.project, report.project.owner
+            answered = (report.red_since - self.today).days + DISPOSITION_ANSWER_AFTER
+            self.at(
+                answered,
+                10,
+                partial(
+                    disposition_answer,
+                    project=project,
+                    cycle=self.cycle,
+                    choice=choice,
+                    measures=CONTINUE_MEASURES if choice == Choice.CONTINUE else "",
+                    reason=CANCEL_REASON if choice == Choice.CANCEL else "",
+                    acting_user=self.actors.leaders[unit.pk],
+                ),
+            )
+            if choice == Choice.CANCEL:
+                self.at(answered + 1, 10, partial(self._acknowledge, project, self._counterpart_of(unit)))
+                self.at(HOLD_DAY, 11, partial(self._hold, report))
+
+    def _acknowledge(self, project: Project, counterpart: User) -> None:
+        disposition = project.dispositions.get(cycle=self.cycle)
+        disposition_acknowledge(disposition=disposition, acting_user=counterpart, comment=ACKNOWLEDGE_COMMENT)
+
+    def _hold(self, report: AnalysisReport) -> None:
+        """暂缓拨款 on the project's red warnings and its 申请取消, as the decision page offers them."""
+        cycle, project = self.cycle, report.project
+        url = reverse("monitoring:report_edit", args=[cycle.pk, project.pk])
+        basis = [
+            basis_item("warning", f"{cycle.period_label}红色预警：{w.message}", url)
+            for w in report.warnings.filter(level=WarningLevel.RED).order_by("pk")
+        ]
+        basis.append(
+            basis_item(
+                "disposition",
+                f"红色预警处置：{Choice.CANCEL.label}",
+                disposition_url(cycle_id=cycle.pk, project_id=project.pk),
+            )
+        )
+        funding_decide(
+            project=project,
+            status=FundingState.SUSPENDED,
+            reason=HOLD_REASON,
+            basis=basis,
+            acting_user=self.actors.bureau_leader,
+        )
+
+    def _adjustment(self, unit: Organisation, plan, *, approvers: int) -> None:
+        """A request on the unit's last project with a count to lower, sent the day it is made."""
+        day, cause, description, response = plan
+        projects = Project.objects.filter(owner=unit, year=self.cycle.year).select_related("current_target")
+        for project in projects.order_by("-code"):
+            indicator = next(
+                (
+                    i
+                    for i in project.current_target.indicators.order_by("position")
+                    if i.value_type == ValueType.NUMBER
+                    and i.comparator == Comparator.AT_LEAST
+                    and i.target_number >= 1 / (1 - ADJUSTMENT_SHARE)
+                ),
+                None,
+            )
+            if indicator is not None:
+                break
+        else:
+            return
+        new_target = (indicator.target_number * Decimal(str(ADJUSTMENT_SHARE))).to_integral_value()
+        leader, counterpart = self.actors.leaders[unit.pk], self._counterpart_of(unit)
+
+        def ask() -> None:
+            adjustment = adjustment_create(
+                project=project,
+                cycle=self.cycle,
+                values={"cause": cause, "cause_description": description, "response_plan": response},
+                targets={indicator.pk: f"≥{new_target}"},
+                acting_user=leader,
+            )
+            adjustment_submit(adjustment=adjustment, acting_user=leader)
+
+        def approve(user: User) -> None:
+            adjustment = project.goal_adjustments.get(cycle=self.cycle)
+            adjustment_approve(adjustment=adjustment, acting_user=user)
+
+        self.at(day, 14, ask)
+        self.at(day + 2, 10, partial(approve, counterpart))
+        if approvers == 2:
+            self.at(day + 3, 10, partial(approve, self.actors.supervisor))
+
+    def _violation(self, unit: Organisation, case) -> None:
+        registered, investigated, referred, law, article, title, facts, amount = case
+        supervisor = self.actors.supervisor
+        project = Project.objects.filter(owner=unit, year=self.cycle.year).order_by("code").first()
+        values = {
+            "title": title,
+            "facts": facts,
+            "law": law,
+            "article": article,
+            "amount": Decimal(amount),
+            "project": project,
+        }
+        cases = []
+
+        def register() -> None:
+            cases.append(violation_register(organisation=unit, values=values, acting_user=supervisor))
+
+        self.at(registered, 15, register)
+        self.at(investigated, 10, lambda: violation_investigate(case=cases[0], acting_user=supervisor))
+        if referred is not None:
+            self.at(
+                referred,
+                10,
+                lambda: violation_refer(
+                    case=cases[0],
+                    referred_to=REFERRED_TO,
+                    referred_on=timezone.localdate(),
+                    comment=REFERRAL_REASON,
+                    acting_user=supervisor,
+                ),
+            )
+
+    def _practice(self, education: Organisation) -> None:
+        """The first accepted 书面说明材料 of the demo first-level unit's schools, promoted."""
+        package = (
+            Submission.objects.filter(
+                cycle=self.cycle,
+                step=Step.UNIT_TO_PRIMARY,
+                organisation__parent=education,
+                state=SubmissionState.ACCEPTED,
+            )
+            .order_by("organisation__code")
+            .first()
+        )
+        if package is not None:
+            practice_mark(submission=package, note=PRACTICE_NOTE, acting_user=self.actors.supervisor)
 
     def _reviewer(self, unit: Organisation) -> User:
         """Step 1: the first-level unit's leader; step 2: the unit's counterpart section."""
@@ -404,4 +671,5 @@ def replay_round(
     for code, plan in sorted(plans.items()):
         replay.package(organisations[code], plan)
     replay.other_items(organisations.values())
+    replay.results(organisations.values())
     return replay.play()

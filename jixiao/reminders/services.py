@@ -16,7 +16,12 @@ Rules, per open annual cycle (classified units expect nothing and get nothing):
    section;
 5. units with items of an issued 附件2 not yet answered (open or sent back) → the unit's people;
 6. by the completion date: units with items still not answered → the unit's people; sections with
-   answered items waiting for verification → the counterpart staff.
+   answered items waiting for verification → the counterpart staff;
+7. every rectification item of another source (监督检查, 主管部门要求, 单位自查) not answered (open or sent
+   back), by its own 整改时限, whatever its cycle → the unit's people, one reminder per item;
+8. red projects whose disposition is not answered, by their due date in working days (7, 3 and 1 working
+   days before, sent on working days only, so each comes once; then every day while overdue) → the unit's
+   people, one reminder per unit and due date.
 """
 
 import logging
@@ -32,13 +37,23 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from jixiao.monitoring.models import DUE_DATE_STEPS, CycleKind, CycleStatus, MonitoringCycle
+from jixiao.dispositions.models import WarningDisposition
+from jixiao.dispositions.selectors import due_date_for as disposition_due_date
+from jixiao.monitoring.models import (
+    DUE_DATE_STEPS,
+    AnalysisReport,
+    CycleKind,
+    CycleStatus,
+    MonitoringCycle,
+    WarningLevel,
+)
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
-from jixiao.rectification.models import RectificationState
+from jixiao.rectification.models import RectificationItem, RectificationSource, RectificationState
 from jixiao.reminders.models import ReminderLog
 from jixiao.review.models import Feedback, FeedbackState, Opinion, OpinionSource
+from jixiao.workdays.selectors import WorkCalendar, work_calendar
 from jixiao.workflow.models import Step, due_date_for
 from jixiao.workflow.selectors import expected_packages
 
@@ -54,8 +69,13 @@ STEP_SUBJECTS = {
     4: "综合意见反馈表下达提醒",
     5: "整改落实情况报送提醒",
     6: "整改完成提醒",
+    7: "整改时限提醒",
+    8: "红色预警处置答复提醒",
 }
-STEP_LABELS = {number: str(label) for number, (_field, _md, label) in enumerate(DUE_DATE_STEPS, start=1)}
+ITEM_STEP, DISPOSITION_STEP = 7, 8
+STEP_LABELS = {
+    number: f"第{number}步 {label}" for number, (_field, _md, label) in enumerate(DUE_DATE_STEPS, start=1)
+} | {ITEM_STEP: "其他来源整改事项", DISPOSITION_STEP: "红色预警处置"}
 UNANSWERED = [RectificationState.OPEN, RectificationState.SENT_BACK]
 
 
@@ -67,6 +87,24 @@ def reminder_offsets(due: date, today: date) -> str | None:
     if days < 0:
         return OVERDUE
     return None
+
+
+def working_day_offsets(due: date, today: date, calendar: WorkCalendar) -> str | None:
+    """As `reminder_offsets`, counted in working days: "7", "3" or "1" working days before, on a working
+    day only (a weekend keeps Friday's count), "overdue" every day after the due date, else None."""
+    if today > due:
+        return OVERDUE
+    days = calendar.working_days_between(today, due)
+    if days in BEFORE_DAYS and calendar.is_working_day(today):
+        return str(days)
+    return None
+
+
+def _working_timing(due: date, today: date, calendar: WorkCalendar) -> str:
+    days = calendar.working_days_between(today, due)
+    if today > due:
+        return f"截止 {due:%Y-%m-%d}，已逾期 {-days} 个工作日"
+    return f"截止 {due:%Y-%m-%d}，还剩 {days} 个工作日"
 
 
 def _timing(due: date, today: date) -> str:
@@ -259,7 +297,78 @@ def _rectification_reminders(cycle, today) -> list[Reminder]:
     return reminders
 
 
-def due_reminders(*, cycle: MonitoringCycle, today: date) -> list[Reminder]:
+def item_reminders(*, today: date) -> list[Reminder]:
+    """Rectification items of the other sources, each by its own 整改时限, whatever its cycle (an item may
+    have none)."""
+    items = (
+        RectificationItem.objects.exclude(kind=RectificationSource.FEEDBACK)
+        .filter(state__in=UNANSWERED, organisation__is_classified=False, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__code", "due_date", "pk")
+    )
+    items = [item for item in items if reminder_offsets(item.due_date, today) is not None]
+    people = _people({item.organisation_id for item in items}, UNIT_ROLES)
+    reminders = []
+    for item in items:
+        recipients = people.get(item.organisation_id)
+        if not recipients:
+            continue
+        offset = reminder_offsets(item.due_date, today)
+        what = f"{item.get_kind_display()}：{item.source_label}"
+        message = f"{item.organisation.name}的整改事项“{item.problem[:30]}”（{what}）尚未报送整改落实情况"
+        reminders.append(
+            Reminder(
+                ITEM_STEP,
+                f"item:{item.pk}:{item.due_date.isoformat()}-{offset}",
+                tuple(recipients),
+                f"提醒：{message}（{_timing(item.due_date, today)}）",
+                reverse("rectification:item", args=[item.pk]),
+            )
+        )
+    return reminders
+
+
+def _disposition_reminders(cycle, today, calendar: WorkCalendar) -> list[Reminder]:
+    """Red projects not answered, counted per unit and due date (the working days after turning red)."""
+    answered = WarningDisposition.objects.filter(cycle=cycle).values("project")
+    reports = (
+        AnalysisReport.objects.filter(
+            cycle=cycle,
+            level=WarningLevel.RED,
+            red_since__isnull=False,
+            project__owner__is_classified=False,
+            project__owner__is_active=True,
+        )
+        .exclude(project__in=answered)
+        .values_list("project__owner", "red_since")
+    )
+    waiting: dict[tuple[int, date], int] = defaultdict(int)
+    for unit_id, red_since in reports:
+        due = disposition_due_date(red_since=red_since, cycle=cycle, calendar=calendar)
+        if working_day_offsets(due, today, calendar) is not None:
+            waiting[unit_id, due] += 1
+    units = Organisation.objects.in_bulk({unit_id for unit_id, _due in waiting})
+    people = _people(units.keys(), UNIT_ROLES)
+    reminders = []
+    for (unit_id, due), count in sorted(waiting.items(), key=lambda row: (units[row[0][0]].code, row[0][1])):
+        recipients = people.get(unit_id)
+        if not recipients:
+            continue
+        offset = working_day_offsets(due, today, calendar)
+        message = f"{units[unit_id].name}有 {count} 个红色预警项目尚未答复处置意见"
+        reminders.append(
+            Reminder(
+                DISPOSITION_STEP,
+                f"step{DISPOSITION_STEP}:{cycle.pk}:{unit_id}:{due.isoformat()}-{offset}",
+                tuple(recipients),
+                f"提醒：{message}（{_working_timing(due, today, calendar)}）",
+                reverse("dispositions:cycle", args=[cycle.pk]),
+            )
+        )
+    return reminders
+
+
+def due_reminders(*, cycle: MonitoringCycle, today: date, calendar: WorkCalendar) -> list[Reminder]:
     """Every reminder the cycle owes today, before any check of what was already sent."""
     units = Organisation.objects.select_related("parent")
     candidates = [
@@ -275,6 +384,7 @@ def due_reminders(*, cycle: MonitoringCycle, today: date) -> list[Reminder]:
         *_supervision_reminders(cycle, today),
         *_issue_reminders(cycle, today),
         *_rectification_reminders(cycle, today),
+        *_disposition_reminders(cycle, today, calendar),
     ]
     return [r for r in candidates if r is not None]
 
@@ -296,9 +406,7 @@ class ReminderSummary:
             + (f"，邮件发送失败 {self.emails_failed} 封" if self.emails_failed else "")
             + f"；今日已发送过而跳过 {self.skipped} 条。"
         ]
-        lines += [
-            f"  第{step}步 {STEP_LABELS[step]}：{n} 条" for step, n in sorted(self.notifications.items()) if n
-        ]
+        lines += [f"  {STEP_LABELS[step]}：{n} 条" for step, n in sorted(self.notifications.items()) if n]
         return "\n".join(lines)
 
 
@@ -349,16 +457,20 @@ def reminders_send(*, today: date) -> ReminderSummary:
     summary = ReminderSummary()
     emails = []
     cycles = MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL, status=CycleStatus.OPEN).order_by("year")
+    calendar = work_calendar()
     with transaction.atomic():
-        for cycle in cycles:
-            for reminder in due_reminders(cycle=cycle, today=today):
-                fresh = [user for user in reminder.recipients if _claim(user, reminder.key, today)]
-                summary.skipped += len(reminder.recipients) - len(fresh)
-                Notification.objects.bulk_create(
-                    Notification(recipient=user, message=reminder.message[:300], url=reminder.url)
-                    for user in fresh
-                )
-                summary.notifications[reminder.step] += len(fresh)
-                emails += [_email(user, reminder) for user in fresh if user.email]
+        owed = [
+            *(r for cycle in cycles for r in due_reminders(cycle=cycle, today=today, calendar=calendar)),
+            *item_reminders(today=today),
+        ]
+        for reminder in owed:
+            fresh = [user for user in reminder.recipients if _claim(user, reminder.key, today)]
+            summary.skipped += len(reminder.recipients) - len(fresh)
+            Notification.objects.bulk_create(
+                Notification(recipient=user, message=reminder.message[:300], url=reminder.url)
+                for user in fresh
+            )
+            summary.notifications[reminder.step] += len(fresh)
+            emails += [_email(user, reminder) for user in fresh if user.email]
     _send(emails, summary)
     return summary

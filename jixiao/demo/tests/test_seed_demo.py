@@ -14,12 +14,17 @@ from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.adjustments.models import AdjustmentState, GoalAdjustment
 from jixiao.audit.models import AuditRecord
 from jixiao.demo.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, DOMAINS
 from jixiao.demo.management.commands import bench
 from jixiao.demo.management.commands.seed_demo import default_year, organisation_plan
+from jixiao.dispositions.models import Choice, DispositionState, WarningDisposition
+from jixiao.dispositions.selectors import describe, funding_candidates
+from jixiao.funding.models import FundingState, FundingStatus
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from jixiao.practices.models import Practice, PracticeState
 from jixiao.projects.models import (
     CATEGORY_LEVEL1,
     Indicator,
@@ -32,6 +37,9 @@ from jixiao.projects.models import (
 )
 from jixiao.rectification.models import RectificationItem
 from jixiao.review.models import Feedback, FeedbackState
+from jixiao.violations.models import ViolationCase
+from jixiao.workdays.models import BureauDay, DayKind
+from jixiao.workdays.selectors import work_calendar
 from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.models import Step, Submission, SubmissionState
 from jixiao.workflow.selectors import submission_problems
@@ -171,11 +179,15 @@ def test_projects_spread_over_the_budget_units(output):
 
 
 def test_every_project_has_a_current_target_with_valid_indicators(output):
+    adjusted = set(
+        GoalAdjustment.objects.filter(state=AdjustmentState.APPROVED).values_list("project_id", flat=True)
+    )
+    assert len(adjusted) == 1
     for project in Project.objects.select_related("current_target").prefetch_related(
         "current_target__indicators"
     ):
         version = project.current_target
-        assert (version.project_id, version.number) == (project.pk, 1)
+        assert (version.project_id, version.number) == (project.pk, 2 if project.pk in adjusted else 1)
         assert version.annual_goal
         assert version.approved_at.year == YEAR
         indicators = list(version.indicators.all())
@@ -466,3 +478,66 @@ def test_core_needs_nothing_of_the_demo():
 )
 def test_the_default_year_is_one_whose_period_ended_before_its_reports_were_filled(today, year):
     assert default_year(today) == year
+
+
+def page_text(client, username: str, url: str) -> str:
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url)
+    client.logout()
+    assert response.status_code == 200, url
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_results_half_went_through_the_services(output):
+    today = timezone.localdate()
+    unit_of = {m.user.username: m.organisation for m in Membership.objects.select_related("organisation")}
+    town, school = unit_of["town_filler"], unit_of["sub_filler"]
+
+    held = FundingStatus.objects.select_related("project__owner", "set_by").get()
+    assert held.status == FundingState.SUSPENDED and held.set_by.username == "leader"
+    assert {item["kind"] for item in held.basis} == {"warning", "disposition"}
+    assert held.project.dispositions.get().choice == Choice.CANCEL
+
+    dispositions = {d.choice: d for d in WarningDisposition.objects.filter(organisation=town)}
+    assert set(dispositions) == {Choice.CONTINUE, Choice.CANCEL}
+    assert not any(d.answered_late for d in dispositions.values())
+    assert dispositions[Choice.CANCEL].state == DispositionState.ACKNOWLEDGED
+    assert all(d.answered_at.date() < today for d in dispositions.values())
+
+    adjustments = {a.project.owner: a for a in GoalAdjustment.objects.select_related("project__owner")}
+    assert adjustments[town].state == AdjustmentState.APPROVED
+    assert adjustments[town].project.current_target.number == 2
+    assert adjustments[school].state == AdjustmentState.COUNTERPART_APPROVED
+    assert adjustments[school].project.current_target.number == 1
+
+    assert sorted(ViolationCase.objects.values_list("state", flat=True)) == ["investigating", "referred"]
+    assert Practice.objects.get().state == PracticeState.PROMOTED
+    rest_days = BureauDay.objects.filter(kind=DayKind.REST)
+    assert rest_days.count() == 2 and all(day.day > today for day in rest_days)
+    actions = Counter(AuditRecord.objects.values_list("action", flat=True))
+    for action in ("funding.suspend", "adjustment.approve", "disposition.answer", "violation.refer"):
+        assert actions[action] > 0, action
+    assert actions["workday.set"] == 2 and actions["practice.mark"] == 1
+
+
+def test_every_role_sees_the_results_half(output, client):
+    cycle = MonitoringCycle.objects.get()
+    leader = User.objects.get(username="leader")
+    candidates = [
+        describe(project, cycle=cycle, today=timezone.localdate(), calendar=work_calendar())
+        for project in funding_candidates(
+            user=leader, cycle=cycle, today=timezone.localdate(), calendar=work_calendar()
+        )
+    ]
+    labels = {label for row in candidates for _kind, label in row.reasons}
+    assert {"红色预警", "处置逾期未答复", "申请取消"} <= labels
+    funding_list = page_text(client, "leader", reverse("funding_list:index"))
+    assert "处置逾期未答复" in funding_list and "申请取消" in funding_list
+    assert "暂缓拨款" in page_text(client, "leader", reverse("funding:holds"))
+    violations = page_text(client, "supervisor", reverse("violations:index"))
+    assert "调查核实" in violations and "已移送司法机关" in violations
+    assert "调查核实" in page_text(client, "leader", reverse("violations:index"))
+    assert "进度与资金同步调度" in page_text(client, "supervisor", reverse("practices:index"))
+    assert "对口股室已同意" in page_text(client, "supervisor", reverse("adjustments:index"))
+    assert "继续实施" in page_text(client, "town_filler", reverse("dispositions:index"))
+    assert "区委统一安排" in page_text(client, "supervisor", reverse("workdays:index"))

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from jixiao.demo import demo_data
@@ -752,6 +752,8 @@ class Command(BaseCommand):
             started=started,
         )
         stats = cycle_recompute_warnings(cycle)
+        # The recompute runs on the seeding day; a red report turned red the day it was filled.
+        AnalysisReport.objects.filter(cycle=cycle, red_since__isnull=False).update(red_since=F("filled_on"))
         self.stdout.write(
             f"已计算监控分析表 {stats.reports:,} 张的预警 {stats.warnings:,} 条，用时 {time.monotonic() - started:.1f} 秒。"
         )
@@ -793,6 +795,7 @@ class Command(BaseCommand):
         leaders = {m.organisation_id: m.user for m in memberships if m.role == Role.UNIT_LEADER}
         counterparts = {m.organisation_id: m.user for m in memberships if m.role == Role.COUNTERPART_STAFF}
         supervisor = next(m.user for m in memberships if m.role == Role.SUPERVISION_STAFF)
+        bureau_leader = next(m.user for m in memberships if m.role == Role.BUREAU_LEADER)
         for organisation in sorted(organisations.values(), key=lambda o: o.code):
             if not organisation.is_budget_unit or organisation.is_classified or organisation.pk in leaders:
                 continue
@@ -801,7 +804,9 @@ class Command(BaseCommand):
             user.save()
             membership_grant(user=user, organisation=organisation, role=Role.UNIT_LEADER, acting_user=None)
             leaders[organisation.pk] = user
-        return Actors(leaders=leaders, counterparts=counterparts, supervisor=supervisor)
+        return Actors(
+            leaders=leaders, counterparts=counterparts, supervisor=supervisor, bureau_leader=bureau_leader
+        )
 
     def _create_organisations(
         self, plan: list[PlannedOrganisation], rng: random.Random
