@@ -22,11 +22,12 @@ from jixiao.scores.selectors import ScoreTable
 def scheme_summary(scheme: rules.Scheme) -> str:
     """The weights and deductions in one line, as the table shows them with the score."""
     weights = "，".join(f"{label} {scheme.weight(key)} 分" for key, label in rules.COMPONENTS)
+    n = rules.number_text
     return (
-        f"权重：{weights}。扣分：逾期每天 {scheme.late_day_points} 分，缺报每个项目 {scheme.missing_report_points} 分，"
-        f"每次退回 {scheme.return_points} 分，审核发现每个问题 {scheme.gap_points} 分，"
-        f"红色预警预算占比 {scheme.red_share_free_pct}% 以内不扣分、达到 {scheme.red_share_zero_pct}% 不得分，"
-        f"整改逾期每项 {scheme.overdue_item_points} 分。"
+        f"权重：{weights}。扣分：逾期每天 {n(scheme.late_day_points)} 分，"
+        f"缺报每个项目 {n(scheme.missing_report_points)} 分，每次退回 {n(scheme.return_points)} 分，"
+        f"审核发现每个问题 {n(scheme.gap_points)} 分，红色预警预算占比 {n(scheme.red_share_free_pct)}% 以内不扣分、"
+        f"达到 {n(scheme.red_share_zero_pct)}% 不得分，整改逾期每项 {n(scheme.overdue_item_points)} 分。"
     )
 
 

@@ -163,7 +163,7 @@ class Breakdown:
         )
 
 
-def _number(value: Decimal) -> str:
+def number_text(value: Decimal) -> str:
     """2 → "2", 2.50 → "2.5": parameters as people write them."""
     return f"{value.normalize():f}"
 
@@ -184,7 +184,7 @@ def timeliness(inputs: Inputs, scheme: Scheme) -> Component:
         late = max((inputs.as_of - inputs.due_date).days, 0)
         reasons = [f"报送截止 {inputs.due_date:%Y-%m-%d}，截至 {inputs.as_of:%Y-%m-%d} 尚未报送。"]
     if late:
-        reasons.append(f"逾期 {late} 天，每天扣 {_number(scheme.late_day_points)} 分。")
+        reasons.append(f"逾期 {late} 天，每天扣 {number_text(scheme.late_day_points)} 分。")
     return _capped("timeliness", scheme.weight_timeliness, late * scheme.late_day_points, reasons)
 
 
@@ -193,7 +193,7 @@ def completeness(inputs: Inputs, scheme: Scheme) -> Component:
     missing = max(inputs.projects - inputs.reports_sent, 0)
     reasons = [f"本单位项目 {inputs.projects} 个，已报送监控分析表 {inputs.reports_sent} 个。"]
     if missing:
-        reasons.append(f"缺报 {missing} 个，每个扣 {_number(scheme.missing_report_points)} 分。")
+        reasons.append(f"缺报 {missing} 个，每个扣 {number_text(scheme.missing_report_points)} 分。")
     return _capped(
         "completeness", scheme.weight_completeness, missing * scheme.missing_report_points, reasons
     )
@@ -203,9 +203,9 @@ def quality(inputs: Inputs, scheme: Scheme) -> Component:
     """Each return (退回补正) and each problem the bureau's review found cost points."""
     reasons = []
     if inputs.returns:
-        reasons.append(f"被退回补正 {inputs.returns} 次，每次扣 {_number(scheme.return_points)} 分。")
+        reasons.append(f"被退回补正 {inputs.returns} 次，每次扣 {number_text(scheme.return_points)} 分。")
     if inputs.gaps:
-        reasons.append(f"审核发现问题 {inputs.gaps} 个，每个扣 {_number(scheme.gap_points)} 分。")
+        reasons.append(f"审核发现问题 {inputs.gaps} 个，每个扣 {number_text(scheme.gap_points)} 分。")
     if not reasons:
         reasons.append("未被退回，审核未发现问题。")
     deduction = inputs.returns * scheme.return_points + inputs.gaps * scheme.gap_points
@@ -224,7 +224,7 @@ def warnings(inputs: Inputs, scheme: Scheme) -> Component:
     share, free, zero = red_share(inputs), scheme.red_share_free_pct, scheme.red_share_zero_pct
     weight = Decimal(scheme.weight_warnings)
     reasons = [
-        f"红色预警项目预算占比 {_number(share)}%（不超过 {_number(free)}% 不扣分，达到 {_number(zero)}% 不得分）。"
+        f"红色预警项目预算占比 {number_text(share)}%（不超过 {number_text(free)}% 不扣分，达到 {number_text(zero)}% 不得分）。"
     ]
     if share <= free:
         deduction = Decimal(0)
@@ -239,7 +239,7 @@ def rectification(inputs: Inputs, scheme: Scheme) -> Component:
     """Each item verified late, or still open past its due date, costs the points of an overdue item."""
     reasons = [f"整改事项 {inputs.items} 项，按期核查销号 {inputs.items_on_time} 项。"]
     if inputs.items_late:
-        reasons.append(f"逾期 {inputs.items_late} 项，每项扣 {_number(scheme.overdue_item_points)} 分。")
+        reasons.append(f"逾期 {inputs.items_late} 项，每项扣 {number_text(scheme.overdue_item_points)} 分。")
     deduction = inputs.items_late * scheme.overdue_item_points
     return _capped("rectification", scheme.weight_rectification, deduction, reasons)
 

@@ -119,7 +119,7 @@ def unit_breakdown(request, cycle_pk: int, unit_pk: int):
         "table": table,
         "score": score,
         "summary": scheme_summary(table.scheme),
-        "share": rules.red_share(score.inputs),
+        "share": rules.number_text(rules.red_share(score.inputs)),
         "crumbs": [("监控评分", back), (score.organisation.name, None)],
     }
     return render(request, "scores/unit.html", context)

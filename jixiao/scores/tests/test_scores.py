@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,8 @@ from django.utils import timezone
 from jixiao.audit.models import AuditRecord
 from jixiao.conftest import create_organisation, create_project
 from jixiao.core.errors import ServiceError
-from jixiao.monitoring.models import AnalysisReport, CycleStatus, WarningLevel
-from jixiao.monitoring.services import cycle_update, report_save
+from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleStatus, WarningLevel
+from jixiao.monitoring.services import cycle_open, cycle_update, report_save
 from jixiao.organisations.models import OrganisationKind
 from jixiao.review.services import opinion_create
 from jixiao.scores import rules
@@ -240,8 +241,6 @@ def test_unit_breakdown_visibility(district):
         == district.s1
     )
     assert unit_score(user=district.p1_leader, cycle=district.cycle, unit_pk=district.s1.pk)[1]
-    from django.http import Http404
-
     for user, unit in [
         ("s1_filler", "s2"),
         ("s1_filler", "p1"),
@@ -335,3 +334,13 @@ def test_table_query_count_is_flat(client, round_played):
         page = client.get(url)
     assert len(page.context["rows"]) == len(SCORED) + 8
     assert len(larger.captured_queries) == len(small.captured_queries)
+
+
+def test_a_units_own_round_is_not_scored(district):
+    own = cycle_open(year=2026, kind=CycleKind.SELF_INITIATED, organisation=district.p1, acting_user=None)
+    with pytest.raises(Http404):
+        score_table(user=district.bureau_leader, cycle=own)
+    with pytest.raises(ValidationError, match="自行开展"):
+        scheme_update(cycle=own, values={"gap_points": 3}, acting_user=district.supervision_staff)
+    cycle_update(cycle=own, values={"status": CycleStatus.CLOSED}, acting_user=None)
+    assert not ScoreFreeze.objects.filter(cycle=own).exists()
