@@ -190,7 +190,8 @@ def score_table(*, user, cycle: MonitoringCycle) -> ScoreTable:
 
 
 def unit_score(*, user, cycle: MonitoringCycle, unit_pk: int) -> tuple[ScoreTable, UnitScore]:
-    """One unit's breakdown, for its own people, the units above it and the bureau; anyone else gets 404."""
+    """One unit's breakdown, for its own people, those of the units above it and the bureau; anyone else
+    gets 404."""
     if not cycle_scored(cycle):
         raise Http404("自行开展的监控不计监控评分。")
     allowed = can_view_breakdown(user)
