@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jixiao.violations",
     "jixiao.practices",
     "jixiao.dispositions",
+    "jixiao.scores",
     "jixiao.loads",
     "jixiao.dashboards",
     "jixiao.reminders",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("adjustments/", include("jixiao.adjustments.urls")),
     path("violations/", include("jixiao.violations.urls")),
     path("practices/", include("jixiao.practices.urls")),
+    path("scores/", include("jixiao.scores.urls")),
     path("dispositions/", include("jixiao.dispositions.urls")),
     path("funding-list/", include("jixiao.dispositions.funding_list_urls")),
     path("workdays/", include("jixiao.workdays.urls")),

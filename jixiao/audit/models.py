@@ -86,6 +86,9 @@ ACTION_LABELS = {
     "practice.mark": _("列为可推广经验"),
     "practice.unmark": _("取消可推广经验"),
     "practice.export": _("导出可推广经验"),
+    "score_scheme.change": _("修改监控评分规则"),
+    "score.freeze": _("固定监控评分"),
+    "score.export": _("导出监控评分"),
 }
 
 

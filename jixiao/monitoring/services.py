@@ -21,6 +21,7 @@ from jixiao.monitoring.models import (
 from jixiao.monitoring.policy import can_fill, can_manage_cycles, can_set_disposition_days
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.selectors import report_evaluation
+from jixiao.monitoring.signals import cycle_closed
 from jixiao.projects.models import Project
 
 
@@ -68,6 +69,8 @@ def cycle_open(
 def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[str]:
     """Change a cycle's settings (name, dates, status, thresholds) and return the fields that changed.
 
+    Closing the cycle sends `cycle_closed` inside the transaction (the scores are frozen with it).
+
     When a warning threshold changed, every report of the cycle is recomputed once the change is
     committed (`transaction.on_commit`): the change itself stays one short transaction, and a failed
     recompute can be run again with `manage.py recompute_warnings`.
@@ -88,6 +91,8 @@ def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[s
         organisation=stored.organisation,
         changes={name: str(values[name]) for name in changed},
     )
+    if "status" in changed and stored.status == CycleStatus.CLOSED:
+        cycle_closed.send(sender=MonitoringCycle, cycle=stored, acting_user=acting_user)
     if set(changed) & set(THRESHOLD_FIELDS):
         transaction.on_commit(partial(cycle_recompute_warnings, stored))
     return changed

@@ -8,6 +8,7 @@ from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
 from jixiao.practices.policy import can_view_practice_list
+from jixiao.scores.policy import can_view_breakdown
 from jixiao.violations.policy import can_view_violations
 
 register = template.Library()
@@ -47,6 +48,7 @@ def nav_items(context) -> list[dict]:
     items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
     items.append(("practices:index", "可推广经验", can_view_practice_list(request.user)))
     items.append(("violations:index", "违法违规问题", can_view_violations(request.user)))
+    items.append(("scores:index", "监控评分", can_view_breakdown(request.user)))
     items.append(("dispositions:index", "红色预警处置", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("funding_list:index", "资金处理建议", bool(roles & DISPOSITION_BUREAU_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
