@@ -43,10 +43,17 @@ def _counterpart_of(user, organisation: Organisation) -> bool:
     return organisation_list(user=user).filter(pk=organisation.pk).exists()
 
 
+def can_plan_any(user) -> Verdict:
+    """The planning page and its button: the supervision section and the counterpart sections."""
+    if not _roles(user) & PLANNING_ROLES:
+        return forbid("只有财政监督与绩效管理股或对口服务股室可以安排监督检查。")
+    return ALLOWED
+
+
 def can_plan(user, organisation: Organisation) -> Verdict:
     roles = _roles(user)
     if not roles & PLANNING_ROLES:
-        return forbid("只有财政监督与绩效管理股或对口服务股室可以安排监督检查。")
+        return can_plan_any(user)
     if not organisation.is_budget_unit:
         return refuse("监督检查的对象只能是预算单位。")
     if organisation.is_classified:

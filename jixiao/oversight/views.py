@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.core.errors import error_parts
-from jixiao.organisations.selectors import roles_of
 from jixiao.oversight import forms
 from jixiao.oversight.models import OversightKind, OversightTarget
 from jixiao.oversight.policy import (
-    PLANNING_ROLES,
     action_actions,
     can_assign_agency,
     can_open_rectification,
+    can_plan_any,
     can_remove_attachment,
     can_view_oversight,
     sees_internal,
@@ -109,7 +108,7 @@ def action_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "may_plan": bool(roles_of(request.user) & PLANNING_ROLES),
+        "may_plan": bool(can_plan_any(request.user)),
         "may_assign": bool(can_assign_agency(request.user)),
         "crumbs": [(CRUMB[0], None)],
     }
@@ -129,6 +128,7 @@ def _plan_form(request):
 
 @readers_only
 def action_plan(request):
+    can_plan_any(request.user).enforce()
     form = _plan_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -35,7 +35,9 @@ def plan(district, *, by=None, kind=OversightKind.ONSITE, project=None, unit=Non
 
 def started(district, **kwargs):
     action = plan(district, **kwargs)
-    return oversight_start(action=action, actual_start=None, acting_user=kwargs.get("by") or district.supervision_staff)
+    return oversight_start(
+        action=action, actual_start=None, acting_user=kwargs.get("by") or district.supervision_staff
+    )
 
 
 def with_finding(district, **kwargs):

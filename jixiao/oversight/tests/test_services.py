@@ -53,7 +53,9 @@ def test_a_counterpart_section_plans_on_its_own_units_only(district):
     assert action.organisation == district.s1
     with pytest.raises(PermissionDenied):
         plan(district, by=district.counterpart_b, staff=[district.counterpart_b])
-    assert plan(district, by=district.counterpart_b, project=district.project_s3, staff=[district.counterpart_b])
+    assert plan(
+        district, by=district.counterpart_b, project=district.project_s3, staff=[district.counterpart_b]
+    )
 
 
 @pytest.mark.parametrize("username", ["s1_filler", "bureau_leader", "agency_staff", "nobody"])
@@ -126,9 +128,12 @@ def test_dates_are_checked(district):
 
 
 def _opened_item(district):
-    action, finding = with_finding(district)
+    _action, finding = with_finding(district)
     item = finding_open_rectification(
-        finding=finding, requirement="补齐凭证并建立台账", due_date=due(), acting_user=district.supervision_staff
+        finding=finding,
+        requirement="补齐凭证并建立台账",
+        due_date=due(),
+        acting_user=district.supervision_staff,
     )
     return item, finding
 
@@ -136,7 +141,10 @@ def _opened_item(district):
 def test_a_check_runs_from_plan_to_close_and_its_finding_opens_an_item(district):
     action, finding = with_finding(district)
     item = finding_open_rectification(
-        finding=finding, requirement="补齐凭证并建立台账", due_date=due(), acting_user=district.supervision_staff
+        finding=finding,
+        requirement="补齐凭证并建立台账",
+        due_date=due(),
+        acting_user=district.supervision_staff,
     )
     assert (item.kind, item.organisation, item.project, item.state) == (
         RectificationSource.OVERSIGHT,
@@ -180,7 +188,9 @@ def test_only_the_supervision_section_opens_items_from_findings(district):
             finding=finding, requirement="整改", due_date=due(), acting_user=district.counterpart_a
         )
     with pytest.raises(PermissionDenied):
-        finding_open_rectification(finding=finding, requirement="整改", due_date=due(), acting_user=district.s1_filler)
+        finding_open_rectification(
+            finding=finding, requirement="整改", due_date=due(), acting_user=district.s1_filler
+        )
     assert finding_open_rectification(
         finding=finding, requirement="整改", due_date=due(), acting_user=district.supervision_staff
     )
@@ -189,11 +199,15 @@ def test_only_the_supervision_section_opens_items_from_findings(district):
 def test_no_item_is_opened_once_the_check_is_closed_or_without_a_requirement(district):
     action, finding = with_finding(district)
     with pytest.raises(ValidationError):
-        finding_open_rectification(finding=finding, requirement="", due_date=due(), acting_user=district.supervision_staff)
+        finding_open_rectification(
+            finding=finding, requirement="", due_date=due(), acting_user=district.supervision_staff
+        )
     oversight_record_findings(action=action, actual_end=None, acting_user=district.supervision_staff)
     oversight_close(action=action, conclusion="办结", acting_user=district.supervision_staff)
     with pytest.raises(ValidationError):
-        finding_open_rectification(finding=finding, requirement="整改", due_date=due(), acting_user=district.supervision_staff)
+        finding_open_rectification(
+            finding=finding, requirement="整改", due_date=due(), acting_user=district.supervision_staff
+        )
     assert not finding.rectification_items.exists()
 
 
@@ -212,12 +226,23 @@ def test_steps_follow_the_states(district):
 
 def test_a_finding_names_only_a_project_of_the_unit_checked(district):
     action = started(district, unit=district.p1)
-    assert finding_add(
-        action=action, text="问题", severity="minor", project=district.project_s1, acting_user=district.supervision_staff
-    ).project == district.project_s1
+    assert (
+        finding_add(
+            action=action,
+            text="问题",
+            severity="minor",
+            project=district.project_s1,
+            acting_user=district.supervision_staff,
+        ).project
+        == district.project_s1
+    )
     with pytest.raises(ValidationError):
         finding_add(
-            action=action, text="问题", severity="minor", project=district.project_s3, acting_user=district.supervision_staff
+            action=action,
+            text="问题",
+            severity="minor",
+            project=district.project_s3,
+            acting_user=district.supervision_staff,
         )
 
 
@@ -261,7 +286,10 @@ def test_the_agency_files_its_tracking_but_does_not_close_it(district, make_orga
         oversight_close(action=action, conclusion="办结", acting_user=district.agency_staff)
     with pytest.raises(PermissionDenied):
         finding_open_rectification(
-            finding=action.findings.get(), requirement="整改", due_date=due(), acting_user=district.agency_staff
+            finding=action.findings.get(),
+            requirement="整改",
+            due_date=due(),
+            acting_user=district.agency_staff,
         )
     oversight_close(action=action, conclusion="办结", acting_user=district.supervision_staff)
 
@@ -269,7 +297,11 @@ def test_the_agency_files_its_tracking_but_does_not_close_it(district, make_orga
 def test_attachments_are_checked_on_their_bytes_and_removed_by_their_uploader(district):
     action = started(district)
     with pytest.raises(ValidationError):
-        attachment_add(action=action, upload=pdf("底稿.pdf", b"PK\x03\x04not a pdf"), acting_user=district.supervision_staff)
+        attachment_add(
+            action=action,
+            upload=pdf("底稿.pdf", b"PK\x03\x04not a pdf"),
+            acting_user=district.supervision_staff,
+        )
     attachment = attachment_add(action=action, upload=pdf(), acting_user=district.supervision_staff)
     with pytest.raises(PermissionDenied):
         attachment_remove(attachment=attachment, acting_user=district.counterpart_a)
@@ -286,29 +318,43 @@ def test_attachments_are_checked_on_their_bytes_and_removed_by_their_uploader(di
 
 
 def test_the_supervision_section_entrusts_and_withdraws_a_project(district):
-    assert agency_assign(agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff)
-    assert not agency_assign(agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff)
+    assert agency_assign(
+        agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff
+    )
+    assert not agency_assign(
+        agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff
+    )
     assert district.project_s1.agencies.filter(pk=district.agency.pk).exists()
-    assert agency_unassign(agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff)
+    assert agency_unassign(
+        agency=district.agency, project=district.project_s1, acting_user=district.supervision_staff
+    )
     assert not district.project_s1.agencies.exists()
 
 
 @pytest.mark.parametrize("username", ["counterpart_a", "bureau_leader", "agency_staff", "s1_leader"])
 def test_nobody_else_entrusts_projects(district, username):
     with pytest.raises(PermissionDenied):
-        agency_assign(agency=district.agency, project=district.project_s1, acting_user=getattr(district, username))
+        agency_assign(
+            agency=district.agency, project=district.project_s1, acting_user=getattr(district, username)
+        )
 
 
 def test_a_classified_project_is_not_entrusted(district):
     with pytest.raises(ValidationError):
-        agency_assign(agency=district.agency, project=district.project_sc, acting_user=district.supervision_staff)
+        agency_assign(
+            agency=district.agency, project=district.project_sc, acting_user=district.supervision_staff
+        )
 
 
 def test_an_entrustment_stays_while_its_tracking_is_open(district):
     action = plan(district, kind=OversightKind.ENTRUSTED, project=district.project_s3)
     with pytest.raises(ValidationError):
-        agency_unassign(agency=district.agency, project=district.project_s3, acting_user=district.supervision_staff)
+        agency_unassign(
+            agency=district.agency, project=district.project_s3, acting_user=district.supervision_staff
+        )
     oversight_start(action=action, actual_start=None, acting_user=district.agency_staff)
     oversight_record_findings(action=action, actual_end=None, acting_user=district.agency_staff)
     oversight_close(action=action, conclusion="办结", acting_user=district.supervision_staff)
-    assert agency_unassign(agency=district.agency, project=district.project_s3, acting_user=district.supervision_staff)
+    assert agency_unassign(
+        agency=district.agency, project=district.project_s3, acting_user=district.supervision_staff
+    )
