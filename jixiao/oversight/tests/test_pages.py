@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.core.tests.test_chinese_screens import english_on
+from jixiao.core.tests.test_navigation import active_items
 from jixiao.organisations.models import Role
 from jixiao.oversight.models import OversightAction, OversightKind, OversightState
 from jixiao.oversight.services import attachment_add, finding_open_rectification, oversight_record_findings
@@ -245,3 +247,26 @@ def test_the_list_takes_the_same_number_of_queries_for_more_actions(client, dist
             acting_user=district.supervision_staff,
         )
     assert _list_queries(client, getattr(district, username)) == few
+
+
+def test_the_pages_speak_chinese_and_mark_their_menu_section(client, district):
+    action, finding = with_finding(district, kind=OversightKind.INQUIRY, unit=district.s1)
+    finding_open_rectification(
+        finding=finding,
+        requirement="整改",
+        due_date=timezone.localdate() + timedelta(days=9),
+        acting_user=district.supervision_staff,
+    )
+    pages = [
+        ("supervision_staff", reverse("oversight:index")),
+        ("supervision_staff", reverse("oversight:plan")),
+        ("supervision_staff", reverse("oversight:agencies")),
+        ("supervision_staff", reverse("oversight:detail", args=[action.pk])),
+        ("s1_filler", reverse("oversight:detail", args=[action.pk])),
+        ("agency_staff", reverse("oversight:index")),
+    ]
+    for username, url in pages:
+        client.force_login(getattr(district, username))
+        html = client.get(url).content.decode()
+        assert english_on(html) == [], url
+        assert active_items(client, url) == ["监督检查"], url
