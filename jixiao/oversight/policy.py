@@ -37,10 +37,14 @@ def sees_internal(user) -> bool:
 
 
 def _counterpart_of(user, organisation: Organisation) -> bool:
-    """A counterpart section reaches its assigned units and the units below them."""
+    """A counterpart section reaches its assigned units and the units below them (asked once per unit
+    and user object, as a page asks it for every button)."""
     if Role.COUNTERPART_STAFF not in _roles(user):
         return False
-    return organisation_list(user=user).filter(pk=organisation.pk).exists()
+    known = user.__dict__.setdefault("_jixiao_counterpart_units", {})
+    if organisation.pk not in known:
+        known[organisation.pk] = organisation_list(user=user).filter(pk=organisation.pk).exists()
+    return known[organisation.pk]
 
 
 def can_plan_any(user) -> Verdict:
