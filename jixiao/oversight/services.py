@@ -42,6 +42,7 @@ from jixiao.oversight.policy import (
     can_remove_attachment,
     can_start,
     finding_unit,
+    is_entrusted_agency,
 )
 from jixiao.oversight.selectors import bureau_staff
 from jixiao.projects.models import Project
@@ -49,6 +50,12 @@ from jixiao.rectification.models import RectificationItem, RectificationSource
 from jixiao.rectification.services import evidence_check, item_open
 
 MAX_ATTACHMENTS_PER_ACTION = 30
+
+
+def _display_name(name: str) -> str:
+    """The uploaded file's own name without any client path or control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(ch for ch in base if ch.isprintable())[-200:] or "附件"
 
 
 def _acting_organisation(user, action: OversightAction | None = None) -> Organisation | None:
@@ -279,7 +286,8 @@ def oversight_record_findings(
     action.state = OversightState.FINDINGS
     action.save(update_fields=["actual_end", "state"])
     count = action.findings.count()
-    by_agency = action.agency_id and _acting_organisation(acting_user, action) == action.agency
+    # The agency's report is news to the bureau side that entrusted it; the bureau's own is not.
+    by_agency = is_entrusted_agency(acting_user, action)
     _record(
         action,
         "oversight.findings",
@@ -288,7 +296,7 @@ def oversight_record_findings(
         to_state=action.state,
         comment=f"发现问题 {count} 个" if count else "未发现问题",
         tell=_carriers(action) if by_agency else None,
-        message=f"{action.agency.name if action.agency_id else ''}已报送{action.number}的跟踪监控情况。",
+        message=f"{action.agency.name}已报送{action.number}的跟踪监控情况。" if by_agency else "",
     )
     return action
 
@@ -385,7 +393,7 @@ def attachment_add(*, action: OversightAction, upload, acting_user) -> Attachmen
     data, extension = evidence_check(upload)
     attachment = Attachment(
         action=action,
-        original_name=(upload.name or "附件").replace("\\", "/").rsplit("/", 1)[-1][:200],
+        original_name=_display_name(upload.name),
         is_answer=bool(can_answer(acting_user, action)),
         uploaded_by=acting_user,
     )

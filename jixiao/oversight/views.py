@@ -215,7 +215,10 @@ def _run(request, name: str, action, data: dict):
     return inquiry_answer(action=action, answer=data["answer"], acting_user=user)
 
 
-def _detail_context(request, action, bound: dict | None = None, bound_finding=None) -> dict:
+def _detail_context(
+    request, action, bound: dict | None = None, bound_finding=None, attachment_form=None
+) -> dict:
+    """The page's facts and the controls the person's verdicts allow; a refused form comes back bound."""
     user = request.user
     actions = action_actions(user, action)
     action_forms = {
@@ -243,7 +246,7 @@ def _detail_context(request, action, bound: dict | None = None, bound_finding=No
         "forms": action_forms,
         "findings": findings,
         "attachments": attachments,
-        "attachment_form": bound.get("attachment") if bound else None,
+        "attachment_form": attachment_form or (forms.AttachmentForm() if actions["attach"] else None),
         "show_internal": sees_internal(user),
         "staff": list(action.staff.order_by("username")),
         "history": action_history(action),
@@ -254,9 +257,7 @@ def _detail_context(request, action, bound: dict | None = None, bound_finding=No
 @readers_only
 def action_detail(request, pk: int):
     action = oversight_get(user=request.user, pk=pk)
-    context = _detail_context(request, action)
-    context["attachment_form"] = forms.AttachmentForm() if context["actions"]["attach"] else None
-    return render(request, "oversight/detail.html", context)
+    return render(request, "oversight/detail.html", _detail_context(request, action))
 
 
 @readers_only
@@ -320,7 +321,7 @@ def attachment_upload(request, pk: int):
     return render(
         request,
         "oversight/detail.html",
-        _detail_context(request, action, bound={"attachment": form}),
+        _detail_context(request, action, attachment_form=form),
         status=400,
     )
 

@@ -270,3 +270,21 @@ def test_the_pages_speak_chinese_and_mark_their_menu_section(client, district):
         html = client.get(url).content.decode()
         assert english_on(html) == [], url
         assert active_items(client, url) == ["监督检查"], url
+
+
+def test_a_refused_file_is_said_on_the_page(client, district):
+    action = started(district)
+    client.force_login(district.supervision_staff)
+    response = client.post(
+        reverse("oversight:attachment_upload", args=[action.pk]), {"file": pdf("底稿.pdf", b"MZ not a pdf")}
+    )
+    assert response.status_code == 400
+    assert "扩展名与内容不符" in response.content.decode()
+    assert not action.attachments.exists()
+    done = client.post(reverse("oversight:attachment_upload", args=[action.pk]), {"file": pdf()})
+    assert done.status_code == 302 and action.attachments.count() == 1
+    client.force_login(district.s1_filler)
+    assert (
+        client.post(reverse("oversight:attachment_upload", args=[action.pk]), {"file": pdf()}).status_code
+        == 403
+    )
