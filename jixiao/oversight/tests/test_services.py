@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from jixiao.audit.models import AuditRecord
 from jixiao.organisations.models import OrganisationKind, Role
 from jixiao.oversight.models import Attachment, OversightKind, OversightState, OversightTarget
 from jixiao.oversight.services import (
@@ -358,3 +359,44 @@ def test_an_entrustment_stays_while_its_tracking_is_open(district):
     assert agency_unassign(
         agency=district.agency, project=district.project_s3, acting_user=district.supervision_staff
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Who is told, and what is on record
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the notices queued for after commit, as a real request would."""
+
+    def run(function, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return run
+
+
+def test_the_unit_hears_of_a_check_when_it_starts_not_when_planned(district, committed):
+    action = committed(lambda: plan(district))
+    assert not district.s1_filler.notifications.exists()
+    committed(oversight_start, action=action, actual_start=None, acting_user=district.supervision_staff)
+    assert action.number in district.s1_filler.notifications.get().message
+
+
+def test_the_agency_hears_of_its_entrusted_projects_and_the_change_is_audited(district, committed):
+    committed(
+        agency_assign,
+        agency=district.agency,
+        project=district.project_s1,
+        acting_user=district.supervision_staff,
+    )
+    assert district.project_s1.code in district.agency_staff.notifications.get().message
+    record = AuditRecord.objects.get(action="project.agency_assign")
+    assert (record.actor, record.organisation) == (district.supervision_staff, district.supervision)
+
+
+def test_the_agencys_report_tells_the_planner(district, committed):
+    action = plan(district, kind=OversightKind.ENTRUSTED, project=district.project_s3)
+    oversight_start(action=action, actual_start=None, acting_user=district.agency_staff)
+    committed(oversight_record_findings, action=action, actual_end=None, acting_user=district.agency_staff)
+    assert district.agency.name in district.supervision_staff.notifications.get().message
