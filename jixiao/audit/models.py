@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "violation.close": _("违法违规问题结案"),
     "violation.export": _("导出违法违规问题台账"),
     "oversight.plan": _("安排监督检查"),
+    "oversight.edit": _("修改监督检查计划"),
     "oversight.start": _("开始实施监督检查"),
     "oversight.finding": _("记录检查发现"),
     "oversight.answer": _("答复问询"),

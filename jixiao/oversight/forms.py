@@ -63,6 +63,25 @@ class PlanForm(forms.Form):
         self.fields["agency"].queryset = agencies
 
 
+class EditForm(forms.Form):
+    """修改计划: what may change before the check starts."""
+
+    subject = forms.CharField(label="检查内容", widget=forms.Textarea(attrs={"rows": 3}))
+    planned_start = _date("计划开始日期", required=True)
+    planned_end = _date("计划结束日期", required=True)
+    staff = forms.ModelMultipleChoiceField(label="检查人员", queryset=None, required=False)
+    internal_note = forms.CharField(
+        label="内部备注",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="仅区财政局可见。",
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+
+
 class StartForm(forms.Form):
     actual_start = _date("实际开始日期")
 

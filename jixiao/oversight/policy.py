@@ -89,6 +89,11 @@ def can_start(user, action: OversightAction) -> Verdict:
     return _carries(user, action, OversightState.PLANNED, "开始实施")
 
 
+def can_edit(user, action: OversightAction) -> Verdict:
+    """The plan (content, dates, staff, notes) may be changed until the check starts."""
+    return _carries(user, action, OversightState.PLANNED, "修改计划", agency=False)
+
+
 def can_add_finding(user, action: OversightAction) -> Verdict:
     return _carries(user, action, OversightState.IN_PROGRESS, "记录发现的问题")
 
@@ -160,6 +165,7 @@ def can_assign_agency(user) -> Verdict:
 def action_actions(user, action: OversightAction) -> dict[str, Verdict]:
     """What the person may do to the action now; the page shows exactly these controls."""
     return {
+        "edit": can_edit(user, action),
         "start": can_start(user, action),
         "finding": can_add_finding(user, action),
         "findings": can_record_findings(user, action),

@@ -36,6 +36,7 @@ from jixiao.oversight.policy import (
     can_assign_agency,
     can_attach,
     can_close,
+    can_edit,
     can_open_rectification,
     can_plan,
     can_record_findings,
@@ -154,19 +155,10 @@ def oversight_plan(
     if errors:
         raise ServiceError("监督检查未安排，请检查标出的内容。", errors)
     can_plan(acting_user, organisation).enforce()
-    subject = (subject or "").strip()
-    if not subject:
-        errors["subject"] = "请写明检查内容。"
-    if planned_start is None:
-        errors["planned_start"] = "请填写计划开始日期。"
-    if planned_end is None:
-        errors["planned_end"] = "请填写计划结束日期。"
-    elif planned_start is not None and planned_end < planned_start:
-        errors["planned_end"] = "计划结束日期不能早于开始日期。"
     staff = list(staff)
-    allowed_staff = set(bureau_staff().filter(pk__in=[u.pk for u in staff]).values_list("pk", flat=True))
-    if any(u.pk not in allowed_staff for u in staff):
-        errors["staff"] = "检查人员只能是区财政局的工作人员。"
+    subject = _checked_plan(
+        subject=subject, planned_start=planned_start, planned_end=planned_end, staff=staff, errors=errors
+    )
     if kind == OversightKind.ENTRUSTED:
         if agency is None or agency.kind != OrganisationKind.AGENCY:
             errors["agency"] = "委托跟踪监控须选择受托的第三方机构。"
@@ -206,6 +198,66 @@ def oversight_plan(
         message=f"已安排{action.get_kind_display()} {action.number}（{action.target_label}），"
         f"计划 {planned_start:%Y-%m-%d} 至 {planned_end:%Y-%m-%d}。",
     )
+    return action
+
+
+def _checked_plan(*, subject, planned_start, planned_end, staff, errors: dict) -> str:
+    subject = (subject or "").strip()
+    if not subject:
+        errors["subject"] = "请写明检查内容。"
+    if planned_start is None:
+        errors["planned_start"] = "请填写计划开始日期。"
+    if planned_end is None:
+        errors["planned_end"] = "请填写计划结束日期。"
+    elif planned_start is not None and planned_end < planned_start:
+        errors["planned_end"] = "计划结束日期不能早于开始日期。"
+    allowed = set(bureau_staff().filter(pk__in=[u.pk for u in staff]).values_list("pk", flat=True))
+    if any(u.pk not in allowed for u in staff):
+        errors["staff"] = "检查人员只能是区财政局的工作人员。"
+    return subject
+
+
+@transaction.atomic
+def oversight_edit(
+    *,
+    action: OversightAction,
+    subject: str,
+    planned_start: date | None,
+    planned_end: date | None,
+    staff=(),
+    internal_note: str = "",
+    acting_user,
+) -> OversightAction:
+    """修改计划 before the check starts: its content, dates, staff and notes (kind and target stay)."""
+    action = _locked(action)
+    can_edit(acting_user, action).enforce()
+    staff = list(staff)
+    errors: dict[str, str] = {}
+    subject = _checked_plan(
+        subject=subject, planned_start=planned_start, planned_end=planned_end, staff=staff, errors=errors
+    )
+    if action.kind != OversightKind.ENTRUSTED and not staff:
+        errors["staff"] = "请选择检查人员。"
+    if errors:
+        raise ServiceError("计划未保存，请检查标出的内容。", errors)
+    values = {
+        "subject": subject,
+        "planned_start": planned_start,
+        "planned_end": planned_end,
+        "internal_note": (internal_note or "").strip(),
+    }
+    changed = [name for name, value in values.items() if getattr(action, name) != value]
+    before_staff = set(action.staff.values_list("pk", flat=True))
+    if before_staff != {u.pk for u in staff}:
+        changed.append("staff")
+    if not changed:
+        return action
+    for name, value in values.items():
+        setattr(action, name, value)
+    action.save(update_fields=list(values))
+    action.staff.set(staff)
+    labels = "、".join(str(OversightAction._meta.get_field(name).verbose_name) for name in changed)
+    _record(action, "oversight.edit", acting_user, comment=f"修改了{labels}")
     return action
 
 

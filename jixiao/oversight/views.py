@@ -5,7 +5,7 @@ oversight actions gets 404 on every action page, as for another unit's id."""
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from jixiao.oversight.models import OversightKind, OversightTarget
 from jixiao.oversight.policy import (
     action_actions,
     can_assign_agency,
+    can_edit,
     can_open_rectification,
     can_plan_any,
     can_remove_attachment,
@@ -49,6 +50,7 @@ from jixiao.oversight.services import (
     finding_open_rectification,
     inquiry_answer,
     oversight_close,
+    oversight_edit,
     oversight_plan,
     oversight_record_findings,
     oversight_start,
@@ -162,6 +164,39 @@ def action_plan(request):
                 return redirect(action.get_absolute_url())
     context = {"form": form, "crumbs": _crumbs(("安排监督检查", None))}
     return render(request, "oversight/plan.html", context, status=400 if form.errors else 200)
+
+
+@readers_only
+def action_edit(request, pk: int):
+    action = oversight_get(user=request.user, pk=pk)
+    verdict = can_edit(request.user, action)
+    if verdict.forbidden:
+        raise PermissionDenied(verdict.reason)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect(action.get_absolute_url())
+    initial = {
+        "subject": action.subject,
+        "planned_start": action.planned_start,
+        "planned_end": action.planned_end,
+        "staff": list(action.staff.all()),
+        "internal_note": action.internal_note,
+    }
+    form = forms.EditForm(request.POST or None, initial=initial, staff=bureau_staff())
+    if request.method == "POST" and form.is_valid():
+        try:
+            oversight_edit(action=action, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(action.get_absolute_url())
+    context = {
+        "form": form,
+        "action": action,
+        "crumbs": _crumbs((action.number, action.get_absolute_url()), ("修改计划", None)),
+    }
+    return render(request, "oversight/edit.html", context, status=400 if form.errors else 200)
 
 
 ACTION_FORMS = {

@@ -264,6 +264,7 @@ def test_the_pages_speak_chinese_and_mark_their_menu_section(client, district):
         ("supervision_staff", reverse("oversight:detail", args=[action.pk])),
         ("s1_filler", reverse("oversight:detail", args=[action.pk])),
         ("agency_staff", reverse("oversight:index")),
+        ("supervision_staff", reverse("oversight:edit", args=[plan(district).pk])),
     ]
     for username, url in pages:
         client.force_login(getattr(district, username))
@@ -288,3 +289,27 @@ def test_a_refused_file_is_said_on_the_page(client, district):
         client.post(reverse("oversight:attachment_upload", args=[action.pk]), {"file": pdf()}).status_code
         == 403
     )
+
+
+def test_the_plan_is_changed_on_its_page_until_the_check_starts(client, district):
+    action = plan(district)
+    url = reverse("oversight:edit", args=[action.pk])
+    client.force_login(district.s1_filler)
+    assert client.get(url).status_code == 404  # a planned check does not exist for the unit
+    client.force_login(district.bureau_leader)
+    assert client.get(url).status_code == 403
+    client.force_login(district.supervision_staff)
+    assert "edit-action" in client.get(reverse("oversight:detail", args=[action.pk])).content.decode()
+    values = {
+        "subject": "改为核查 7 月凭证",
+        "planned_start": action.planned_start.isoformat(),
+        "planned_end": action.planned_end.isoformat(),
+        "staff": [district.supervision_staff.pk],
+    }
+    assert client.post(url, values).status_code == 302
+    action.refresh_from_db()
+    assert action.subject == "改为核查 7 月凭证"
+    assert client.post(url, values | {"staff": []}).status_code == 400
+    started_action = started(district)
+    response = client.get(reverse("oversight:edit", args=[started_action.pk]))
+    assert response.status_code == 302 and response.url == started_action.get_absolute_url()

@@ -19,6 +19,7 @@ from jixiao.oversight.services import (
     finding_open_rectification,
     inquiry_answer,
     oversight_close,
+    oversight_edit,
     oversight_plan,
     oversight_record_findings,
     oversight_start,
@@ -400,3 +401,27 @@ def test_the_agencys_report_tells_the_planner(district, committed):
     oversight_start(action=action, actual_start=None, acting_user=district.agency_staff)
     committed(oversight_record_findings, action=action, actual_end=None, acting_user=district.agency_staff)
     assert district.agency.name in district.supervision_staff.notifications.get().message
+
+
+def test_the_plan_changes_until_the_check_starts(district):
+    action = plan(district)
+    today = timezone.localdate()
+    values = {
+        "subject": "改为核查 7 月凭证",
+        "planned_start": today + timedelta(days=1),
+        "planned_end": today + timedelta(days=2),
+        "staff": [district.supervision_staff, district.counterpart_a],
+        "internal_note": "",
+    }
+    with pytest.raises(PermissionDenied):
+        oversight_edit(action=action, acting_user=district.counterpart_b, **values)
+    with pytest.raises(PermissionDenied):
+        oversight_edit(action=action, acting_user=district.s1_filler, **values)
+    oversight_edit(action=action, acting_user=district.counterpart_a, **values)
+    action.refresh_from_db()
+    assert (action.subject, action.staff.count()) == ("改为核查 7 月凭证", 2)
+    edit = action.transitions.get(action="oversight.edit")
+    assert "检查内容" in edit.comment and "检查人员" in edit.comment
+    oversight_start(action=action, actual_start=None, acting_user=district.supervision_staff)
+    with pytest.raises(ValidationError):
+        oversight_edit(action=action, acting_user=district.supervision_staff, **values)
