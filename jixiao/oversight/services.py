@@ -134,6 +134,8 @@ def oversight_plan(
 
     The caller passes objects from the person's own selectors; the unit checked follows the target."""
     errors: dict[str, str] = {}
+    if target != OversightTarget.RECTIFICATION:
+        rectification_item = None  # a choice left on the form for another target
     if kind not in OversightKind.values:
         errors["kind"] = "请选择检查方式。"
     if target == OversightTarget.PROJECT:

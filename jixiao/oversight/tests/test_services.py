@@ -425,3 +425,9 @@ def test_the_plan_changes_until_the_check_starts(district):
     oversight_start(action=action, actual_start=None, acting_user=district.supervision_staff)
     with pytest.raises(ValidationError):
         oversight_edit(action=action, acting_user=district.supervision_staff, **values)
+
+
+def test_the_target_decides_what_is_kept(district):
+    item, _finding = _opened_item(district)
+    action = plan(district, unit=district.s2, rectification_item=item)
+    assert (action.organisation, action.project, action.rectification_item) == (district.s2, None, None)
