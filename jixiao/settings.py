@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jixiao.workflow",
     "jixiao.review",
     "jixiao.rectification",
+    "jixiao.oversight",
     "jixiao.violations",
     "jixiao.practices",
     "jixiao.dispositions",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("funding/", include("jixiao.monitoring.funding_urls")),
     path("adjustments/", include("jixiao.adjustments.urls")),
     path("violations/", include("jixiao.violations.urls")),
+    path("oversight/", include("jixiao.oversight.urls")),
     path("practices/", include("jixiao.practices.urls")),
     path("scores/", include("jixiao.scores.urls")),
     path("dispositions/", include("jixiao.dispositions.urls")),

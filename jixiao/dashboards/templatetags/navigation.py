@@ -7,6 +7,7 @@ from jixiao.dispositions.policy import BUREAU_ROLES as DISPOSITION_BUREAU_ROLES
 from jixiao.funding.policy import HOLD_LIST_ROLES
 from jixiao.organisations.models import Role
 from jixiao.organisations.selectors import BUSINESS_ROLES, UNIT_BROWSING_ROLES, roles_of
+from jixiao.oversight.policy import can_view_oversight
 from jixiao.practices.policy import can_view_practice_list
 from jixiao.scores.policy import can_view_breakdown
 from jixiao.violations.policy import can_view_violations
@@ -44,6 +45,7 @@ def nav_items(context) -> list[dict]:
     items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
+    items.append(("oversight:index", "监督检查", can_view_oversight(request.user)))
     items.append(("funding:holds", "拨款控制", bool(roles & HOLD_LIST_ROLES)))
     items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
     items.append(("practices:index", "可推广经验", can_view_practice_list(request.user)))

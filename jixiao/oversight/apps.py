@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "jixiao.oversight"
+    verbose_name = "监督检查"
