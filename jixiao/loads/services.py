@@ -17,6 +17,7 @@ from jixiao.loads.plans import PLANNERS, Plan, chunks
 from jixiao.loads.policy import can_load
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.rollup import rollup_refresh_projects
 from jixiao.monitoring.services import report_recompute
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.services import organisation_save
@@ -216,7 +217,9 @@ def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
     Project.objects.bulk_create(plan.writes["create"], batch_size=BATCH)
     if plan.writes["update"]:
         Project.objects.bulk_update(plan.writes["update"], plan.writes["fields"], batch_size=BATCH)
-    return _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
+    recomputed = _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
+    rollup_refresh_projects(project_ids=[p.pk for p in (*plan.writes["create"], *plan.writes["update"])])
+    return recomputed
 
 
 def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
@@ -226,7 +229,9 @@ def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
     for part in chunks(changed, BATCH):
         ProjectMonth.objects.filter(pk__in=[m.pk for m in part]).delete()
     ProjectMonth.objects.bulk_create([*plan.writes["create"], *changed], batch_size=BATCH)
-    return _recompute(plan.writes["recompute"])
+    recomputed = _recompute(plan.writes["recompute"])
+    rollup_refresh_projects(project_ids={m.project_id for m in (*plan.writes["create"], *changed)})
+    return recomputed
 
 
 def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
@@ -239,6 +244,7 @@ def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
             reason=reason if project.current_target_id else "",
             acting_user=acting_user,
         )
+    rollup_refresh_projects(project_ids=[project.pk for project, _goal, _specs in plan.writes["versions"]])
     return 0
 
 
