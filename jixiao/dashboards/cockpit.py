@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from jixiao.dashboards.selectors import UNIT_DEADLINES
 from jixiao.funding.models import HOLD_STATES, FundingStatus
 from jixiao.monitoring.models import (
     LEVEL_NONE,
@@ -30,7 +31,8 @@ from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisat
 from jixiao.projects.models import ZERO
 from jixiao.rectification.selectors import rectification_item_list
 from jixiao.review.models import RectificationState
-from jixiao.workflow.models import Step, Submission
+from jixiao.workflow.models import Step, Submission, SubmissionReturn
+from jixiao.workflow.selectors import latest_return
 
 DISTRICT_ROLES = {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
 COCKPIT_ROLES = DISTRICT_ROLES | {Role.COUNTERPART_STAFF}
@@ -202,6 +204,10 @@ class Cockpit:
     sections: list[Organisation]
     can_widen: bool
     unit_ids: list[int]
+    # The unit view: the unit's own due dates, its package, and what was last returned to it for correction.
+    deadlines: list = field(default_factory=list)
+    own_packages: list = field(default_factory=list)
+    returned: SubmissionReturn | None = None
 
     @property
     def time_progress(self) -> Decimal:
@@ -464,7 +470,7 @@ def cockpit_build(*, user, filters: CockpitFilters) -> Cockpit:
         feedback__cycle=filters.cycle, feedback__organisation__in=unit_ids
     )
     open_items = items.exclude(state=RectificationState.VERIFIED)
-    return Cockpit(
+    cockpit = Cockpit(
         filters=filters,
         title=_title(filters),
         level_name="unit" if filters.unit else "section" if filters.section else "district",
@@ -480,6 +486,19 @@ def cockpit_build(*, user, filters: CockpitFilters) -> Cockpit:
         can_widen=Role.COUNTERPART_STAFF in roles_of(user) and not (roles_of(user) & DISTRICT_ROLES),
         unit_ids=unit_ids,
     )
+    if filters.unit is not None:
+        _add_unit_side(cockpit, statuses)
+    return cockpit
+
+
+def _add_unit_side(cockpit: Cockpit, statuses: list[PackageStatus]) -> None:
+    """A unit's own due dates (第十一条), its package and the projects last returned to it."""
+    unit, cycle = cockpit.filters.unit, cockpit.filters.cycle
+    fields = UNIT_DEADLINES.get(unit.kind, [])
+    cockpit.deadlines = [(label, due) for name, label, due in cycle.due_dates() if name in fields]
+    cockpit.own_packages = [status for status in statuses if status.unit.pk == unit.pk]
+    submission = Submission.objects.filter(cycle=cycle, organisation=unit).first()
+    cockpit.returned = latest_return(submission) if submission is not None else None
 
 
 def _title(filters: CockpitFilters) -> str:

@@ -32,7 +32,7 @@
   function option(data) {
     var opt = base(data);
     if (data.kind === "scatter") {
-      opt.xAxis = { type: "value", name: "预算（万元）", scale: true };
+      opt.xAxis = { type: "value", name: "预算（万元）", nameLocation: "middle", nameGap: 28, scale: true };
       opt.yAxis = { type: "value", name: "执行率（%）" };
       opt.tooltip.formatter = function (p) { return p.data.name + "<br>预算 " + p.data.value[0] + " 万元，执行率 " + p.data.value[1] + "%"; };
       opt.series = colored(data.series).map(function (s) {
@@ -42,7 +42,8 @@
     }
     opt.xAxis = category(data);
     if (data.name === "execution") {
-      opt.yAxis = { type: "value", name: "执行率（%）" };
+      // The axis always reaches the time-progress line, so that the line is drawn.
+      opt.yAxis = { type: "value", name: "执行率（%）", max: function (range) { return Math.ceil(Math.max(range.max, data.mark.value) / 10) * 10; } };
       opt.series = colored(data.series).map(function (s) {
         return Object.assign(s, {
           type: "bar",
