@@ -75,6 +75,8 @@ ACTION_LABELS = {
     "practice.mark": _("列为可推广经验"),
     "practice.unmark": _("取消可推广经验"),
     "practice.export": _("导出可推广经验"),
+    "district_report.draft": _("起草全区监控情况报告"),
+    "district_report.upload": _("上传全区监控情况报告修改稿"),
 }
 
 

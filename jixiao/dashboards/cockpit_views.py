@@ -1,12 +1,16 @@
 """The cockpit pages: the page of a scope, its charts' data (JSON) and its tables as .xlsx."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from jixiao.core.files import XLSX_TYPE
+from jixiao.core.errors import error_parts
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
 from jixiao.core.http import download
 from jixiao.dashboards.charts import CHARTS, TABLES, chart_build
 from jixiao.dashboards.cockpit import (
@@ -19,6 +23,11 @@ from jixiao.dashboards.cockpit import (
     cockpit_scope,
 )
 from jixiao.dashboards.cockpit_exports import chart_xlsx
+from jixiao.dashboards.district_report import CHART_IMAGE_MAX_BYTES, chart_image
+from jixiao.dashboards.models import DistrictReport, DistrictReportVersion
+from jixiao.dashboards.policy import can_view_district_report, can_write_district_report
+from jixiao.dashboards.services import district_report_draft, district_report_upload
+from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.projects.models import ProjectType
 
@@ -82,6 +91,7 @@ def cockpit_page(request):
             "cycles": cockpit_cycles(user=request.user),
             "charts": CHARTS,
             "query": filters.query(),
+            "can_report": can_view_district_report(request.user),
         },
     )
 
@@ -109,4 +119,96 @@ def cockpit_export(request, name: str):
         chart_xlsx(chart, subtitle=subtitle),
         f"{chart.title}_{timezone.localdate():%Y%m%d}.xlsx",
         XLSX_TYPE,
+    )
+
+
+class DistrictReportUploadForm(forms.Form):
+    file = forms.FileField(label="修改稿（.docx）")
+    note = forms.CharField(label="修改说明", max_length=200)
+
+
+def _report_cycle(request) -> MonitoringCycle:
+    if not can_view_district_report(request.user):
+        raise PermissionDenied
+    cycles = cockpit_cycles(user=request.user)
+    cycle_pk = request.GET.get("cycle") or request.POST.get("cycle")
+    cycle = cycles.filter(pk=int(cycle_pk)).first() if str(cycle_pk or "").isdigit() else cycle_current()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def district_report_page(request):
+    """The report's versions (newest first) with their 办理记录; drafting and uploading for the supervision
+    section. The district's charts are drawn here too: drafting sends their pictures with the request."""
+    cycle = _report_cycle(request)
+    report = DistrictReport.objects.filter(cycle=cycle).first()
+    return render(
+        request,
+        "dashboards/district_report.html",
+        {
+            "cycle": cycle,
+            "cycles": cockpit_cycles(user=request.user),
+            "versions": report.versions.select_related("created_by") if report else [],
+            "timeline": report.transitions.order_by("at", "id") if report else [],
+            "can_write": can_write_district_report(request.user, cycle),
+            "upload_form": DistrictReportUploadForm(),
+            "charts": CHARTS,
+            "query": CockpitFilters(cycle=cycle, district=True).query(),
+        },
+    )
+
+
+def _back(cycle: MonitoringCycle) -> str:
+    return f"{reverse('cockpit:report')}?cycle={cycle.pk}"
+
+
+@require_POST
+def district_report_draft_view(request):
+    cycle = _report_cycle(request)
+    images = {}
+    for name in CHARTS:
+        upload = request.FILES.get(f"chart_{name}")
+        if upload is not None and upload.size <= CHART_IMAGE_MAX_BYTES:
+            image = chart_image(upload.read())
+            if image is not None:
+                images[name] = image
+    try:
+        version = district_report_draft(cycle=cycle, images=images, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_parts(exc)[0])
+    else:
+        messages.success(request, f"已起草第 {version.number} 版。")
+    return redirect(_back(cycle))
+
+
+@require_POST
+def district_report_upload_view(request):
+    cycle = _report_cycle(request)
+    form = DistrictReportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择修改稿并填写修改说明。")
+        return redirect(_back(cycle))
+    try:
+        version = district_report_upload(
+            cycle=cycle,
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, error_parts(exc)[0])
+    else:
+        messages.success(request, f"已保存为第 {version.number} 版。")
+    return redirect(_back(cycle))
+
+
+def district_report_download(request, pk: int):
+    if not can_view_district_report(request.user):
+        raise PermissionDenied
+    version = get_object_or_404(DistrictReportVersion.objects.select_related("report__cycle"), pk=pk)
+    return download(
+        version.file.read(),
+        f"全区预算绩效运行监控情况报告_{version.report.cycle.year}_第{version.number}版.docx",
+        DOCX_TYPE,
     )

@@ -1,7 +1,8 @@
 // The cockpit's charts: each figure fetches its data (JSON) and draws it with ECharts; 表格 shows the same
 // figures as a table, 下载图片 saves the chart as PNG. Colours are the Okabe–Ito palette (readable for
 // colour-blind people) and every series also carries a pattern (decal), so a grey print still tells the
-// series apart. A point of the scatter chart opens its project.
+// series apart. A point of the scatter chart opens its project. A form marked data-chart-images (drafting
+// the district report) sends the drawn charts' pictures in its file inputs named chart_<name>.
 (function () {
   var LEVEL_COLORS = { red: "#D55E00", yellow: "#E69F00", blue: "#0072B2", green: "#009E73", none: "#999999" };
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"];
@@ -111,7 +112,30 @@
     box.dataset.ready = "1";
   }
 
+  function pngFile(chart, name) {
+    var url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+    var binary = atob(url.split(",")[1]);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    return new File([bytes], name + ".png", { type: "image/png" });
+  }
+
+  function attachImages(form) {
+    form.addEventListener("submit", function () {
+      document.querySelectorAll("[data-chart-url]").forEach(function (box) {
+        var chart = echarts.getInstanceByDom(box.querySelector(".chart-canvas"));
+        var name = box.id.replace("chart-", "");
+        var input = form.querySelector('input[name="chart_' + name + '"]');
+        if (!chart || !input) { return; }
+        var files = new DataTransfer();
+        files.items.add(pngFile(chart, name));
+        input.files = files.files;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-chart-images]").forEach(attachImages);
     document.querySelectorAll("[data-chart-url]").forEach(function (box) {
       box.querySelector('[data-action="table"]').addEventListener("click", function () {
         var shown = box.querySelector(".chart-table");
