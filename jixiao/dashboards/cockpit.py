@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -436,16 +436,20 @@ def _root_id(path: str) -> int:
     return int(path.strip("/").split("/")[0])
 
 
-def cockpit_build(*, user, filters: CockpitFilters) -> Cockpit:
-    """Everything the cockpit page shows for one scope, in a fixed number of queries."""
+def cockpit_build(*, user, filters: CockpitFilters, figures_only: bool = False) -> Cockpit:
+    """Everything the cockpit page shows for one scope, in a fixed number of queries.
+
+    `figures_only` (the charts' data) stops after the roll-up's figures: no packages, holds, rectification
+    items or breadcrumbs.
+    """
     units = _scope_units(filters, user=user)
     unit_ids = [u.pk for u in units]
-    sections = district_sections(user=user) if filters.unit is None and filters.section is None else []
+    sections = district_sections(user=user)
     if filters.district and not (roles_of(user) & DISTRICT_ROLES):
         sections = list(
             Organisation.objects.filter(kind=OrganisationKind.COUNTERPART_SECTION).order_by("code")
         )
-    rows = _rows(filters, units, sections)
+    rows = _rows(filters, units, sections if filters.unit is None and filters.section is None else [])
     for row in rows:
         if row.organisation is not None and row.organisation.kind != OrganisationKind.COUNTERPART_SECTION:
             row.projects_query = filters.project_list_query(row.organisation, own=row.own)
@@ -456,36 +460,46 @@ def cockpit_build(*, user, filters: CockpitFilters) -> Cockpit:
         row = placed.get(rollup["organisation_id"])
         if row is not None:
             row.figures.add(rollup)
-
-    statuses = _packages(filters, units) if filters.cycle.kind == CycleKind.ANNUAL else []
-    for row in rows:
-        row.rates = _rates([s for s in statuses if placed.get(s.unit.pk) is row])
-    holds = _holds_by_unit(filters, unit_ids)
-    for owner_id, count in holds.items():
-        row = placed.get(owner_id)
-        if row is not None:
-            row.holds += count
-
-    items = rectification_item_list(user=user).filter(
-        feedback__cycle=filters.cycle, feedback__organisation__in=unit_ids
-    )
-    open_items = items.exclude(state=RectificationState.VERIFIED)
     cockpit = Cockpit(
         filters=filters,
         title=_title(filters),
         level_name="unit" if filters.unit else "section" if filters.section else "district",
         totals=totals,
         rows=rows,
-        rates=list(_rates(statuses).values()),
-        late=sorted((s for s in statuses if s.late_days), key=lambda s: (-s.late_days, s.unit.code)),
-        rectification_open=open_items.count(),
-        rectification_overdue=open_items.filter(due_date__lt=timezone.localdate()).count(),
-        holds=sum(holds.values()),
-        breadcrumbs=_breadcrumbs(filters, user=user),
-        sections=district_sections(user=user),
+        rates=[],
+        late=[],
+        rectification_open=0,
+        rectification_overdue=0,
+        holds=0,
+        breadcrumbs=[],
+        sections=sections,
         can_widen=Role.COUNTERPART_STAFF in roles_of(user) and not (roles_of(user) & DISTRICT_ROLES),
         unit_ids=unit_ids,
     )
+    if figures_only:
+        return cockpit
+
+    statuses = _packages(filters, units) if filters.cycle.kind == CycleKind.ANNUAL else []
+    for row in rows:
+        row.rates = _rates([s for s in statuses if placed.get(s.unit.pk) is row])
+    cockpit.rates = list(_rates(statuses).values())
+    cockpit.late = sorted((s for s in statuses if s.late_days), key=lambda s: (-s.late_days, s.unit.code))
+    holds = _holds_by_unit(filters, unit_ids)
+    for owner_id, count in holds.items():
+        row = placed.get(owner_id)
+        if row is not None:
+            row.holds += count
+    cockpit.holds = sum(holds.values())
+    not_verified = ~Q(state=RectificationState.VERIFIED)
+    items = rectification_item_list(user=user).filter(
+        feedback__cycle=filters.cycle, feedback__organisation__in=unit_ids
+    )
+    counts = items.aggregate(
+        open=Count("pk", filter=not_verified),
+        overdue=Count("pk", filter=not_verified & Q(due_date__lt=timezone.localdate())),
+    )
+    cockpit.rectification_open, cockpit.rectification_overdue = counts["open"], counts["overdue"]
+    cockpit.breadcrumbs = _breadcrumbs(filters, user=user)
     if filters.unit is not None:
         _add_unit_side(cockpit, statuses)
     return cockpit

@@ -102,7 +102,7 @@ def cockpit_chart(request, name: str):
     filters, _form = _filters(request)
     if filters is None:
         raise Http404
-    cockpit = cockpit_build(user=request.user, filters=filters)
+    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=True)
     return JsonResponse(chart_build(name, cockpit, user=request.user).as_json())
 
 
@@ -112,7 +112,7 @@ def cockpit_export(request, name: str):
     filters, _form = _filters(request)
     if filters is None:
         raise Http404
-    cockpit = cockpit_build(user=request.user, filters=filters)
+    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=name not in TABLES)
     chart = TABLES[name](cockpit) if name in TABLES else chart_build(name, cockpit, user=request.user)
     subtitle = f"{cockpit.title} · {filters.cycle.period_label} · 单位：万元 · 导出于 {timezone.localtime():%Y-%m-%d %H:%M}"
     return download(

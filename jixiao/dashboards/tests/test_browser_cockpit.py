@@ -2,6 +2,7 @@
 opens its project, a table exports to .xlsx that opens, a chart downloads as PNG, and the drill-down goes
 district → section → unit → subordinate unit."""
 
+import docx
 import openpyxl
 import pytest
 
@@ -120,4 +121,23 @@ def test_a_units_cockpit_shows_itself_and_its_subordinates(browser_page, round_)
     drill = page.locator("#drill").inner_text()
     assert "第一中学" in drill and "保密中心" not in drill
     screenshot(page, "cockpit-unit-leader")
+    assert errors == []
+
+
+def test_the_district_report_is_drafted_with_the_pages_charts(browser_page, round_, tmp_path):
+    page = browser_page
+    errors = watch_console(page)
+    page.login(round_.supervision_staff)
+    page.click("text=全区监控情况报告")
+    wait_for_charts(page)
+    page.get_by_role("button", name="根据当前数据起草新版本").click()
+    page.get_by_text("已起草第 1 版。").wait_for()
+    screenshot(page, "cockpit-district-report")
+    with page.expect_download() as download:
+        page.locator("a.report-download").first.click()
+    path = tmp_path / "report.docx"
+    download.value.save_as(path)
+    document = docx.Document(str(path))
+    assert document.paragraphs[0].text.endswith("年预算绩效运行监控情况报告")
+    assert len(document.inline_shapes) == CHART_COUNT
     assert errors == []
