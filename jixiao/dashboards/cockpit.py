@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from jixiao.dashboards.selectors import UNIT_DEADLINES
+from jixiao.dashboards.selectors import SECTION_DEADLINES, UNIT_DEADLINES
 from jixiao.funding.models import HOLD_STATES, FundingStatus
 from jixiao.monitoring.models import (
     LEVEL_NONE,
@@ -29,7 +29,7 @@ from jixiao.monitoring.models import (
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, roles_of
 from jixiao.projects.models import ZERO
-from jixiao.rectification.selectors import rectification_item_list
+from jixiao.rectification.selectors import cycle_rectification_closed, overdue_items, rectification_item_list
 from jixiao.review.models import RectificationState
 from jixiao.workflow.models import Step, Submission, SubmissionReturn
 from jixiao.workflow.selectors import latest_return
@@ -212,6 +212,31 @@ class Cockpit:
     @property
     def time_progress(self) -> Decimal:
         return self.filters.cycle.time_progress
+
+
+@dataclass
+class BureauWork:
+    """The bureau's own work of the cycle beside the figures: its due dates and the pages that do it."""
+
+    deadlines: list
+    supervision: bool
+    counterpart: bool
+    overdue: int
+    closed: bool
+
+
+def bureau_work(*, user, cycle: MonitoringCycle) -> BureauWork | None:
+    """For the bureau's leaders and sections only (a unit's people have their home page for this)."""
+    roles = roles_of(user)
+    if not roles & COCKPIT_ROLES:
+        return None
+    return BureauWork(
+        deadlines=[(label, due) for name, label, due in cycle.due_dates() if name in SECTION_DEADLINES],
+        supervision=Role.SUPERVISION_STAFF in roles,
+        counterpart=Role.COUNTERPART_STAFF in roles,
+        overdue=overdue_items(user=user).count(),
+        closed=bool(roles & DISTRICT_ROLES) and cycle_rectification_closed(cycle),
+    )
 
 
 def cockpit_cycles(*, user) -> QuerySet[MonitoringCycle]:

@@ -17,6 +17,7 @@ from jixiao.dashboards.cockpit import (
     LEVEL_LABELS,
     LEVELS,
     CockpitFilters,
+    bureau_work,
     can_view_cockpit,
     cockpit_build,
     cockpit_cycles,
@@ -92,6 +93,7 @@ def cockpit_page(request):
             "charts": CHARTS,
             "query": filters.query(),
             "can_report": can_view_district_report(request.user),
+            "work": bureau_work(user=request.user, cycle=filters.cycle),
         },
     )
 
