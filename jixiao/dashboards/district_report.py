@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 
 from jixiao.core.formatting import pct, wan
 from jixiao.dashboards.charts import Chart, chart_build, late_table, rows_table
-from jixiao.dashboards.cockpit import Cockpit
+from jixiao.dashboards.cockpit import LEVELS, Cockpit
 from jixiao.funding.models import HOLD_STATES, FundingStatus
 from jixiao.monitoring.models import ReportWarning
 from jixiao.monitoring.rules import RULE_LABELS
@@ -29,6 +29,8 @@ from jixiao.monitoring.rules import RULE_LABELS
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHART_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MAIN_PROBLEMS = 8  # warning categories named under 主要问题
+LISTED_PROJECTS = 20  # rows of the scatter chart's table in the document (the largest budgets)
+STEP_SHORT = {1: "二级单位", 2: "镇和一级单位"}
 
 
 def _east_asian(run, font: str) -> None:
@@ -114,6 +116,26 @@ class _Writer:
         return buffer.getvalue()
 
 
+def _columns(chart: Chart, indices: list[int], title: str, headers: list[str] | None = None) -> Chart:
+    """Some columns of a wide table, so that it fits an A4 page."""
+    return Chart(
+        name=chart.name,
+        title=title,
+        kind="table",
+        columns=headers or [chart.columns[i] for i in indices],
+        rows=[[row[i] for i in indices] for row in chart.rows],
+        money_columns=[n for n, i in enumerate(indices) if i in chart.money_columns],
+        rate_columns=[n for n, i in enumerate(indices) if i in chart.rate_columns],
+    )
+
+
+def _first_rows(chart: Chart, count: int, title: str) -> Chart:
+    """The chart's first `count` rows under `title` (the picture keeps every point)."""
+    if len(chart.rows) > count:
+        chart.title, chart.rows = title, chart.rows[:count]
+    return chart
+
+
 def chart_image(data: bytes) -> bytes | None:
     """A chart picture as the browser sent it, if it is a PNG of reasonable size (else the table alone)."""
     if not data.startswith(PNG_SIGNATURE) or len(data) > CHART_IMAGE_MAX_BYTES:
@@ -162,7 +184,9 @@ def district_report_docx(*, cockpit: Cockpit, user, images: dict[str, bytes]) ->
         f"加权执行率{pct(totals.execution_rate)}，时间进度{pct(cycle.time_progress)}。"
     )
     writer.figure(chart_build("execution", cockpit, user=user), images.get("execution"))
-    writer.figure(rows_table(cockpit), None)
+    summary = rows_table(cockpit)
+    level_count = len(LEVELS)
+    writer.figure(_columns(summary, [0, 1, 2, 3, 4, 5], "各对口服务股室预算执行情况"), None)
 
     writer.heading("三、预警情况")
     writer.text(
@@ -171,7 +195,17 @@ def district_report_docx(*, cockpit: Cockpit, user, images: dict[str, bytes]) ->
         f"绿色{levels['green']['count']}个；尚未填报{levels['none']['count']}个。"
     )
     writer.figure(chart_build("levels", cockpit, user=user), images.get("levels"))
-    writer.figure(chart_build("scatter", cockpit, user=user), images.get("scatter"))
+    writer.figure(
+        _columns(
+            summary,
+            [0, *range(6, 6 + level_count), 6 + level_count, 7 + level_count],
+            "各对口服务股室预警情况",
+        ),
+        None,
+    )
+    writer.figure(
+        _first_rows(chart_build("scatter", cockpit, user=user), LISTED_PROJECTS), images.get("scatter")
+    )
     categories = _warning_categories(cockpit)
     writer.figure(
         Chart(
@@ -191,6 +225,21 @@ def district_report_docx(*, cockpit: Cockpit, user, images: dict[str, bytes]) ->
                 f"{rate.label}：应报送{rate.expected}家，已报送{rate.received}家，按时报送{rate.on_time}家，"
                 f"报送完整率{pct(rate.completeness)}，报送及时率{pct(rate.timeliness)}。"
             )
+    steps = list(STEP_SHORT)
+    first_rate = 8 + level_count
+    writer.figure(
+        _columns(
+            summary,
+            [0, *range(first_rate, first_rate + 2 * len(steps))],
+            "各对口服务股室报送完整率和及时率",
+            [
+                "名称",
+                *(f"完整率·{STEP_SHORT[s]}（%）" for s in steps),
+                *(f"及时率·{STEP_SHORT[s]}（%）" for s in steps),
+            ],
+        ),
+        None,
+    )
     writer.figure(chart_build("packages", cockpit, user=user), images.get("packages"))
     writer.figure(late_table(cockpit), None)
 
