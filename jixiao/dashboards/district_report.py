@@ -204,7 +204,12 @@ def district_report_docx(*, cockpit: Cockpit, user, images: dict[str, bytes]) ->
         None,
     )
     writer.figure(
-        _first_rows(chart_build("scatter", cockpit, user=user), LISTED_PROJECTS), images.get("scatter")
+        _first_rows(
+            chart_build("scatter", cockpit, user=user),
+            LISTED_PROJECTS,
+            f"项目预算与执行率（表中列出预算最大的 {LISTED_PROJECTS} 个项目）",
+        ),
+        images.get("scatter"),
     )
     categories = _warning_categories(cockpit)
     writer.figure(
