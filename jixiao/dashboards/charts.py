@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.core.formatting import wan
-from jixiao.dashboards.cockpit import LEVEL_LABELS, LEVELS, Cockpit
+from jixiao.dashboards.cockpit import COMPLETION_BUCKETS, LEVEL_LABELS, LEVELS, Cockpit
 from jixiao.monitoring.models import LEVEL_NONE, AnalysisReport
 from jixiao.projects.models import Project
 from jixiao.projects.selectors import budget_expression, paid_to_date_subquery
@@ -214,7 +214,27 @@ def rectification_chart(cockpit: Cockpit, *, user) -> Chart:
     )
 
 
-CHARTS = ["execution", "levels", "scatter", "packages", "rectification"]
+def completion_chart(cockpit: Cockpit) -> Chart:
+    """How far the filled 附件1's "≥" number and percent indicators have come (actual ÷ target), stacked."""
+    rows = [
+        [row.label, *(row.figures.completion[name] for name, _label in COMPLETION_BUCKETS)]
+        for row in cockpit.rows
+    ]
+    return Chart(
+        name="completion",
+        title="指标完成程度分布（“≥”类数值指标，实际完成值 ÷ 指标值）",
+        kind="stacked",
+        columns=["名称", *(f"{label}（个）" for _name, label in COMPLETION_BUCKETS)],
+        rows=rows,
+        categories=[row[0] for row in rows],
+        series=[
+            {"name": label, "data": [row[1 + i] for row in rows]}
+            for i, (_name, label) in enumerate(COMPLETION_BUCKETS)
+        ],
+    )
+
+
+CHARTS = ["execution", "levels", "scatter", "completion", "packages", "rectification"]
 
 
 def chart_build(name: str, cockpit: Cockpit, *, user) -> Chart:
@@ -225,6 +245,8 @@ def chart_build(name: str, cockpit: Cockpit, *, user) -> Chart:
         return levels_chart(cockpit)
     if name == "scatter":
         return scatter_chart(cockpit)
+    if name == "completion":
+        return completion_chart(cockpit)
     if name == "packages":
         return packages_chart(cockpit)
     return rectification_chart(cockpit, user=user)

@@ -40,6 +40,14 @@ COCKPIT_ROLES = DISTRICT_ROLES | {Role.COUNTERPART_STAFF}
 LEVELS = [WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.BLUE, WarningLevel.GREEN, LEVEL_NONE]
 LEVEL_LABELS = {**{level.value: level.label for level in WarningLevel}, LEVEL_NONE: "未填报"}
 # The steps of 第十一条 whose packages are counted, and who sends each.
+# The roll-up's completion buckets of "≥" number and percent indicators, in the order the chart stacks them.
+COMPLETION_BUCKETS = [
+    ("completion_none", "未填报"),
+    ("completion_low", "不足60%"),
+    ("completion_mid", "60%—80%"),
+    ("completion_high", "80%—100%"),
+    ("completion_met", "已达到指标值"),
+]
 STEP_SENDERS = {
     Step.UNIT_TO_PRIMARY: {OrganisationKind.SECONDARY_UNIT},
     Step.UNIT_TO_BUREAU: {OrganisationKind.TOWN, OrganisationKind.PRIMARY_UNIT},
@@ -98,6 +106,9 @@ class Figures:
     qualitative: int = 0
     level_counts: dict = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
     level_budgets: dict = field(default_factory=lambda: dict.fromkeys(LEVELS, ZERO))
+    completion: dict = field(
+        default_factory=lambda: dict.fromkeys((name for name, _ in COMPLETION_BUCKETS), 0)
+    )
 
     def add(self, row: dict) -> None:
         self.projects += row["n"]
@@ -105,6 +116,8 @@ class Figures:
         self.paid += row["paid"] or ZERO
         self.quantitative += row["quantitative"] or 0
         self.qualitative += row["qualitative"] or 0
+        for name, _label in COMPLETION_BUCKETS:
+            self.completion[name] += row[name] or 0
         self.level_counts[row["level"]] = self.level_counts.get(row["level"], 0) + row["n"]
         self.level_budgets[row["level"]] = self.level_budgets.get(row["level"], ZERO) + (
             row["budget"] or ZERO
@@ -335,6 +348,7 @@ def _rollup_rows(filters: CockpitFilters, unit_ids: list[int]) -> list[dict]:
             paid=Sum("paid"),
             quantitative=Sum("quantitative"),
             qualitative=Sum("qualitative"),
+            **{name: Sum(name) for name, _label in COMPLETION_BUCKETS},
         )
     )
 

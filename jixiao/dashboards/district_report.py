@@ -203,6 +203,7 @@ def district_report_docx(*, cockpit: Cockpit, user, images: dict[str, bytes]) ->
         ),
         None,
     )
+    writer.figure(chart_build("completion", cockpit, user=user), images.get("completion"))
     writer.figure(
         _first_rows(
             chart_build("scatter", cockpit, user=user),

@@ -372,6 +372,13 @@ class CycleRollup(models.Model):
     paid = models.DecimalField(_("执行数"), max_digits=18, decimal_places=2)
     quantitative = models.PositiveIntegerField(_("定量指标数"))
     qualitative = models.PositiveIntegerField(_("定性指标数"))
+    # "≥" number and percent indicators of the filled 附件1 by completion (actual ÷ target): not filled,
+    # below 60 %, 60–80 %, 80–100 %, reached.
+    completion_none = models.PositiveIntegerField(_("指标未填报"), default=0)
+    completion_low = models.PositiveIntegerField(_("完成不足60%"), default=0)
+    completion_mid = models.PositiveIntegerField(_("完成60%—80%"), default=0)
+    completion_high = models.PositiveIntegerField(_("完成80%—100%"), default=0)
+    completion_met = models.PositiveIntegerField(_("已达到指标值"), default=0)
 
     class Meta:
         verbose_name = _("监控汇总")

@@ -12,45 +12,71 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from jixiao.monitoring.models import LEVEL_NONE, AnalysisReport, CycleKind, CycleRollup, MonitoringCycle
-from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth
+from jixiao.monitoring.models import (
+    LEVEL_NONE,
+    AnalysisReport,
+    CycleKind,
+    CycleRollup,
+    IndicatorEntry,
+    MonitoringCycle,
+)
+from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth, ValueType
 
 TABLES = {
     "project": Project._meta.db_table,
     "report": AnalysisReport._meta.db_table,
     "month": ProjectMonth._meta.db_table,
     "indicator": Indicator._meta.db_table,
+    "entry": IndicatorEntry._meta.db_table,
 }
 CENTS = Decimal("0.01")
 
 ID_BATCH = 5_000  # project ids per lookup of their owners
 
 ROLLUP_SQL = """
-    SELECT p.owner_id, COALESCE(r.level, %s), p.project_type, p.is_key_project, COUNT(*),
+    SELECT p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project, COUNT(*),
            SUM(CASE WHEN p.adjusted_fiscal IS NULL AND p.adjusted_other IS NULL
                     THEN p.initial_fiscal + p.initial_other
                     ELSE COALESCE(p.adjusted_fiscal, p.initial_fiscal)
                          + COALESCE(p.adjusted_other, p.initial_other) END),
            SUM(COALESCE(paid.total, 0)), SUM(COALESCE(ind.quantitative, 0)),
-           SUM(COALESCE(ind.qualitative, 0))
+           SUM(COALESCE(ind.qualitative, 0)), SUM(COALESCE(comp.c_none, 0)), SUM(COALESCE(comp.c_low, 0)),
+           SUM(COALESCE(comp.c_mid, 0)), SUM(COALESCE(comp.c_high, 0)), SUM(COALESCE(comp.c_met, 0))
     FROM {project} p
-    LEFT JOIN {report} r ON r.project_id = p.id AND r.cycle_id = %s
+    LEFT JOIN {report} r ON r.project_id = p.id AND r.cycle_id = %(cycle)s
     LEFT JOIN (
         SELECT m.project_id, SUM(m.paid_fiscal + m.paid_other) AS total
         FROM {month} m JOIN {project} mp ON mp.id = m.project_id
-        WHERE m.month <= %s AND mp.year = %s {month_owner_filter}
+        WHERE m.month <= %(month)s AND mp.year = %(year)s {mp_owners}
         GROUP BY m.project_id
     ) paid ON paid.project_id = p.id
     LEFT JOIN (
         SELECT i.version_id,
-               SUM(CASE WHEN i.comparator = %s THEN 0 ELSE 1 END) AS quantitative,
-               SUM(CASE WHEN i.comparator = %s THEN 1 ELSE 0 END) AS qualitative
+               SUM(CASE WHEN i.comparator = %(qualitative)s THEN 0 ELSE 1 END) AS quantitative,
+               SUM(CASE WHEN i.comparator = %(qualitative)s THEN 1 ELSE 0 END) AS qualitative
         FROM {indicator} i JOIN {project} ip ON ip.current_target_id = i.version_id
-        WHERE ip.year = %s {indicator_owner_filter}
+        WHERE ip.year = %(year)s {ip_owners}
         GROUP BY i.version_id
     ) ind ON ind.version_id = p.current_target_id
-    WHERE p.year = %s {owner_filter}
-    GROUP BY p.owner_id, COALESCE(r.level, %s), p.project_type, p.is_key_project
+    LEFT JOIN (
+        SELECT cr.id AS report_id,
+               SUM(CASE WHEN ce.actual_number IS NULL THEN 1 ELSE 0 END) AS c_none,
+               SUM(CASE WHEN ce.actual_number < ci.target_number * 0.6 THEN 1 ELSE 0 END) AS c_low,
+               SUM(CASE WHEN ce.actual_number >= ci.target_number * 0.6
+                         AND ce.actual_number < ci.target_number * 0.8 THEN 1 ELSE 0 END) AS c_mid,
+               SUM(CASE WHEN ce.actual_number >= ci.target_number * 0.8
+                         AND ce.actual_number < ci.target_number THEN 1 ELSE 0 END) AS c_high,
+               SUM(CASE WHEN ce.actual_number >= ci.target_number THEN 1 ELSE 0 END) AS c_met
+        FROM {report} cr
+        JOIN {project} cp ON cp.id = cr.project_id
+        JOIN {indicator} ci ON ci.version_id = cr.target_version_id
+        LEFT JOIN {entry} ce ON ce.report_id = cr.id AND ce.indicator_id = ci.id
+        WHERE cr.cycle_id = %(cycle)s AND ci.comparator = %(at_least)s
+              AND ci.value_type IN (%(number)s, %(percent)s) AND ci.target_number > 0 {cp_owners}
+        GROUP BY cr.id
+    ) comp ON comp.report_id = r.id
+    WHERE p.year = %(year)s {p_owners}
+    GROUP BY p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project
 """
 
 
@@ -61,55 +87,51 @@ def _money(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(CENTS)
 
 
-def _owner_filter(alias: str, owner_ids: list[int] | None) -> tuple[str, list]:
-    if owner_ids is None:
-        return "", []
-    return f"AND {alias}.owner_id IN ({', '.join(['%s'] * len(owner_ids))})", list(owner_ids)
-
-
 def _computed(cycle: MonitoringCycle, owner_ids: list[int] | None) -> list[CycleRollup]:
-    month_filter, month_params = _owner_filter("mp", owner_ids)
-    indicator_filter, indicator_params = _owner_filter("ip", owner_ids)
-    owner_filter, owner_params = _owner_filter("p", owner_ids)
-    sql = ROLLUP_SQL.format(
-        **TABLES,
-        month_owner_filter=month_filter,
-        indicator_owner_filter=indicator_filter,
-        owner_filter=owner_filter,
-    )
-    qualitative = Comparator.QUALITATIVE.value
-    params = [
-        LEVEL_NONE,
-        cycle.pk,
-        cycle.period_end_month,
-        cycle.year,
-        *month_params,
-        qualitative,
-        qualitative,
-        cycle.year,
-        *indicator_params,
-        cycle.year,
-        *owner_params,
-        LEVEL_NONE,
-    ]
+    params = {
+        "none": LEVEL_NONE,
+        "cycle": cycle.pk,
+        "month": cycle.period_end_month,
+        "year": cycle.year,
+        "qualitative": Comparator.QUALITATIVE.value,
+        "at_least": Comparator.AT_LEAST.value,
+        "number": ValueType.NUMBER.value,
+        "percent": ValueType.PERCENT.value,
+    }
+    owners = ""
+    if owner_ids is not None:
+        params.update({f"owner{n}": owner_id for n, owner_id in enumerate(owner_ids)})
+        owners = ", ".join(f"%(owner{n})s" for n in range(len(owner_ids)))
+    filters = {
+        f"{alias}_owners": f"AND {alias}.owner_id IN ({owners})" if owners else ""
+        for alias in ("mp", "ip", "cp", "p")
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(ROLLUP_SQL.format(**TABLES, **filters), params)
         rows = cursor.fetchall()
-    return [
-        CycleRollup(
-            cycle=cycle,
-            organisation_id=owner_id,
-            level=level,
-            project_type=project_type,
-            is_key_project=bool(is_key),
-            projects=count,
-            budget=_money(budget),
-            paid=_money(paid),
-            quantitative=int(quantitative),
-            qualitative=int(qualitative_count),
-        )
-        for owner_id, level, project_type, is_key, count, budget, paid, quantitative, qualitative_count in rows
-    ]
+    return [_row(cycle, row) for row in rows]
+
+
+def _row(cycle: MonitoringCycle, row: tuple) -> CycleRollup:
+    owner_id, level, project_type, is_key, count, budget, paid, *counts = row
+    quantitative, qualitative, c_none, c_low, c_mid, c_high, c_met = (int(n) for n in counts)
+    return CycleRollup(
+        cycle=cycle,
+        organisation_id=owner_id,
+        level=level,
+        project_type=project_type,
+        is_key_project=bool(is_key),
+        projects=count,
+        budget=_money(budget),
+        paid=_money(paid),
+        quantitative=quantitative,
+        qualitative=qualitative,
+        completion_none=c_none,
+        completion_low=c_low,
+        completion_mid=c_mid,
+        completion_high=c_high,
+        completion_met=c_met,
+    )
 
 
 def _replace(cycle: MonitoringCycle, owner_ids: list[int] | None) -> None:

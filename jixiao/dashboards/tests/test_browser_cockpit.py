@@ -10,7 +10,7 @@ from jixiao.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHART_COUNT = 5
+CHART_COUNT = 6
 
 
 def watch_console(page) -> list[str]:

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from jixiao.adjustments.tests.conftest import fill_report
 from jixiao.conftest import create_project, create_user
+from jixiao.dashboards.charts import CHARTS
 from jixiao.dashboards.cockpit import CockpitFilters, cockpit_build
 from jixiao.dashboards.tests.conftest import PAYMENTS_HEADER, today
 from jixiao.loads.services import load_file
 from jixiao.loads.tests.conftest import csv_bytes
 from jixiao.monitoring.models import AnalysisReport, CycleRollup
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
+from jixiao.monitoring.services import report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ZERO, Comparator, Project, budget_of
 from jixiao.workflow.services import submission_for, submission_return
@@ -292,10 +294,7 @@ def test_query_counts_do_not_grow_with_the_projects(client, round_, username, pa
     client.force_login(round_.users[username])
     params = {name: getattr(round_, value).pk if name != "scope" else value for name, value in params.items()}
     urls = [reverse("cockpit:index"), reverse("cockpit:export", args=["rows"])]
-    urls += [
-        reverse("cockpit:chart", args=[name])
-        for name in ("execution", "levels", "scatter", "packages", "rectification")
-    ]
+    urls += [reverse("cockpit:chart", args=[name]) for name in CHARTS]
     small = [_queries(client, url, params) for url in urls]
     _grow(round_, 25)
     assert CycleRollup.objects.filter(cycle=round_.cycle, organisation=round_.s3).exists()
@@ -320,3 +319,66 @@ def test_a_second_level_unit_sees_its_due_dates_and_what_was_returned(client, ro
     assert "请补充偏差原因。" in side and "执行率偏低的原因未说明" in side
     assert round_.project_s2.code in side
     assert client.get(reverse("cockpit:index"), {"unit": round_.s1.pk}).status_code == 404
+
+
+def direct_completion(district, units) -> Counter:
+    """The filled 附件1's "≥" number and percent indicators by actual ÷ target, counted one by one."""
+    buckets = Counter()
+    for report in AnalysisReport.objects.filter(cycle=district.cycle, project__owner__in=units):
+        entries = {e.indicator_id: e for e in report.entries.all()}
+        for indicator in report.target_version.indicators.all():
+            if indicator.comparator != Comparator.AT_LEAST or indicator.value_type not in (
+                "number",
+                "percent",
+            ):
+                continue
+            if not indicator.target_number or indicator.target_number <= 0:
+                continue
+            entry = entries.get(indicator.pk)
+            actual = entry.actual_number if entry else None
+            if actual is None:
+                buckets["未填报"] += 1
+            elif actual >= indicator.target_number:
+                buckets["已达到指标值"] += 1
+            elif actual >= indicator.target_number * Decimal("0.8"):
+                buckets["80%—100%"] += 1
+            elif actual >= indicator.target_number * Decimal("0.6"):
+                buckets["60%—80%"] += 1
+            else:
+                buckets["不足60%"] += 1
+    return buckets
+
+
+def test_the_indicator_completion_chart_counts_every_filled_indicator(client, round_):
+    entries = {
+        i.pk: {"actual_number": value}
+        for i, value in zip(
+            round_.project_p2.current_target.indicators.order_by("position"), [450, 95, None], strict=True
+        )
+    }
+    report_save(
+        project=round_.project_p2,
+        cycle=round_.cycle,
+        values={},
+        entries=entries,
+        expected_revision=1,
+        acting_user=create_user(round_.p2, Role.FILLER),
+    )
+    client.force_login(round_.bureau_leader)
+    chart = client.get(reverse("cockpit:chart", args=["completion"])).json()
+    assert [s["name"] for s in chart["series"]] == [
+        "未填报",
+        "不足60%",
+        "60%—80%",
+        "80%—100%",
+        "已达到指标值",
+    ]
+    for row in chart["rows"]:
+        units = [
+            getattr(round_, u) for u in SCOPES["counterpart_a" if row[0] == "预算股A" else "counterpart_b"]
+        ]
+        expected = direct_completion(round_, units)
+        assert dict(zip([s["name"] for s in chart["series"]], row[1:], strict=True)) == {
+            name: expected[name] for name in ["未填报", "不足60%", "60%—80%", "80%—100%", "已达到指标值"]
+        }
+    assert sum(sum(row[1:]) for row in chart["rows"]) > 0
