@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jixiao.core.formatting import wan
 from jixiao.dashboards.cockpit import COMPLETION_BUCKETS, LEVEL_LABELS, LEVELS, Cockpit
+from jixiao.funding.models import HOLD_STATES, FundingState
 from jixiao.monitoring.models import LEVEL_NONE, AnalysisReport
 from jixiao.projects.models import Project
 from jixiao.projects.selectors import budget_expression, paid_to_date_subquery
@@ -120,6 +121,10 @@ def scatter_chart(cockpit: Cockpit) -> Chart:
         projects = projects.filter(project_type=filters.project_type)
     if filters.key_only:
         projects = projects.filter(is_key_project=True)
+    if filters.funding == FundingState.NORMAL:
+        projects = projects.exclude(funding_control__status__in=HOLD_STATES)
+    elif filters.funding:
+        projects = projects.filter(funding_control__status=filters.funding)
     projects = projects.annotate(report_level=level)
     if filters.level:
         projects = projects.filter(report_level=filters.level)

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jixiao.dashboards.selectors import SECTION_DEADLINES, UNIT_DEADLINES
-from jixiao.funding.models import HOLD_STATES, FundingStatus
+from jixiao.funding.models import HOLD_STATES, FundingState, FundingStatus
 from jixiao.monitoring.models import (
     LEVEL_NONE,
     CycleKind,
@@ -26,6 +26,7 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
     WarningLevel,
 )
+from jixiao.monitoring.rollup import rollup_of_projects
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list, roles_of
 from jixiao.projects.models import ZERO
@@ -68,6 +69,7 @@ class CockpitFilters:
     project_type: str = ""
     key_only: bool = False
     level: str = ""
+    funding: str = ""  # a FundingState: only the projects paid normally, suspended or stopped
 
     def query(self, **changes) -> str:
         """The page's query string, with `changes` applied (links keep the filters)."""
@@ -79,6 +81,7 @@ class CockpitFilters:
             "type": self.project_type,
             "key": "1" if self.key_only else "",
             "level": self.level,
+            "funding": self.funding,
         }
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value not in ("", None)})
@@ -331,7 +334,22 @@ def _root_path(path: str) -> str:
     return "/" + path.strip("/").split("/")[0] + "/"
 
 
+SUMMED = [
+    "projects",
+    "budget",
+    "paid",
+    "quantitative",
+    "qualitative",
+    *(n for n, _label in COMPLETION_BUCKETS),
+]
+
+
 def _rollup_rows(filters: CockpitFilters, unit_ids: list[int]) -> list[dict]:
+    """The roll-up's sums per unit and level under the filters.
+
+    A funding status filter subtracts (正常拨款) or keeps (暂缓, 停止) the rows the projects on hold make:
+    they are few, and counted from their projects in one statement.
+    """
     rows = CycleRollup.objects.filter(cycle=filters.cycle, organisation__in=unit_ids)
     if filters.project_type:
         rows = rows.filter(project_type=filters.project_type)
@@ -339,18 +357,40 @@ def _rollup_rows(filters: CockpitFilters, unit_ids: list[int]) -> list[dict]:
         rows = rows.filter(is_key_project=True)
     if filters.level:
         rows = rows.filter(level=filters.level)
-    return list(
-        rows.order_by()
-        .values("organisation_id", "level")
-        .annotate(
-            n=Sum("projects"),
-            budget=Sum("budget"),
-            paid=Sum("paid"),
-            quantitative=Sum("quantitative"),
-            qualitative=Sum("qualitative"),
-            **{name: Sum(name) for name, _label in COMPLETION_BUCKETS},
-        )
+    sums = {}
+    if filters.funding in ("", FundingState.NORMAL):
+        for row in (
+            rows.order_by()
+            .values("organisation_id", "level")
+            .annotate(**{f"sum_{name}": Sum(name) for name in SUMMED})
+        ):
+            sums[row["organisation_id"], row["level"]] = {name: row[f"sum_{name}"] or 0 for name in SUMMED}
+    if filters.funding:
+        sign = -1 if filters.funding == FundingState.NORMAL else 1
+        for held in _held_rollup(filters, unit_ids):
+            group = sums.setdefault((held.organisation_id, held.level), dict.fromkeys(SUMMED, 0))
+            for name in SUMMED:
+                group[name] += sign * getattr(held, name)
+    return [
+        {"organisation_id": owner_id, "level": level, "n": group["projects"], **group}
+        for (owner_id, level), group in sums.items()
+        if group["projects"]
+    ]
+
+
+def _held_rollup(filters: CockpitFilters, unit_ids: list[int]) -> list[CycleRollup]:
+    statuses = HOLD_STATES if filters.funding == FundingState.NORMAL else [filters.funding]
+    held = FundingStatus.objects.filter(
+        status__in=statuses, project__year=filters.cycle.year, project__owner__in=unit_ids
     )
+    if filters.project_type:
+        held = held.filter(project__project_type=filters.project_type)
+    if filters.key_only:
+        held = held.filter(project__is_key_project=True)
+    rows = rollup_of_projects(
+        cycle=filters.cycle, project_ids=list(held.values_list("project_id", flat=True))
+    )
+    return [row for row in rows if not filters.level or row.level == filters.level]
 
 
 def _packages(filters: CockpitFilters, units: list[Organisation]) -> list[PackageStatus]:
@@ -398,8 +438,9 @@ def _rates(statuses: list[PackageStatus]) -> dict[int, StepRate]:
 
 def _holds_by_unit(filters: CockpitFilters, unit_ids: list[int]) -> dict[int, int]:
     """Projects on hold (暂缓 or 停止拨款) per owning unit: few, whatever the number of projects."""
+    statuses = [filters.funding] if filters.funding else HOLD_STATES
     holds = FundingStatus.objects.filter(
-        status__in=HOLD_STATES, project__year=filters.cycle.year, project__owner__in=unit_ids
+        status__in=statuses, project__year=filters.cycle.year, project__owner__in=unit_ids
     )
     if filters.project_type:
         holds = holds.filter(project__project_type=filters.project_type)

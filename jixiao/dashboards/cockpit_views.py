@@ -28,6 +28,7 @@ from jixiao.dashboards.district_report import CHART_IMAGE_MAX_BYTES, chart_image
 from jixiao.dashboards.models import DistrictReport, DistrictReportVersion
 from jixiao.dashboards.policy import can_view_district_report, can_write_district_report
 from jixiao.dashboards.services import district_report_draft, district_report_upload
+from jixiao.funding.models import FundingState
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.projects.models import ProjectType
@@ -42,6 +43,9 @@ class CockpitFilterForm(forms.Form):
     key = forms.BooleanField(required=False, label="仅重点项目")
     level = forms.ChoiceField(
         required=False, label="预警等级", choices=[("", "全部"), *((lv, LEVEL_LABELS[lv]) for lv in LEVELS)]
+    )
+    funding = forms.ChoiceField(
+        required=False, label="拨款状态", choices=[("", "全部"), *FundingState.choices]
     )
 
 
@@ -73,6 +77,7 @@ def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
         project_type=data.get("type", ""),
         key_only=bool(data.get("key")),
         level=data.get("level", ""),
+        funding=data.get("funding", ""),
     )
     return filters, form
 

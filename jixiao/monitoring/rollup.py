@@ -47,7 +47,7 @@ ROLLUP_SQL = """
     LEFT JOIN (
         SELECT m.project_id, SUM(m.paid_fiscal + m.paid_other) AS total
         FROM {month} m JOIN {project} mp ON mp.id = m.project_id
-        WHERE m.month <= %(month)s AND mp.year = %(year)s {mp_owners}
+        WHERE m.month <= %(month)s AND mp.year = %(year)s {mp_scope}
         GROUP BY m.project_id
     ) paid ON paid.project_id = p.id
     LEFT JOIN (
@@ -55,7 +55,7 @@ ROLLUP_SQL = """
                SUM(CASE WHEN i.comparator = %(qualitative)s THEN 0 ELSE 1 END) AS quantitative,
                SUM(CASE WHEN i.comparator = %(qualitative)s THEN 1 ELSE 0 END) AS qualitative
         FROM {indicator} i JOIN {project} ip ON ip.current_target_id = i.version_id
-        WHERE ip.year = %(year)s {ip_owners}
+        WHERE ip.year = %(year)s {ip_scope}
         GROUP BY i.version_id
     ) ind ON ind.version_id = p.current_target_id
     LEFT JOIN (
@@ -72,10 +72,10 @@ ROLLUP_SQL = """
         JOIN {indicator} ci ON ci.version_id = cr.target_version_id
         LEFT JOIN {entry} ce ON ce.report_id = cr.id AND ce.indicator_id = ci.id
         WHERE cr.cycle_id = %(cycle)s AND ci.comparator = %(at_least)s
-              AND ci.value_type IN (%(number)s, %(percent)s) AND ci.target_number > 0 {cp_owners}
+              AND ci.value_type IN (%(number)s, %(percent)s) AND ci.target_number > 0 {cp_scope}
         GROUP BY cr.id
     ) comp ON comp.report_id = r.id
-    WHERE p.year = %(year)s {p_owners}
+    WHERE p.year = %(year)s {p_scope}
     GROUP BY p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project
 """
 
@@ -87,7 +87,10 @@ def _money(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(CENTS)
 
 
-def _computed(cycle: MonitoringCycle, owner_ids: list[int] | None) -> list[CycleRollup]:
+def _computed(
+    cycle: MonitoringCycle, owner_ids: list[int] | None, project_ids: list[int] | None = None
+) -> list[CycleRollup]:
+    """The rows of the given owners (all when None), or of the given projects only."""
     params = {
         "none": LEVEL_NONE,
         "cycle": cycle.pk,
@@ -98,18 +101,27 @@ def _computed(cycle: MonitoringCycle, owner_ids: list[int] | None) -> list[Cycle
         "number": ValueType.NUMBER.value,
         "percent": ValueType.PERCENT.value,
     }
-    owners = ""
-    if owner_ids is not None:
-        params.update({f"owner{n}": owner_id for n, owner_id in enumerate(owner_ids)})
-        owners = ", ".join(f"%(owner{n})s" for n in range(len(owner_ids)))
+    column, ids = ("id", project_ids) if project_ids is not None else ("owner_id", owner_ids)
+    scope = ""
+    if ids is not None:
+        params.update({f"id{n}": pk for n, pk in enumerate(ids)})
+        scope = ", ".join(f"%(id{n})s" for n in range(len(ids)))
     filters = {
-        f"{alias}_owners": f"AND {alias}.owner_id IN ({owners})" if owners else ""
+        f"{alias}_scope": f"AND {alias}.{column} IN ({scope})" if ids is not None else ""
         for alias in ("mp", "ip", "cp", "p")
     }
     with connection.cursor() as cursor:
         cursor.execute(ROLLUP_SQL.format(**TABLES, **filters), params)
         rows = cursor.fetchall()
     return [_row(cycle, row) for row in rows]
+
+
+def rollup_of_projects(*, cycle: MonitoringCycle, project_ids: list[int]) -> list[CycleRollup]:
+    """The roll-up rows a few projects make (computed, not stored): a reader's view of a small set, such
+    as the projects on hold, in the same groups as the stored rows."""
+    if not project_ids or cycle.kind != CycleKind.ANNUAL:
+        return []
+    return _computed(cycle, None, sorted(project_ids))
 
 
 def _row(cycle: MonitoringCycle, row: tuple) -> CycleRollup:

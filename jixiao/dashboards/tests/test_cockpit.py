@@ -288,11 +288,15 @@ def _queries(client, url, params=None) -> int:
         ("bureau_leader", {"section": "section_b"}),
         ("counterpart_b", {"unit": "p2"}),
         ("counterpart_a", {"scope": "district"}),
+        ("bureau_leader", {"funding": "normal"}),
     ],
 )
 def test_query_counts_do_not_grow_with_the_projects(client, round_, username, params):
     client.force_login(round_.users[username])
-    params = {name: getattr(round_, value).pk if name != "scope" else value for name, value in params.items()}
+    params = {
+        name: getattr(round_, value).pk if name in ("section", "unit") else value
+        for name, value in params.items()
+    }
     urls = [reverse("cockpit:index"), reverse("cockpit:export", args=["rows"])]
     urls += [reverse("cockpit:chart", args=[name]) for name in CHARTS]
     small = [_queries(client, url, params) for url in urls]
@@ -382,3 +386,23 @@ def test_the_indicator_completion_chart_counts_every_filled_indicator(client, ro
             name: expected[name] for name in ["未填报", "不足60%", "60%—80%", "80%—100%", "已达到指标值"]
         }
     assert sum(sum(row[1:]) for row in chart["rows"]) > 0
+
+
+def test_the_funding_filter_keeps_or_leaves_out_the_projects_on_hold(client, round_):
+    client.force_login(round_.bureau_leader)
+    everything = direct(round_, [getattr(round_, u) for u in SCOPES["bureau_leader"]])
+    held = Project.objects.filter(pk=round_.project_s2.pk)
+    held_figures = direct(round_, [round_.s2])
+    suspended = client.get(reverse("cockpit:index"), {"funding": "suspended"}).context["cockpit"]
+    assert (suspended.totals.projects, suspended.totals.budget) == (1, held.get().initial_fiscal)
+    assert suspended.totals.paid == held_figures["paid"] and suspended.holds == 1
+    normal = client.get(reverse("cockpit:index"), {"funding": "normal"}).context["cockpit"]
+    assert normal.totals.projects == everything["projects"] - 1
+    assert normal.totals.budget == everything["budget"] - held.get().initial_fiscal
+    assert normal.totals.paid == everything["paid"] - held_figures["paid"]
+    assert normal.totals.quantitative == everything["quantitative"] - held_figures["quantitative"]
+    assert normal.holds == 0
+    stopped = client.get(reverse("cockpit:index"), {"funding": "stopped"}).context["cockpit"]
+    assert stopped.totals.projects == 0
+    scatter = client.get(reverse("cockpit:chart", args=["scatter"]), {"funding": "suspended"}).json()
+    assert [row[0] for row in scatter["rows"]] == [round_.project_s2.code]
