@@ -4,7 +4,8 @@ The services that change what it counts call it — a 附件1 saved or retargete
 cycle recomputed, a cycle opened, projects, targets or payments loaded — so that readers such as the
 bureau's cockpit never sum projects on a page view. One GROUP BY statement computes the rows of the
 units concerned (or of the whole cycle); they replace the stored rows in the caller's transaction, under
-a lock on the cycle so that two saves never interleave their replacements.
+a lock on the units' organisation rows (in id order): two saves of one unit, or a save and a whole-cycle
+recount, never interleave their replacements, while saves of different units do not wait for each other.
 """
 
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from jixiao.monitoring.models import (
     IndicatorEntry,
     MonitoringCycle,
 )
+from jixiao.organisations.models import BUDGET_UNIT_KINDS, Organisation
 from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth, ValueType
 
 TABLES = {
@@ -147,7 +149,10 @@ def _row(cycle: MonitoringCycle, row: tuple) -> CycleRollup:
 
 
 def _replace(cycle: MonitoringCycle, owner_ids: list[int] | None) -> None:
-    MonitoringCycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk").first()
+    owners = Organisation.objects.filter(kind__in=BUDGET_UNIT_KINDS)
+    if owner_ids is not None:
+        owners = owners.filter(pk__in=owner_ids)
+    list(owners.select_for_update().order_by("pk").values_list("pk", flat=True))
     stored = CycleRollup.objects.filter(cycle=cycle)
     if owner_ids is not None:
         stored = stored.filter(organisation_id__in=owner_ids)

@@ -48,7 +48,7 @@
       opt.series = colored(data.series).map(function (s) {
         return Object.assign(s, {
           type: "bar",
-          markLine: { symbol: "none", lineStyle: { color: "#000", type: "dashed" }, label: { formatter: data.mark.name + " {c}%" }, data: [{ yAxis: data.mark.value }] }
+          markLine: { symbol: "none", lineStyle: { color: "#000", type: "dashed" }, label: { position: "insideEndTop", formatter: data.mark.name + " {c}%" }, data: [{ yAxis: data.mark.value }] }
         });
       });
       return opt;
