@@ -23,6 +23,7 @@ urlpatterns = [
     path("cycles/", include("jixiao.monitoring.urls")),
     path("organisations/", include("jixiao.monitoring.unit_urls")),
     path("audit/", include("jixiao.dashboards.audit_urls")),
+    path("cockpit/", include("jixiao.dashboards.cockpit_urls")),
     path("workflow/", include("jixiao.workflow.urls")),
     path("notifications/", include("jixiao.notifications.urls")),
     path("jobs/", include("jixiao.jobs.urls")),

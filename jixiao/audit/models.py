@@ -101,6 +101,8 @@ ACTION_LABELS = {
     "score_scheme.change": _("修改监控评分规则"),
     "score.freeze": _("固定监控评分"),
     "score.export": _("导出监控评分"),
+    "district_report.draft": _("起草全区监控情况报告"),
+    "district_report.upload": _("上传全区监控情况报告修改稿"),
 }
 
 

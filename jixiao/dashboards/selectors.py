@@ -17,7 +17,7 @@ from jixiao.organisations.selectors import (
     subtree_q,
 )
 from jixiao.projects.selectors import Totals, project_visible, rollup, totals_by_unit, totals_of
-from jixiao.rectification.selectors import cycle_rectification_closed, overdue_items
+from jixiao.rectification.selectors import overdue_items
 from jixiao.review.selectors import feedback_list
 from jixiao.workflow.services import submission_for
 
@@ -111,44 +111,6 @@ def home_panels(*, user: User, cycle: MonitoringCycle | None) -> list[Panel]:
                     "overdue": 0 if unit.is_classified else overdue,
                     "classified": unit.is_classified,
                     "dispositions": pending_count(user=user, cycle=cycle, unit=unit) if cycle else 0,
-                },
-            )
-        )
-
-    for section in {m.organisation for m in memberships if m.role == Role.COUNTERPART_STAFF}:
-        assigned = organisation_list(user=user).filter(counterpart_section=section).order_by("kind", "code")
-        rows, totals = _unit_rows(assigned, projects, month)
-        panels.append(
-            Panel(
-                kind="section",
-                title=section.name,
-                organisation=section,
-                totals=totals,
-                rows=rows,
-                deadlines=_deadlines(cycle, SECTION_DEADLINES),
-                extra={"overdue": overdue},
-            )
-        )
-
-    if roles & {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}:
-        by_unit = totals_by_unit(projects=projects, up_to_month=month)
-        units = Organisation.objects.filter(pk__in=by_unit.keys()).select_related("parent")
-        lagging = sorted(
-            ({"unit": unit, "totals": by_unit[unit.pk]} for unit in units if by_unit[unit.pk].budget),
-            key=lambda row: row["totals"].execution_rate,
-        )[:10]
-        panels.append(
-            Panel(
-                kind="district",
-                title="全区",
-                totals=totals_of(by_unit),
-                rows=lagging,
-                deadlines=_deadlines(cycle, SECTION_DEADLINES),
-                extra={
-                    "key_projects": projects.filter(is_key_project=True).count(),
-                    "overdue": overdue,
-                    "closed": cycle is not None and cycle_rectification_closed(cycle),
-                    "supervision": Role.SUPERVISION_STAFF in roles,
                 },
             )
         )

@@ -20,6 +20,7 @@ from jixiao.loads.plans import PROJECT_COLUMNS, Plan, apply_staged_payments, chu
 from jixiao.loads.policy import can_load, can_load_accounts
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.rollup import project_owners_by_year, rollup_refresh_owners, rollup_refresh_projects
 from jixiao.monitoring.services import report_recompute
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.services import organisation_save
@@ -223,10 +224,21 @@ def _apply(plan: Plan, run: LoadRun, acting_user) -> None:
 
 
 def _apply_projects(plan: Plan, *, run: LoadRun, acting_user) -> int:
+    """New and changed projects written; the cockpit's roll-up recounts their units, before and after a
+    project moves to another unit."""
+    updated = [row[0] for row in plan.writes["update"]]
+    owners = project_owners_by_year(updated)
     insert_rows(Project, PROJECT_COLUMNS, plan.writes["create"])
     if plan.writes["update"]:
         update_rows(Project, plan.writes["fields"], plan.writes["update"])
-    return _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
+    recomputed = _recompute({project_id: 1 for project_id in plan.writes["recompute"]})
+    year_at, owner_at = PROJECT_COLUMNS.index("year"), PROJECT_COLUMNS.index("owner_id")
+    for row in plan.writes["create"]:
+        owners.setdefault(row[year_at], set()).add(row[owner_at])
+    for year, owner_ids in project_owners_by_year(updated).items():
+        owners.setdefault(year, set()).update(owner_ids)
+    rollup_refresh_owners(owners_by_year=owners)
+    return recomputed
 
 
 def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
@@ -234,12 +246,16 @@ def _apply_payments(plan: Plan, *, run: LoadRun, acting_user) -> int:
     row-by-row updates), or on PostgreSQL written from the staging table in two statements."""
     if plan.writes.get("staged"):
         apply_staged_payments()
-        return _recompute(plan.writes["recompute"])
+        recomputed = _recompute(plan.writes["recompute"])
+        rollup_refresh_projects(project_ids=plan.writes["recompute"].keys())
+        return recomputed
     changed = plan.writes["update"]
     for part in chunks(changed, BATCH):
         ProjectMonth.objects.filter(pk__in=[m.pk for m in part]).delete()
     ProjectMonth.objects.bulk_create([*plan.writes["create"], *changed], batch_size=BATCH)
-    return _recompute(plan.writes["recompute"])
+    recomputed = _recompute(plan.writes["recompute"])
+    rollup_refresh_projects(project_ids={m.project_id for m in (*plan.writes["create"], *changed)})
+    return recomputed
 
 
 def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
@@ -248,6 +264,7 @@ def _apply_targets(plan: Plan, *, run: LoadRun, acting_user) -> int:
         reason=f"按绩效目标表更新（{run.filename}）"[:200],
         acting_user=acting_user,
     )
+    rollup_refresh_projects(project_ids=[project_id for project_id, _goal, _specs in plan.writes["versions"]])
     return 0
 
 

@@ -352,3 +352,49 @@ class ReportWarning(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.message}"
+
+
+# The roll-up's level of a project with no 附件1 in the cycle yet.
+LEVEL_NONE = "none"
+
+
+class CycleRollup(models.Model):
+    """Maintained totals of one cycle per owning unit, warning level, project type and key flag.
+
+    Kept up to date by the services that change what they count (a 附件1 saved, warnings recomputed,
+    projects, targets or payments loaded: `jixiao.monitoring.rollup`), so that the bureau's cockpit reads
+    a few hundred rows instead of summing every project on each view. Annual cycles only.
+    """
+
+    cycle = models.ForeignKey(MonitoringCycle, on_delete=models.CASCADE, related_name="rollups")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="rollups"
+    )
+    level = models.CharField(_("预警等级"), max_length=8)
+    project_type = models.CharField(_("项目类型"), max_length=32)
+    is_key_project = models.BooleanField(_("重点项目"))
+    projects = models.PositiveIntegerField(_("项目数"))
+    budget = models.DecimalField(_("预算数"), max_digits=18, decimal_places=2)
+    paid = models.DecimalField(_("执行数"), max_digits=18, decimal_places=2)
+    quantitative = models.PositiveIntegerField(_("定量指标数"))
+    qualitative = models.PositiveIntegerField(_("定性指标数"))
+    # "≥" number and percent indicators of the filled 附件1 by completion (actual ÷ target): not filled,
+    # below 60 %, 60–80 %, 80–100 %, reached.
+    completion_none = models.PositiveIntegerField(_("指标未填报"), default=0)
+    completion_low = models.PositiveIntegerField(_("完成不足60%"), default=0)
+    completion_mid = models.PositiveIntegerField(_("完成60%—80%"), default=0)
+    completion_high = models.PositiveIntegerField(_("完成80%—100%"), default=0)
+    completion_met = models.PositiveIntegerField(_("已达到指标值"), default=0)
+
+    class Meta:
+        verbose_name = _("监控汇总")
+        verbose_name_plural = _("监控汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organisation", "level", "project_type", "is_key_project"],
+                name="rollup_one_per_group",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id}:{self.organisation_id}:{self.level}"

@@ -3,7 +3,7 @@
 Three ordered streams are read side by side — the reports with their budgets and payments, the
 indicators with what was entered for them, and the warnings stored so far — the pure rules run on each
 report, and only what changed is written: the warnings of reports whose result differs (COPY on
-PostgreSQL) and the levels that moved. Server-side cursors keep memory flat whatever the size.
+PostgreSQL) and the levels that moved; the cycle's roll-up is recounted at the end. Server-side cursors keep memory flat whatever the size.
 """
 
 import json
@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import record_red_since
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
+from jixiao.monitoring.rollup import cycle_rollup_rebuild
 from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, budget_of
 
 FETCH_SIZE = 10_000
@@ -231,4 +232,5 @@ def cycle_recompute_warnings(cycle: MonitoringCycle) -> RecomputeStats:
         stats.warnings += len(rows)
         stats.changed += rows != before
     writer.flush()
+    cycle_rollup_rebuild(cycle=cycle)
     return stats

@@ -20,6 +20,7 @@ from jixiao.monitoring.models import (
 )
 from jixiao.monitoring.policy import can_fill, can_manage_cycles, can_set_disposition_days
 from jixiao.monitoring.recompute import cycle_recompute_warnings
+from jixiao.monitoring.rollup import cycle_rollup_rebuild, rollup_refresh_units
 from jixiao.monitoring.selectors import report_evaluation
 from jixiao.monitoring.signals import cycle_closed
 from jixiao.projects.models import Project
@@ -54,6 +55,7 @@ def cycle_open(
     )
     cycle.full_clean()
     cycle.save()
+    cycle_rollup_rebuild(cycle=cycle)
     audit_record(
         actor=acting_user,
         action="cycle.open",
@@ -256,6 +258,7 @@ def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
     store_warnings(report, warnings)
     AnalysisReport.objects.filter(pk=report.pk).update(level=report.level)
     record_red_since([report.pk])
+    rollup_refresh_units(cycle=report.cycle, owner_ids=[report.project.owner_id])
     return warnings
 
 

@@ -9,7 +9,7 @@ from jixiao.audit.models import state_label
     ("object_type", "code", "label"),
     [
         ("monitoring.monitoringcycle", "open", "进行中"),
-        ("review.feedbackitem", "open", "待整改"),
+        ("rectification.rectificationitem", "open", "待整改"),
         ("workflow.submission", "draft", "未报送"),
         ("review.feedback", "draft", "起草中"),
         ("review.keyitem", "sample", "随机抽取"),

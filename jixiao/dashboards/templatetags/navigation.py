@@ -23,6 +23,8 @@ SECTION_OF_PAGE = {
     "monitoring:report_edit": "projects",
     "funding:decide": "projects",
     "notifications:index": "",
+    "cockpit:index": "home",
+    "cockpit:report": "home",
 }
 
 

@@ -4,11 +4,16 @@ Run through `make bench`, which prepares a PostgreSQL database with `seed_demo -
 (then ANALYZE, so that the planner knows the tables' sizes). Prints: whole-cycle warning recompute time
 against one plain SQL pass over the same rows (the floor) and their ratio, each the median of three runs,
 the recompute's own peak memory (a child process), the time to import one filled workbook, the query count
-of a unit's project list at 50 and at 500 projects, then the loads at province scale (`bench_loads`).
+of a unit's project list at 50 and at 500 projects, then the cockpit: the leader's page against the
+login page (median of 20 each, side by side), a unit of 500 projects, each chart's data, and what keeping
+the roll-up adds to a 附件1 save and to the whole-cycle recompute; then the loads at province scale
+(`bench_loads`).
 `--loads-only` runs the loads alone, on any PostgreSQL database (a fresh one needs no seeding).
 """
 
+import html
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -26,6 +31,7 @@ from django.urls import reverse
 
 from jixiao.monitoring.models import AnalysisReport, CycleKind, IndicatorEntry, MonitoringCycle
 from jixiao.monitoring.recompute import FETCH_SIZE, INDICATORS_SQL, REPORTS_SQL, TABLES, WARNINGS_SQL
+from jixiao.monitoring.rollup import cycle_rollup_rebuild, rollup_refresh_units
 from jixiao.monitoring.workbook import export_report_bytes, import_report_workbook
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.services import membership_grant, organisation_save
@@ -82,7 +88,82 @@ class Command(BaseCommand):
         self.stdout.write(f"导入一份填好的工作簿：{self._import_time(cycle):.3f} 秒（5 次中位数）")
         at_50, at_500 = self._list_queries(cycle, 50), self._list_queries(cycle, 500)
         self.stdout.write(f"单位项目列表查询数：50 个项目 {at_50} 次，500 个项目 {at_500} 次")
+        self._cockpit(cycle, import_seconds=self._import_time(cycle), recompute_seconds=steady["seconds"])
         call_command("bench_loads", projects=projects, stdout=self.stdout)
+
+    def _cockpit(self, cycle: MonitoringCycle, *, import_seconds: float, recompute_seconds: float) -> None:
+        """The cockpit's figures, measured in this process through the test client (server time)."""
+        try:
+            with transaction.atomic(), override_settings(ALLOWED_HOSTS=["testserver"]):
+                bureau = Organisation.objects.get(kind=OrganisationKind.FINANCE_BUREAU, parent__isnull=True)
+                leader = User.objects.create(username="bench-cockpit-leader")
+                membership_grant(user=leader, organisation=bureau, role=Role.BUREAU_LEADER, acting_user=None)
+                signed_in, anonymous = Client(), Client()
+                signed_in.force_login(leader)
+                login_url, cockpit_url = reverse("login"), reverse("cockpit:index")
+                login_ms, cockpit_ms = [], []
+                for _ in range(20):  # side by side, so that both see the same machine
+                    login_ms.append(self._timed(anonymous, login_url))
+                    cockpit_ms.append(self._timed(signed_in, cockpit_url))
+                login, page = statistics.median(login_ms), statistics.median(cockpit_ms)
+                self.stdout.write(
+                    f"驾驶舱（局领导，全区）：中位数 {page:.1f} 毫秒；登录页 {login:.1f} 毫秒；为登录页的 {page / login:.2f} 倍"
+                )
+                # The chart data the page itself asks for (the readers' layer keeps dashboards out of here).
+                content = signed_in.get(cockpit_url).content.decode()
+                for url in (html.unescape(u) for u in re.findall(r'data-chart-url="([^"]+)"', content)):
+                    median = statistics.median(self._timed(signed_in, url) for _ in range(20))
+                    self.stdout.write(f"图表数据 {url.split('/')[3]}：中位数 {median:.1f} 毫秒")
+                unit = self._unit_with_projects(cycle, 500)
+                median = statistics.median(
+                    self._timed(signed_in, cockpit_url, {"unit": unit.pk}) for _ in range(20)
+                )
+                self.stdout.write(f"下钻到 500 个项目的单位：中位数 {median:.1f} 毫秒")
+                started = time.perf_counter()
+                rollup_refresh_units(cycle=cycle, owner_ids=[report_to_import(cycle).project.owner_id])
+                refresh = time.perf_counter() - started
+                started = time.perf_counter()
+                cycle_rollup_rebuild(cycle=cycle)
+                rebuild = time.perf_counter() - started
+                self.stdout.write(
+                    f"汇总维护：保存一张附件1时 {refresh * 1000:.1f} 毫秒（导入工作簿的 {refresh / import_seconds:.1%}），"
+                    f"全周期重算时 {rebuild:.2f} 秒（重算的 {rebuild / recompute_seconds:.1%}）"
+                )
+                raise Rollback
+        except Rollback:
+            pass
+
+    @staticmethod
+    def _timed(client: Client, url: str, params: dict | None = None) -> float:
+        started = time.perf_counter()
+        response = client.get(url, params or {})
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise CommandError(f"{url} 返回 {response.status_code}")
+        return elapsed
+
+    @staticmethod
+    def _unit_with_projects(cycle: MonitoringCycle, count: int) -> Organisation:
+        """A throw-away first-level unit holding `count` projects, counted into the roll-up."""
+        unit = organisation_save(
+            organisation=Organisation(
+                code=f"BENCHC{count}", name=f"驾驶舱基准单位{count}", kind=OrganisationKind.PRIMARY_UNIT
+            ),
+            acting_user=None,
+        )
+        Project.objects.bulk_create(
+            Project(
+                code=f"BENCHC-{count}-{n:04d}",
+                name=f"驾驶舱基准项目{n}",
+                year=cycle.year,
+                owner=unit,
+                project_type="department_special",
+                initial_fiscal=Decimal("100000.00"),
+            )
+            for n in range(count)
+        )
+        rollup_refresh_units(cycle=cycle, owner_ids=[unit.pk])
+        return unit
 
     def _prepare(self, projects: int) -> MonitoringCycle:
         """Reuse a database seeded with this many projects; seed an empty one; refuse anything else."""

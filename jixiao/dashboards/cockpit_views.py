@@ -1,0 +1,221 @@
+"""The cockpit pages: the page of a scope, its charts' data (JSON) and its tables as .xlsx."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixiao.core.errors import error_parts
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
+from jixiao.core.http import download
+from jixiao.dashboards.charts import CHARTS, TABLES, chart_build
+from jixiao.dashboards.cockpit import (
+    LEVEL_LABELS,
+    LEVELS,
+    CockpitFilters,
+    bureau_work,
+    can_view_cockpit,
+    cockpit_build,
+    cockpit_cycles,
+    cockpit_scope,
+)
+from jixiao.dashboards.cockpit_exports import chart_xlsx
+from jixiao.dashboards.district_report import CHART_IMAGE_MAX_BYTES, chart_image
+from jixiao.dashboards.models import DistrictReport, DistrictReportVersion
+from jixiao.dashboards.policy import can_view_district_report, can_write_district_report
+from jixiao.dashboards.services import district_report_draft, district_report_upload
+from jixiao.funding.models import FundingState
+from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.selectors import cycle_current
+from jixiao.projects.models import ProjectType
+
+
+class CockpitFilterForm(forms.Form):
+    cycle = forms.IntegerField(required=False, label="监控周期")
+    section = forms.IntegerField(required=False)
+    unit = forms.IntegerField(required=False)
+    scope = forms.ChoiceField(required=False, choices=[("", "对口单位"), ("district", "全区")])
+    type = forms.ChoiceField(required=False, label="项目类型", choices=[("", "全部"), *ProjectType.choices])
+    key = forms.BooleanField(required=False, label="仅重点项目")
+    level = forms.ChoiceField(
+        required=False, label="预警等级", choices=[("", "全部"), *((lv, LEVEL_LABELS[lv]) for lv in LEVELS)]
+    )
+    funding = forms.ChoiceField(
+        required=False, label="拨款状态", choices=[("", "全部"), *FundingState.choices]
+    )
+
+
+def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
+    """The requested scope and filters; an id the person may not open answers 404."""
+    if not can_view_cockpit(request.user):
+        raise PermissionDenied
+    form = CockpitFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    cycles = cockpit_cycles(user=request.user)
+    cycle = cycles.filter(pk=data["cycle"]).first() if data.get("cycle") else cycle_current()
+    if data.get("cycle") and cycle is None:
+        raise Http404
+    if cycle is None:
+        cycle = cycles.first()
+    if cycle is None:
+        return None, form
+    section, unit, district = cockpit_scope(
+        user=request.user,
+        section_id=data.get("section"),
+        unit_id=data.get("unit"),
+        district=data.get("scope") == "district",
+    )
+    filters = CockpitFilters(
+        cycle=cycle,
+        section=section,
+        unit=unit,
+        district=district and unit is None and section is None,
+        project_type=data.get("type", ""),
+        key_only=bool(data.get("key")),
+        level=data.get("level", ""),
+        funding=data.get("funding", ""),
+    )
+    return filters, form
+
+
+def cockpit_page(request):
+    filters, form = _filters(request)
+    if filters is None:
+        return render(request, "dashboards/cockpit.html", {"cockpit": None, "form": form})
+    cockpit = cockpit_build(user=request.user, filters=filters)
+    return render(
+        request,
+        "dashboards/cockpit.html",
+        {
+            "cockpit": cockpit,
+            "cycle": filters.cycle,
+            "form": form,
+            "cycles": cockpit_cycles(user=request.user),
+            "charts": CHARTS,
+            "query": filters.query(),
+            "can_report": can_view_district_report(request.user),
+            "work": bureau_work(user=request.user, cycle=filters.cycle),
+        },
+    )
+
+
+def cockpit_chart(request, name: str):
+    if name not in CHARTS:
+        raise Http404
+    filters, _form = _filters(request)
+    if filters is None:
+        raise Http404
+    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=True)
+    return JsonResponse(chart_build(name, cockpit, user=request.user).as_json())
+
+
+def cockpit_export(request, name: str):
+    if name not in CHARTS and name not in TABLES:
+        raise Http404
+    filters, _form = _filters(request)
+    if filters is None:
+        raise Http404
+    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=name not in TABLES)
+    chart = TABLES[name](cockpit) if name in TABLES else chart_build(name, cockpit, user=request.user)
+    subtitle = f"{cockpit.title} · {filters.cycle.period_label} · 单位：万元 · 导出于 {timezone.localtime():%Y-%m-%d %H:%M}"
+    return download(
+        chart_xlsx(chart, subtitle=subtitle),
+        f"{chart.title}_{timezone.localdate():%Y%m%d}.xlsx",
+        XLSX_TYPE,
+    )
+
+
+class DistrictReportUploadForm(forms.Form):
+    file = forms.FileField(label="修改稿（.docx）")
+    note = forms.CharField(label="修改说明", max_length=200)
+
+
+def _report_cycle(request) -> MonitoringCycle:
+    if not can_view_district_report(request.user):
+        raise PermissionDenied
+    cycles = cockpit_cycles(user=request.user)
+    cycle_pk = request.GET.get("cycle") or request.POST.get("cycle")
+    cycle = cycles.filter(pk=int(cycle_pk)).first() if str(cycle_pk or "").isdigit() else cycle_current()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def district_report_page(request):
+    """The report's versions (newest first) with their 办理记录; drafting and uploading for the supervision
+    section. The district's charts are drawn here too: drafting sends their pictures with the request."""
+    cycle = _report_cycle(request)
+    report = DistrictReport.objects.filter(cycle=cycle).first()
+    return render(
+        request,
+        "dashboards/district_report.html",
+        {
+            "cycle": cycle,
+            "cycles": cockpit_cycles(user=request.user),
+            "versions": report.versions.select_related("created_by") if report else [],
+            "timeline": report.transitions.order_by("at", "id") if report else [],
+            "can_write": can_write_district_report(request.user, cycle),
+            "upload_form": DistrictReportUploadForm(),
+            "charts": CHARTS,
+            "query": CockpitFilters(cycle=cycle, district=True).query(),
+        },
+    )
+
+
+def _back(cycle: MonitoringCycle) -> str:
+    return f"{reverse('cockpit:report')}?cycle={cycle.pk}"
+
+
+@require_POST
+def district_report_draft_view(request):
+    cycle = _report_cycle(request)
+    images = {}
+    for name in CHARTS:
+        upload = request.FILES.get(f"chart_{name}")
+        if upload is not None and upload.size <= CHART_IMAGE_MAX_BYTES:
+            image = chart_image(upload.read())
+            if image is not None:
+                images[name] = image
+    try:
+        version = district_report_draft(cycle=cycle, images=images, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_parts(exc)[0])
+    else:
+        messages.success(request, f"已起草第 {version.number} 版。")
+    return redirect(_back(cycle))
+
+
+@require_POST
+def district_report_upload_view(request):
+    cycle = _report_cycle(request)
+    form = DistrictReportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择修改稿并填写修改说明。")
+        return redirect(_back(cycle))
+    try:
+        version = district_report_upload(
+            cycle=cycle,
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, error_parts(exc)[0])
+    else:
+        messages.success(request, f"已保存为第 {version.number} 版。")
+    return redirect(_back(cycle))
+
+
+def district_report_download(request, pk: int):
+    if not can_view_district_report(request.user):
+        raise PermissionDenied
+    version = get_object_or_404(DistrictReportVersion.objects.select_related("report__cycle"), pk=pk)
+    return download(
+        version.file.read(),
+        f"全区预算绩效运行监控情况报告_{version.report.cycle.year}_第{version.number}版.docx",
+        DOCX_TYPE,
+    )
