@@ -304,6 +304,12 @@ def unit_leader(unit: Organisation) -> User:
     return person(unit, Role.UNIT_LEADER)
 
 
+def package_at_the_bureau(district, unit: Organisation) -> User:
+    """A town's or first-level unit's package sent to the bureau; returns the leader who sent it."""
+    bureau_package_sent(district, unit)
+    return unit_leader(unit)
+
+
 def rectification_items(feedback: Feedback) -> list[RectificationItem]:
     """The rectification items an issued 附件2 opened, in its order."""
     return list(
