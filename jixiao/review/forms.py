@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.fields import LenientDateField
@@ -78,6 +79,8 @@ class FeedbackTextForm(forms.Form):
 
 
 PROJECT_LIST_ID = "feedback-projects"
+# How many projects one search of the project field offers (the shared `<datalist>` holds only these).
+PROJECT_MATCHES = 20
 
 
 def project_choice_text(project) -> str:
@@ -85,9 +88,14 @@ def project_choice_text(project) -> str:
     return f"{project.code} {project.name}"
 
 
+def typed_code(text: str) -> str:
+    """The project code at the start of what was typed or picked (`2026-001 项目名称` → `2026-001`)."""
+    return text.strip().split()[0] if text.strip() else ""
+
+
 class FeedbackItemForm(forms.Form):
-    """One item of 附件2. The project is typed or picked from one shared list (`<datalist>`), found by its
-    code, so the page does not repeat every project of the unit for every item."""
+    """One item of 附件2. The project is typed, and picked from one shared list (`<datalist>`) that a search
+    fills with a few matches as one types, found by its code: the page never lists the unit's projects."""
 
     project = forms.CharField(label=_("项目"), required=False)
     problem = forms.CharField(label=_("监控发现的主要问题"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -95,10 +103,9 @@ class FeedbackItemForm(forms.Form):
     due_date = LenientDateField(label=_("整改时限"))
     remove = forms.BooleanField(label=_("删除"), required=False)
 
-    def __init__(self, *args, projects: list, **kwargs):
+    def __init__(self, *args, projects: dict, search_url: str, example=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.projects = {project.code: project for project in projects}
-        example = projects[0] if projects else None
+        self.projects = projects
         self.fields["project"].widget.attrs.update(
             {
                 "list": PROJECT_LIST_ID,
@@ -106,6 +113,12 @@ class FeedbackItemForm(forms.Form):
                 "placeholder": f"输入编码或名称搜索，如 {project_choice_text(example)}；留空为单位整体"
                 if example
                 else "留空为单位整体",
+                "hx-get": search_url,
+                "hx-vals": "js:{q: this.value}",
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{PROJECT_LIST_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
             }
         )
 
@@ -113,7 +126,7 @@ class FeedbackItemForm(forms.Form):
         text = self.cleaned_data["project"].strip()
         if not text:
             return None
-        project = self.projects.get(text.split()[0])
+        project = self.projects.get(typed_code(text))
         if project is None:
             raise forms.ValidationError(
                 _("没有找到“%(text)s”：请从列表中选择本单位报送区财政局的项目，或留空表示单位整体。"),
@@ -125,10 +138,28 @@ class FeedbackItemForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("project", "problem", "requirement", "due_date")}
 
 
-def item_project_choices(feedback) -> list:
-    """The projects an item of this 附件2 may name: those of the unit's package."""
-    return list(
-        unit_projects(unit=feedback.organisation, cycle=feedback.cycle)
-        .select_related("owner")
-        .order_by("owner__code", "code")
-    )
+def _package_projects(feedback):
+    return unit_projects(unit=feedback.organisation, cycle=feedback.cycle)
+
+
+def item_projects_named(feedback, texts) -> dict:
+    """The projects of the unit's package named by the typed texts, by code, in one query."""
+    codes = {typed_code(text) for text in texts} - {""}
+    if not codes:
+        return {}
+    return {p.code: p for p in _package_projects(feedback).filter(code__in=codes).select_related("owner")}
+
+
+def item_project_example(feedback):
+    """The first project of the unit's package, shown in the placeholder as an example of what to type."""
+    return _package_projects(feedback).order_by("owner__code", "code").first()
+
+
+def item_project_matches(feedback, text: str) -> list:
+    """At most `PROJECT_MATCHES` projects of the unit's package whose code or name contains the text."""
+    projects = _package_projects(feedback).select_related("owner").order_by("owner__code", "code")
+    text = text.strip()
+    if text:
+        code = typed_code(text)
+        projects = projects.filter(Q(code__icontains=code) | Q(name__icontains=text))
+    return list(projects[:PROJECT_MATCHES])

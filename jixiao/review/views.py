@@ -4,7 +4,7 @@ workbench (step 4) and 附件2. Views read through scoped selectors and write th
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,9 @@ from jixiao.review.forms import (
     OpinionForm,
     RankingFilterForm,
     SampleForm,
-    item_project_choices,
+    item_project_example,
+    item_project_matches,
+    item_projects_named,
     project_choice_text,
 )
 from jixiao.review.models import KeyItemSource
@@ -300,14 +302,13 @@ def feedback_detail(request, pk: int):
     }
     if not actions["edit"]:
         return render(request, "review/feedback_detail.html", context)
-    projects = item_project_choices(feedback)
+    kinds = _item_form_kinds(feedback)
     context |= {
-        "projects": projects,
-        "item_forms": bound.get("items") or [(row, _item_form(row.item, projects)) for row in rows],
+        "item_forms": bound.get("items") or [(row, _item_form(row.item, kinds)) for row in rows],
         "items_errors": bound.get("items_errors", []),
         "new_item": bound.get("new")
         or FeedbackItemForm(
-            projects=projects,
+            **kinds,
             prefix="new",
             initial={"due_date": default_due_date(feedback.cycle, timezone.localdate())},
         ),
@@ -322,10 +323,20 @@ def feedback_detail(request, pk: int):
     return render(request, "review/feedback_edit.html", context)
 
 
-def _item_form(item, projects, data=None) -> FeedbackItemForm:
+def _item_form_kinds(feedback, projects=None) -> dict:
+    """What every item form of the page shares: the projects it may name (only those typed, when
+    validating), the search that fills the shared list, and the placeholder's example."""
+    return {
+        "projects": projects or {},
+        "search_url": reverse("review:feedback_projects", args=[feedback.pk]),
+        "example": item_project_example(feedback),
+    }
+
+
+def _item_form(item, kinds: dict, data=None) -> FeedbackItemForm:
     return FeedbackItemForm(
         data,
-        projects=projects,
+        **kinds,
         prefix=f"item-{item.pk}",
         initial={
             "project": project_choice_text(item.project) if item.project else "",
@@ -336,11 +347,27 @@ def _item_form(item, projects, data=None) -> FeedbackItemForm:
     )
 
 
+def _typed_projects(request, feedback, prefixes) -> dict:
+    """The item forms' shared arguments with the projects the posted rows name (one query)."""
+    texts = [request.POST.get(f"{prefix}-project", "") for prefix in prefixes]
+    return _item_form_kinds(feedback, item_projects_named(feedback, texts))
+
+
+@require_roles(*FEEDBACK_READERS)
+def feedback_project_search(request, pk: int):
+    """The options of the shared project list: a few projects of the unit's package matching what is typed."""
+    feedback = feedback_get(user=request.user, pk=pk)
+    if not feedback_actions(request.user, feedback)["edit"]:
+        raise Http404
+    matches = item_project_matches(feedback, request.GET.get("q", ""))
+    return render(request, "review/_project_options.html", {"projects": matches})
+
+
 def _save_items(request, feedback):
     """The whole problem list in one save; on any error every row is shown again as typed."""
-    projects = item_project_choices(feedback)
     rows = feedback_rows(feedback)
-    forms = [(row, _item_form(row.item, projects, request.POST)) for row in rows]
+    kinds = _typed_projects(request, feedback, [f"item-{row.item.pk}" for row in rows])
+    forms = [(row, _item_form(row.item, kinds, request.POST)) for row in rows]
     valid = all([form.is_valid() for _row, form in forms])
     if valid:
         try:
@@ -377,7 +404,7 @@ def _feedback_act(request, feedback):
         if action == "save_items":
             return _save_items(request, feedback)
         if action == "add_item":
-            form = FeedbackItemForm(request.POST, projects=item_project_choices(feedback), prefix="new")
+            form = FeedbackItemForm(request.POST, **_typed_projects(request, feedback, ["new"]), prefix="new")
             if not form.is_valid():
                 return None, {"new": form}
             try:
