@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jixiao.monitoring.models import WarningLevel
 from jixiao.review.forms import PROJECT_MATCHES
 from jixiao.review.tests.test_feedback_editing import rows_of, town_draft  # noqa: F401 (fixture)
 from jixiao.review.tests.test_supervision import file_report
@@ -17,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def add_projects(district, make_project, count: int, start: int = 0) -> None:
     """Projects of the town whose 附件1 reached the bureau with the town's package."""
     for n in range(start, start + count):
-        file_report(district, make_project(district.town, code=f"2026-TOWN-X{n:04d}", name=f"道路养护{n:04d}"))
+        file_report(
+            district, make_project(district.town, code=f"2026-TOWN-X{n:04d}", name=f"道路养护{n:04d}")
+        )
 
 
 def _edit_page(client, feedback) -> tuple[int, int]:
@@ -27,7 +28,7 @@ def _edit_page(client, feedback) -> tuple[int, int]:
     return len(queries), len(response.content)
 
 
-def test_edit_page_size_and_queries_do_not_grow_with_the_units_projects(client, town_draft, make_project):
+def test_edit_page_size_and_queries_do_not_grow_with_the_units_projects(client, town_draft, make_project):  # noqa: F811
     d = town_draft
     client.force_login(d.counterpart_a)
     add_projects(d, make_project, 10)
@@ -39,7 +40,7 @@ def test_edit_page_size_and_queries_do_not_grow_with_the_units_projects(client, 
     assert "道路养护" not in client.get(reverse("review:feedback", args=[d.feedback.pk])).content.decode()
 
 
-def test_search_offers_a_few_matches_of_the_units_package(client, town_draft, make_project):
+def test_search_offers_a_few_matches_of_the_units_package(client, town_draft, make_project):  # noqa: F811
     d = town_draft
     add_projects(d, make_project, PROJECT_MATCHES + 5)
     url = reverse("review:feedback_projects", args=[d.feedback.pk])
@@ -53,7 +54,7 @@ def test_search_offers_a_few_matches_of_the_units_package(client, town_draft, ma
     assert "<option" not in page
 
 
-def test_search_refused_to_who_may_not_edit_the_form(client, town_draft):
+def test_search_refused_to_who_may_not_edit_the_form(client, town_draft):  # noqa: F811
     d = town_draft
     url = reverse("review:feedback_projects", args=[d.feedback.pk])
     client.force_login(d.counterpart_b)  # another section: the form is not theirs
@@ -62,7 +63,7 @@ def test_search_refused_to_who_may_not_edit_the_form(client, town_draft):
     assert client.get(url, {"q": "2026"}).status_code == 404
 
 
-def test_a_project_picked_from_the_search_is_stored_by_its_code(client, town_draft, make_project):
+def test_a_project_picked_from_the_search_is_stored_by_its_code(client, town_draft, make_project):  # noqa: F811
     d = town_draft
     add_projects(d, make_project, 3)
     item = d.feedback.items.get(position=1)
