@@ -15,6 +15,7 @@ from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
 from jixiao.workflow.models import Step
 from jixiao.workflow.policy import package_actions
 from jixiao.workflow.selectors import (
+    computed_once_per_change,
     current_receipts,
     incoming_packages,
     latest_return,
@@ -101,7 +102,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "rows": [
             {"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in projects
         ],
-        "problems": submission_problems(submission) if not submission.is_sent else [],
+        "problems": submission_problems(submission, cached=True) if not submission.is_sent else [],
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),
@@ -109,7 +110,13 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
         "overall_report": submission.overall_report
-        or (overall_report_draft(unit=unit, cycle=cycle) if submission.step == Step.UNIT_TO_BUREAU else ""),
+        or (
+            computed_once_per_change(
+                "draft", unit=unit, cycle=cycle, compute=lambda: overall_report_draft(unit=unit, cycle=cycle)
+            )
+            if submission.step == Step.UNIT_TO_BUREAU
+            else ""
+        ),
         "extension": ExtensionForm(initial={"due_date": submission.due_date}),
         "decision": DecisionForm(),
         "actions": actions,
