@@ -8,14 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
-from jixiao.core.http import download
+from jixiao.jobs.services import job_start
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.models import Role
 from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
-from jixiao.review.documents import feedback_filename
 from jixiao.review.forms import (
     FeedbackItemForm,
     FeedbackTextForm,
@@ -28,6 +27,7 @@ from jixiao.review.forms import (
     item_projects_named,
     project_choice_text,
 )
+from jixiao.review.jobs import feedback_export_params
 from jixiao.review.models import KeyItemSource
 from jixiao.review.policy import can_compose, can_draft, can_supervise, feedback_actions
 from jixiao.review.selectors import (
@@ -57,7 +57,6 @@ from jixiao.review.services import (
     default_due_date,
     feedback_approve,
     feedback_compose,
-    feedback_export,
     feedback_issue,
     feedback_item_add,
     feedback_items_save,
@@ -430,17 +429,22 @@ def _feedback_act(request, feedback):
     return done, {}
 
 
-def _download(request, pk: int, kind: str, content_type: str) -> HttpResponse:
+def _export(request, pk: int, kind: str) -> HttpResponse:
+    """附件2 as a file, made in the background: the button asks for the job and opens its page."""
     feedback = feedback_get(user=request.user, pk=pk)
-    content = feedback_export(feedback=feedback, kind=kind, acting_user=request.user)
-    return download(content, feedback_filename(feedback, kind), content_type)
+    job = job_start(
+        kind="review.feedback_export", params=feedback_export_params(feedback, kind), acting_user=request.user
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
+@require_POST
 @require_roles(*FEEDBACK_READERS)
 def feedback_xlsx_download(request, pk: int):
-    return _download(request, pk, "xlsx", XLSX_TYPE)
+    return _export(request, pk, "xlsx")
 
 
+@require_POST
 @require_roles(*FEEDBACK_READERS)
 def feedback_docx_download(request, pk: int):
-    return _download(request, pk, "docx", DOCX_TYPE)
+    return _export(request, pk, "docx")

@@ -6,9 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jixiao.jobs.models import Job, JobState
 from jixiao.review.forms import PROJECT_MATCHES
 from jixiao.review.tests.test_feedback_editing import rows_of, town_draft  # noqa: F401 (fixture)
 from jixiao.review.tests.test_supervision import file_report
+from jixiao.testing import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,16 @@ def test_a_project_picked_from_the_search_is_stored_by_its_code(client, town_dra
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.project.code == "2026-TOWN-X0002"
+
+
+def test_the_exports_are_background_jobs_asked_for_by_post(client, town_draft):  # noqa: F811
+    d = town_draft
+    client.force_login(d.counterpart_a)
+    for name, suffix in [("feedback_xlsx", ".xlsx"), ("feedback_docx", ".docx")]:
+        url = reverse(f"review:{name}", args=[d.feedback.pk])
+        assert client.get(url).status_code == 405
+        assert suffix in exported(client, url)["Content-Disposition"]
+    jobs = Job.objects.filter(owner=d.counterpart_a, kind="review.feedback_export", state=JobState.DONE)
+    assert sorted(job.params["kind"] for job in jobs) == ["docx", "xlsx"]
+    client.force_login(d.counterpart_b)
+    assert client.post(reverse("review:feedback_xlsx", args=[d.feedback.pk])).status_code == 404
