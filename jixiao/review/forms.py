@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +138,40 @@ class FeedbackItemForm(forms.Form):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("project", "problem", "requirement", "due_date")}
+
+    def inputs(self) -> "ItemInputs":
+        """The row as typed, with its errors, to show again after a failed save."""
+        shown = {
+            name: self[name].field.widget.format_value(self[name].value()) or ""
+            for name in ("project", "problem", "requirement", "due_date")
+        }
+        return ItemInputs(
+            prefix=self.prefix, shown=shown | {"remove": bool(self["remove"].value())}, errors=self.errors
+        )
+
+
+@dataclass(frozen=True)
+class ItemInputs:
+    """What one row of the problem table shows: its inputs' prefix, values and errors. The table writes its
+    inputs directly (hundreds of rows, no form or widget template per row); a save validates the rows
+    with `FeedbackItemForm`."""
+
+    prefix: str
+    shown: dict
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, item) -> "ItemInputs":
+        return cls(
+            prefix=f"item-{item.pk}",
+            shown={
+                "project": project_choice_text(item.project) if item.project else "",
+                "problem": item.problem,
+                "requirement": item.requirement,
+                "due_date": item.due_date.isoformat(),
+                "remove": False,
+            },
+        )
 
 
 def _package_projects(feedback):

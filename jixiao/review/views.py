@@ -18,6 +18,7 @@ from jixiao.organisations.selectors import roles_of
 from jixiao.review.forms import (
     FeedbackItemForm,
     FeedbackTextForm,
+    ItemInputs,
     ManualPickForm,
     OpinionForm,
     RankingFilterForm,
@@ -303,7 +304,8 @@ def feedback_detail(request, pk: int):
         return render(request, "review/feedback_detail.html", context)
     kinds = _item_form_kinds(feedback)
     context |= {
-        "item_forms": bound.get("items") or [(row, _item_form(row.item, kinds)) for row in rows],
+        "search_url": kinds["search_url"],
+        "item_forms": bound.get("items") or [(row, ItemInputs.of(row.item)) for row in rows],
         "items_errors": bound.get("items_errors", []),
         "new_item": bound.get("new")
         or FeedbackItemForm(
@@ -377,7 +379,7 @@ def _save_items(request, feedback):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            return None, {"items": forms, "items_errors": exc.messages}
+            return None, {"items": _shown(forms), "items_errors": exc.messages}
         messages.success(request, "问题清单已保存。")
         return redirect(request.path), {}
     errors = [
@@ -386,7 +388,11 @@ def _save_items(request, feedback):
         for name, field_errors in form.errors.items()
         for error in field_errors
     ]
-    return None, {"items": forms, "items_errors": errors}
+    return None, {"items": _shown(forms), "items_errors": errors}
+
+
+def _shown(forms) -> list:
+    return [(row, form.inputs()) for row, form in forms]
 
 
 def _feedback_act(request, feedback):

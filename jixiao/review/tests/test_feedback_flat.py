@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from jixiao.jobs.models import Job, JobState
 from jixiao.review.forms import PROJECT_MATCHES
+from jixiao.review.services import feedback_item_add
 from jixiao.review.tests.test_feedback_editing import rows_of, town_draft  # noqa: F401 (fixture)
 from jixiao.review.tests.test_supervision import file_report
 from jixiao.testing import exported
@@ -90,3 +91,18 @@ def test_the_exports_are_background_jobs_asked_for_by_post(client, town_draft): 
     assert sorted(job.params["kind"] for job in jobs) == ["docx", "xlsx"]
     client.force_login(d.counterpart_b)
     assert client.post(reverse("review:feedback_xlsx", args=[d.feedback.pk])).status_code == 404
+
+
+def test_an_edit_page_of_500_items_stays_under_a_megabyte(client, town_draft):  # noqa: F811
+    d = town_draft
+    due = d.feedback.items.get(position=1).due_date
+    for n in range(500 - d.feedback.items.count()):
+        feedback_item_add(
+            feedback=d.feedback,
+            values={"project": d.project_town, "problem": f"问题{n}", "requirement": "整改", "due_date": due},
+            acting_user=d.counterpart_a,
+        )
+    client.force_login(d.counterpart_a)
+    response = client.get(reverse("review:feedback", args=[d.feedback.pk]))
+    assert response.content.decode().count('name="item-') == 500 * 5
+    assert len(response.content) < 1_000_000, len(response.content)
