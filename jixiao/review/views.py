@@ -30,7 +30,7 @@ from jixiao.review.forms import (
 )
 from jixiao.review.jobs import feedback_export_params
 from jixiao.review.models import KeyItemSource
-from jixiao.review.policy import can_compose, can_draft, can_supervise, feedback_actions
+from jixiao.review.policy import can_compose, can_draft, can_edit_feedback, can_supervise, feedback_actions
 from jixiao.review.selectors import (
     feedback_get,
     feedback_header,
@@ -358,7 +358,7 @@ def _typed_projects(request, feedback, prefixes) -> dict:
 def feedback_project_search(request, pk: int):
     """The options of the shared project list: a few projects of the unit's package matching what is typed."""
     feedback = feedback_get(user=request.user, pk=pk)
-    if not feedback_actions(request.user, feedback)["edit"]:
+    if not can_edit_feedback(request.user, feedback):
         raise Http404
     matches = item_project_matches(feedback, request.GET.get("q", ""))
     return render(request, "review/_project_options.html", {"projects": matches})
