@@ -132,10 +132,11 @@ PACKAGE_FIGURES_SECONDS = 24 * 60 * 60
 
 
 def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
-    """A digest of everything the package's readiness and draft are computed from, in five small queries
+    """A digest of everything the package's readiness and draft are computed from, in six small queries
     whatever the size of the unit: its (and its subordinates') projects with their budget, name and funding
     status, each 附件1's revision and version, the warnings (rewritten with new rows by every recompute),
-    each project's payments up to the period and the subordinates' packages, and today (the time progress).
+    each project's payments up to the period, the subordinate units and their packages, the cycle's period
+    and today (the time progress).
 
     A change to any of them gives another digest, so what was computed for the old data is never shown;
     nothing has to remember to clear it."""
@@ -143,6 +144,7 @@ def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
     reports = AnalysisReport.objects.filter(cycle=cycle, project__in=projects.values("pk"))
     parts = [
         timezone.localdate().isoformat(),
+        (unit.name, cycle.period_end_month, str(cycle.time_progress)),
         list(
             with_funding_state(projects)
             .annotate(budget_total=budget_expression())
@@ -161,6 +163,11 @@ def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
             .values("project_id")
             .annotate(paid=Sum(F("paid_fiscal") + F("paid_other")))
             .values_list("project_id", "paid")
+        ),
+        list(
+            Organisation.objects.filter(parent=unit)
+            .order_by("pk")
+            .values_list("pk", "name", "code", "is_classified", "is_active")
         ),
         list(
             Submission.objects.filter(cycle=cycle, organisation__parent=unit)
