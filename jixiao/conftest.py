@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from jixiao.monitoring.models import MonitoringCycle
@@ -201,6 +202,12 @@ def _jobs_in_the_test(settings, tmp_path):
     """Background jobs run in the test itself once its transaction commits, and write under tmp_path."""
     settings.JOBS_RUNNER = "immediate"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (figures computed once per change, login throttling)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.test import TestCase
 from django.utils import timezone
 
 from jixiao.monitoring.models import AnalysisReport, WarningLevel
@@ -314,4 +316,22 @@ def rectification_items(feedback: Feedback) -> list[RectificationItem]:
     """The rectification items an issued 附件2 opened, in its order."""
     return list(
         RectificationItem.objects.filter(feedback_item__feedback=feedback).order_by("feedback_item__position")
+    )
+
+
+def exported(client, url: str):
+    """Ask for an export as its button does (a POST that starts a background job, run here once the request
+    commits) and download the job's file: the file as a response, or the refusal of the POST (403, 404)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url)
+    if response.status_code != 302:
+        return response
+    job_page = response.url
+    assert client.get(job_page).status_code == 200
+    download = client.get(f"{job_page}download/")
+    assert download.status_code == 200, download.status_code
+    return HttpResponse(
+        b"".join(download.streaming_content),
+        content_type=download["Content-Type"],
+        headers={"Content-Disposition": download["Content-Disposition"]},
     )

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
 from jixiao.core.formatting import pct, wan, wan_number
 from jixiao.core.xlsx import (
     BORDER,
@@ -200,7 +201,7 @@ def _xlsx_cell(sheet: FormSheet, row: int, index: int, key: str, value, level: s
         sheet.put(row, index, index, value or None, alignment=WRAP_TOP, number_format=FMT_TEXT)
 
 
-def feedback_xlsx(feedback: Feedback) -> bytes:
+def feedback_workbook(feedback: Feedback) -> Workbook:
     """附件2 as a workbook that prints like the paper form: A4 landscape, one page wide, header rows
     repeated, money in 万元 and rates with one decimal."""
     header = feedback_header(feedback)
@@ -283,7 +284,11 @@ def feedback_xlsx(feedback: Feedback) -> bytes:
     a4_landscape(ws, last_column=LAST_COLUMN, last_row=last_row)
     wb.properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
     wb.properties.creator = "jixiao"
-    return workbook_bytes(wb)
+    return wb
+
+
+def feedback_xlsx(feedback: Feedback) -> bytes:
+    return workbook_bytes(feedback_workbook(feedback))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -389,7 +394,7 @@ def _docx_text(key: str, value) -> str:
     return str(value or "")
 
 
-def feedback_docx(feedback: Feedback) -> bytes:
+def feedback_document(feedback: Feedback):
     """附件2 as a Word document laid out like the xlsx: A4 landscape, fixed column widths fitted to their
     content, the item table's header rows repeated on every page, the opinion block kept on one page."""
     header = feedback_header(feedback)
@@ -487,6 +492,14 @@ def feedback_docx(feedback: Feedback) -> bytes:
     _fixed_layout(opinions, [OPINION_LABEL_CM, TEXT_WIDTH_CM - OPINION_LABEL_CM])
 
     document.core_properties.title = f"{header.unit.name} 综合意见反馈表（{feedback.cycle.year}年度）"
+    return document
+
+
+def feedback_docx(feedback: Feedback) -> bytes:
     buffer = io.BytesIO()
-    document.save(buffer)
+    feedback_document(feedback).save(buffer)
     return buffer.getvalue()
+
+
+# Each kind of 附件2 file: its builder (an object with `save(file)`) and its MIME type.
+FEEDBACK_FILES = {"xlsx": (feedback_workbook, XLSX_TYPE), "docx": (feedback_document, DOCX_TYPE)}

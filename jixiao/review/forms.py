@@ -1,4 +1,7 @@
+from dataclasses import dataclass, field
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.fields import LenientDateField
@@ -78,6 +81,8 @@ class FeedbackTextForm(forms.Form):
 
 
 PROJECT_LIST_ID = "feedback-projects"
+# How many projects one search of the project field offers (the shared `<datalist>` holds only these).
+PROJECT_MATCHES = 20
 
 
 def project_choice_text(project) -> str:
@@ -85,9 +90,14 @@ def project_choice_text(project) -> str:
     return f"{project.code} {project.name}"
 
 
+def typed_code(text: str) -> str:
+    """The project code at the start of what was typed or picked (`2026-001 项目名称` → `2026-001`)."""
+    return text.strip().split()[0] if text.strip() else ""
+
+
 class FeedbackItemForm(forms.Form):
-    """One item of 附件2. The project is typed or picked from one shared list (`<datalist>`), found by its
-    code, so the page does not repeat every project of the unit for every item."""
+    """One item of 附件2. The project is typed, and picked from one shared list (`<datalist>`) that a search
+    fills with a few matches as one types, found by its code: the page never lists the unit's projects."""
 
     project = forms.CharField(label=_("项目"), required=False)
     problem = forms.CharField(label=_("监控发现的主要问题"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -95,10 +105,9 @@ class FeedbackItemForm(forms.Form):
     due_date = LenientDateField(label=_("整改时限"))
     remove = forms.BooleanField(label=_("删除"), required=False)
 
-    def __init__(self, *args, projects: list, **kwargs):
+    def __init__(self, *args, projects: dict, search_url: str, example=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.projects = {project.code: project for project in projects}
-        example = projects[0] if projects else None
+        self.projects = projects
         self.fields["project"].widget.attrs.update(
             {
                 "list": PROJECT_LIST_ID,
@@ -106,6 +115,12 @@ class FeedbackItemForm(forms.Form):
                 "placeholder": f"输入编码或名称搜索，如 {project_choice_text(example)}；留空为单位整体"
                 if example
                 else "留空为单位整体",
+                "hx-get": search_url,
+                "hx-vals": "js:{q: this.value}",
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{PROJECT_LIST_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
             }
         )
 
@@ -113,7 +128,7 @@ class FeedbackItemForm(forms.Form):
         text = self.cleaned_data["project"].strip()
         if not text:
             return None
-        project = self.projects.get(text.split()[0])
+        project = self.projects.get(typed_code(text))
         if project is None:
             raise forms.ValidationError(
                 _("没有找到“%(text)s”：请从列表中选择本单位报送区财政局的项目，或留空表示单位整体。"),
@@ -124,11 +139,63 @@ class FeedbackItemForm(forms.Form):
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("project", "problem", "requirement", "due_date")}
 
+    def inputs(self) -> "ItemInputs":
+        """The row as typed, with its errors, to show again after a failed save."""
+        shown = {
+            name: self[name].field.widget.format_value(self[name].value()) or ""
+            for name in ("project", "problem", "requirement", "due_date")
+        }
+        return ItemInputs(
+            prefix=self.prefix, shown=shown | {"remove": bool(self["remove"].value())}, errors=self.errors
+        )
 
-def item_project_choices(feedback) -> list:
-    """The projects an item of this 附件2 may name: those of the unit's package."""
-    return list(
-        unit_projects(unit=feedback.organisation, cycle=feedback.cycle)
-        .select_related("owner")
-        .order_by("owner__code", "code")
-    )
+
+@dataclass(frozen=True)
+class ItemInputs:
+    """What one row of the problem table shows: its inputs' prefix, values and errors. The table writes its
+    inputs directly (hundreds of rows, no form or widget template per row); a save validates the rows
+    with `FeedbackItemForm`."""
+
+    prefix: str
+    shown: dict
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, item) -> "ItemInputs":
+        return cls(
+            prefix=f"item-{item.pk}",
+            shown={
+                "project": project_choice_text(item.project) if item.project else "",
+                "problem": item.problem,
+                "requirement": item.requirement,
+                "due_date": item.due_date.isoformat(),
+                "remove": False,
+            },
+        )
+
+
+def _package_projects(feedback):
+    return unit_projects(unit=feedback.organisation, cycle=feedback.cycle)
+
+
+def item_projects_named(feedback, texts) -> dict:
+    """The projects of the unit's package named by the typed texts, by code, in one query."""
+    codes = {typed_code(text) for text in texts} - {""}
+    if not codes:
+        return {}
+    return {p.code: p for p in _package_projects(feedback).filter(code__in=codes).select_related("owner")}
+
+
+def item_project_example(feedback):
+    """The first project of the unit's package, shown in the placeholder as an example of what to type."""
+    return _package_projects(feedback).order_by("owner__code", "code").first()
+
+
+def item_project_matches(feedback, text: str) -> list:
+    """At most `PROJECT_MATCHES` projects of the unit's package whose code or name contains the text."""
+    projects = _package_projects(feedback).select_related("owner").order_by("owner__code", "code")
+    text = text.strip()
+    if text:
+        code = typed_code(text)
+        projects = projects.filter(Q(code__icontains=code) | Q(name__icontains=text))
+    return list(projects[:PROJECT_MATCHES])

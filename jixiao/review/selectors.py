@@ -13,7 +13,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from random import Random
 
-from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -211,6 +225,83 @@ class RankedProject:
     score: RiskScore
 
 
+def _package_points(facts: PackageFacts) -> Case | Value:
+    """Lateness and return points of each project's package unit, as SQL: the units are grouped by their
+    points, so the expression has one branch per distinct total (a few), not one per unit."""
+    by_points: dict[int, list[int]] = {}
+    for unit_id in facts.late_days.keys() | facts.returns.keys():
+        late, returns = facts.late_days.get(unit_id, 0), facts.returns.get(unit_id, 0)
+        points = min(late * RISK_POINTS_PER_LATE_DAY, RISK_LATE_CAP) + min(
+            returns * RISK_POINTS_PER_RETURN, RISK_RETURN_CAP
+        )
+        if points:
+            by_points.setdefault(points, []).append(unit_id)
+    if not by_points:
+        return Value(0)
+    return Case(
+        *(
+            When(package_unit__in=sorted(ids), then=Value(points))
+            for points, ids in sorted(by_points.items())
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _risk_total(facts: PackageFacts):
+    """The total of `risk_score` in SQL, component by component with the same weights."""
+    level = Case(
+        *(When(risk_level=level, then=Value(points)) for level, points in RISK_LEVEL_POINTS.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    budget = Case(
+        *(When(budget_total__gte=floor, then=Value(points)) for floor, points in RISK_BUDGET_TIERS),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    key = Case(When(is_key_project=True, then=Value(RISK_KEY_PROJECT_POINTS)), default=Value(0))
+    return ExpressionWrapper(level + budget + _package_points(facts) + key, output_field=IntegerField())
+
+
+class Ranking:
+    """The ranking as the database orders it: counted and sliced there (a page turn reads one page), and
+    only the rows read are explained, by `risk_score` with the same inputs."""
+
+    FIELDS = ("pk", "is_key_project", "risk_level", "budget_total", "package_unit")
+
+    def __init__(self, projects: QuerySet[Project], facts: PackageFacts):
+        self._projects = projects
+        self._facts = facts
+
+    def count(self) -> int:
+        return self._projects.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        return [self._ranked(*row) for row in self._projects[index].values_list(*self.FIELDS)]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _ranked(self, pk, is_key, level, budget, package_unit) -> RankedProject:
+        score = risk_score(
+            level=level,
+            budget=budget,
+            late_days=self._facts.late_days.get(package_unit, 0),
+            returns=self._facts.returns.get(package_unit, 0),
+            is_key=is_key,
+        )
+        return RankedProject(pk, level, budget, score)
+
+
 def project_ranking(
     *,
     user,
@@ -218,11 +309,11 @@ def project_ranking(
     unit: Organisation | None = None,
     level: str = "",
     project_ids=None,
-) -> list[RankedProject]:
+) -> Ranking:
     """Every reviewed project the person may see, riskiest first (ties: larger budget, then code).
 
-    One query for the rows and one pass to score them, so a whole district ranks in a few seconds.
-    """
+    The score is computed and sorted in one SQL statement (with the page's LIMIT), whatever the size of
+    the district; the two queries of `package_facts` give each package unit's lateness and returns."""
     facts = package_facts(cycle)
     projects = reviewed_projects(user=user, cycle=cycle).annotate(
         cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
@@ -236,20 +327,10 @@ def project_ranking(
         projects = projects.filter(cycle_report__level=level)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
-    scored = []
-    for pk, code, is_key, risk_level, budget, package_unit in projects.order_by().values_list(
-        "pk", "code", "is_key_project", "risk_level", "budget_total", "package_unit"
-    ):
-        score = risk_score(
-            level=risk_level,
-            budget=budget,
-            late_days=facts.late_days.get(package_unit, 0),
-            returns=facts.returns.get(package_unit, 0),
-            is_key=is_key,
-        )
-        scored.append((-score.total, -budget, code, RankedProject(pk, risk_level, budget, score)))
-    scored.sort(key=lambda row: row[:3])
-    return [row[3] for row in scored]
+    projects = projects.annotate(risk_total=_risk_total(facts)).order_by(
+        "-risk_total", "-budget_total", "code", "pk"
+    )
+    return Ranking(projects, facts)
 
 
 @dataclass(frozen=True)
@@ -279,8 +360,7 @@ def ranking_rows(*, page, cycle: MonitoringCycle) -> list[RankingRow]:
 
 def project_risk(*, user, cycle: MonitoringCycle, project_ids) -> dict[int, RiskScore]:
     """The risk score of given projects, computed exactly as the ranking does."""
-    wanted = set(project_ids)
-    return {r.project_id: r.score for r in project_ranking(user=user, cycle=cycle) if r.project_id in wanted}
+    return {r.project_id: r.score for r in project_ranking(user=user, cycle=cycle, project_ids=project_ids)}
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, primary_organisation
 from jixiao.projects.models import Indicator, Project
-from jixiao.review.documents import feedback_docx, feedback_xlsx
+from jixiao.review.documents import FEEDBACK_FILES
 from jixiao.review.models import (
     Feedback,
     FeedbackItem,
@@ -638,12 +638,11 @@ def feedback_issue(*, feedback: Feedback, acting_user) -> Feedback:
     return feedback
 
 
-FEEDBACK_DOCUMENTS = {"xlsx": feedback_xlsx, "docx": feedback_docx}
-
-
-def feedback_export(*, feedback: Feedback, kind: str, acting_user) -> bytes:
-    """附件2 as Excel or Word for a person the caller's selector let see it; every export is on record."""
-    content = FEEDBACK_DOCUMENTS[kind](feedback)
+def feedback_export(*, feedback: Feedback, kind: str, acting_user, target) -> None:
+    """附件2 as Excel or Word, saved into `target` (a background job's result file), for a person the
+    caller's selector let see it; every export is on record."""
+    build, _content_type = FEEDBACK_FILES[kind]
+    build(feedback).save(target)
     audit_record(
         actor=acting_user,
         action="feedback.export",
@@ -651,4 +650,3 @@ def feedback_export(*, feedback: Feedback, kind: str, acting_user) -> bytes:
         organisation=primary_organisation(acting_user),
         comment=kind,
     )
-    return content

@@ -4,30 +4,33 @@ workbench (step 4) and 附件2. Views read through scoped selectors and write th
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
-from jixiao.core.http import download
+from jixiao.jobs.services import job_start
 from jixiao.monitoring.selectors import cycle_current
 from jixiao.organisations.models import Role
 from jixiao.organisations.permissions import require_roles
 from jixiao.organisations.selectors import roles_of
-from jixiao.review.documents import feedback_filename
 from jixiao.review.forms import (
     FeedbackItemForm,
     FeedbackTextForm,
+    ItemInputs,
     ManualPickForm,
     OpinionForm,
     RankingFilterForm,
     SampleForm,
-    item_project_choices,
+    item_project_example,
+    item_project_matches,
+    item_projects_named,
     project_choice_text,
 )
+from jixiao.review.jobs import feedback_export_params
 from jixiao.review.models import KeyItemSource
-from jixiao.review.policy import can_compose, can_draft, can_supervise, feedback_actions
+from jixiao.review.policy import can_compose, can_draft, can_edit_feedback, can_supervise, feedback_actions
 from jixiao.review.selectors import (
     feedback_get,
     feedback_header,
@@ -55,7 +58,6 @@ from jixiao.review.services import (
     default_due_date,
     feedback_approve,
     feedback_compose,
-    feedback_export,
     feedback_issue,
     feedback_item_add,
     feedback_items_save,
@@ -300,14 +302,14 @@ def feedback_detail(request, pk: int):
     }
     if not actions["edit"]:
         return render(request, "review/feedback_detail.html", context)
-    projects = item_project_choices(feedback)
+    kinds = _item_form_kinds(feedback)
     context |= {
-        "projects": projects,
-        "item_forms": bound.get("items") or [(row, _item_form(row.item, projects)) for row in rows],
+        "search_url": kinds["search_url"],
+        "item_forms": bound.get("items") or [(row, ItemInputs.of(row.item)) for row in rows],
         "items_errors": bound.get("items_errors", []),
         "new_item": bound.get("new")
         or FeedbackItemForm(
-            projects=projects,
+            **kinds,
             prefix="new",
             initial={"due_date": default_due_date(feedback.cycle, timezone.localdate())},
         ),
@@ -322,10 +324,20 @@ def feedback_detail(request, pk: int):
     return render(request, "review/feedback_edit.html", context)
 
 
-def _item_form(item, projects, data=None) -> FeedbackItemForm:
+def _item_form_kinds(feedback, projects=None) -> dict:
+    """What every item form of the page shares: the projects it may name (only those typed, when
+    validating), the search that fills the shared list, and the placeholder's example."""
+    return {
+        "projects": projects or {},
+        "search_url": reverse("review:feedback_projects", args=[feedback.pk]),
+        "example": item_project_example(feedback),
+    }
+
+
+def _item_form(item, kinds: dict, data=None) -> FeedbackItemForm:
     return FeedbackItemForm(
         data,
-        projects=projects,
+        **kinds,
         prefix=f"item-{item.pk}",
         initial={
             "project": project_choice_text(item.project) if item.project else "",
@@ -336,11 +348,27 @@ def _item_form(item, projects, data=None) -> FeedbackItemForm:
     )
 
 
+def _typed_projects(request, feedback, prefixes) -> dict:
+    """The item forms' shared arguments with the projects the posted rows name (one query)."""
+    texts = [request.POST.get(f"{prefix}-project", "") for prefix in prefixes]
+    return _item_form_kinds(feedback, item_projects_named(feedback, texts))
+
+
+@require_roles(*FEEDBACK_READERS)
+def feedback_project_search(request, pk: int):
+    """The options of the shared project list: a few projects of the unit's package matching what is typed."""
+    feedback = feedback_get(user=request.user, pk=pk)
+    if not can_edit_feedback(request.user, feedback):
+        raise Http404
+    matches = item_project_matches(feedback, request.GET.get("q", ""))
+    return render(request, "review/_project_options.html", {"projects": matches})
+
+
 def _save_items(request, feedback):
     """The whole problem list in one save; on any error every row is shown again as typed."""
-    projects = item_project_choices(feedback)
     rows = feedback_rows(feedback)
-    forms = [(row, _item_form(row.item, projects, request.POST)) for row in rows]
+    kinds = _typed_projects(request, feedback, [f"item-{row.item.pk}" for row in rows])
+    forms = [(row, _item_form(row.item, kinds, request.POST)) for row in rows]
     valid = all([form.is_valid() for _row, form in forms])
     if valid:
         try:
@@ -351,7 +379,7 @@ def _save_items(request, feedback):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            return None, {"items": forms, "items_errors": exc.messages}
+            return None, {"items": _shown(forms), "items_errors": exc.messages}
         messages.success(request, "问题清单已保存。")
         return redirect(request.path), {}
     errors = [
@@ -360,7 +388,11 @@ def _save_items(request, feedback):
         for name, field_errors in form.errors.items()
         for error in field_errors
     ]
-    return None, {"items": forms, "items_errors": errors}
+    return None, {"items": _shown(forms), "items_errors": errors}
+
+
+def _shown(forms) -> list:
+    return [(row, form.inputs()) for row, form in forms]
 
 
 def _feedback_act(request, feedback):
@@ -377,7 +409,7 @@ def _feedback_act(request, feedback):
         if action == "save_items":
             return _save_items(request, feedback)
         if action == "add_item":
-            form = FeedbackItemForm(request.POST, projects=item_project_choices(feedback), prefix="new")
+            form = FeedbackItemForm(request.POST, **_typed_projects(request, feedback, ["new"]), prefix="new")
             if not form.is_valid():
                 return None, {"new": form}
             try:
@@ -403,17 +435,22 @@ def _feedback_act(request, feedback):
     return done, {}
 
 
-def _download(request, pk: int, kind: str, content_type: str) -> HttpResponse:
+def _export(request, pk: int, kind: str) -> HttpResponse:
+    """附件2 as a file, made in the background: the button asks for the job and opens its page."""
     feedback = feedback_get(user=request.user, pk=pk)
-    content = feedback_export(feedback=feedback, kind=kind, acting_user=request.user)
-    return download(content, feedback_filename(feedback, kind), content_type)
+    job = job_start(
+        kind="review.feedback_export", params=feedback_export_params(feedback, kind), acting_user=request.user
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
+@require_POST
 @require_roles(*FEEDBACK_READERS)
 def feedback_xlsx_download(request, pk: int):
-    return _download(request, pk, "xlsx", XLSX_TYPE)
+    return _export(request, pk, "xlsx")
 
 
+@require_POST
 @require_roles(*FEEDBACK_READERS)
 def feedback_docx_download(request, pk: int):
-    return _download(request, pk, "docx", DOCX_TYPE)
+    return _export(request, pk, "docx")

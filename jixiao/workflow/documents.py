@@ -113,6 +113,14 @@ HEADERS = [
 ]
 
 
+def aggregated_table_filename(submission: Submission) -> str:
+    return f"{submission.organisation.name}_汇总表_{submission.cycle.period_label}.xlsx"
+
+
+def overall_report_filename(submission: Submission) -> str:
+    return f"{submission.organisation.name}_整体绩效运行监控分析报告.docx"
+
+
 def aggregated_table_title(unit: Organisation) -> str:
     """The 汇总表's title: the district once, whether or not the unit's name already carries it."""
     district = settings.DISTRICT_NAME
@@ -125,7 +133,7 @@ MONEY_COLUMNS, RATE_COLUMN = (4, 5), 6
 CENTRED_COLUMNS = (2, 7, 9)  # 项目编码, 预警等级, 拨款状态 (第十五条, after the form's own columns)
 
 
-def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
+def aggregated_table_workbook(*, unit: Organisation, cycle: MonitoringCycle) -> Workbook:
     """汇总表: one row per project, subtotals per unit, a grand total; prints on A4 landscape."""
     groups = aggregated_groups(unit=unit, cycle=cycle)
     workbook = Workbook()
@@ -221,7 +229,11 @@ def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> byte
     )
     sheet.print_title_rows = "3:3"
     a4_landscape(sheet, last_column=len(HEADERS), last_row=row - 1)
-    return workbook_bytes(workbook)
+    return workbook
+
+
+def aggregated_table_xlsx(*, unit: Organisation, cycle: MonitoringCycle) -> bytes:
+    return workbook_bytes(aggregated_table_workbook(unit=unit, cycle=cycle))
 
 
 MAX_QUOTED = 8
@@ -309,7 +321,7 @@ def _east_asian(run, font: str) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-def overall_report_docx(*, submission: Submission) -> bytes:
+def overall_report_document(*, submission: Submission):
     """The report as Word: the first line is the title, lines like "一、…" are headings."""
     document = Document()
     section = document.sections[0]
@@ -334,6 +346,10 @@ def overall_report_docx(*, submission: Submission) -> bytes:
         _east_asian(run, "黑体" if heading else "仿宋")
         if not heading:
             paragraph.paragraph_format.first_line_indent = Pt(24)
+    return document
+
+
+def overall_report_docx(*, submission: Submission) -> bytes:
     buffer = io.BytesIO()
-    document.save(buffer)
+    overall_report_document(submission=submission).save(buffer)
     return buffer.getvalue()

@@ -1,13 +1,25 @@
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from jixiao.monitoring.models import NARRATIVE_FIELDS, AnalysisReport, CycleKind, MonitoringCycle
+from jixiao.funding.selectors import with_funding_state
+from jixiao.monitoring.models import (
+    NARRATIVE_FIELDS,
+    AnalysisReport,
+    CycleKind,
+    MonitoringCycle,
+    ReportWarning,
+)
 from jixiao.monitoring.selectors import report_readiness
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
-from jixiao.projects.models import Project
+from jixiao.projects.models import Project, ProjectMonth
+from jixiao.projects.selectors import budget_expression
 from jixiao.workflow.models import (
     ReturnedProject,
     Step,
@@ -115,8 +127,69 @@ def incoming_packages(*, user, cycle: MonitoringCycle) -> list[tuple[str, list[E
     return groups
 
 
-def submission_problems(submission: Submission) -> list[str]:
-    """Everything that must be put right before the package can be sent, all at once."""
+# How long a figure computed for one state of a package's data is kept; a change makes a new key at once.
+PACKAGE_FIGURES_SECONDS = 24 * 60 * 60
+
+
+def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
+    """A digest of everything the package's readiness and draft are computed from, in six small queries
+    whatever the size of the unit: its (and its subordinates') projects with their budget, name and funding
+    status, each 附件1's revision and version, the warnings (rewritten with new rows by every recompute),
+    each project's payments up to the period, the subordinate units and their packages, the cycle's period
+    and today (the time progress).
+
+    A change to any of them gives another digest, so what was computed for the old data is never shown;
+    nothing has to remember to clear it."""
+    projects = Project.objects.filter(owner__path__startswith=unit.path, year=cycle.year)
+    reports = AnalysisReport.objects.filter(cycle=cycle, project__in=projects.values("pk"))
+    parts = [
+        timezone.localdate().isoformat(),
+        (unit.name, cycle.period_end_month, str(cycle.time_progress)),
+        list(
+            with_funding_state(projects)
+            .annotate(budget_total=budget_expression())
+            .order_by("pk")
+            .values_list("pk", "owner_id", "code", "name", "budget_total", "funding_state")
+        ),
+        list(
+            reports.order_by("pk").values_list("pk", "project_id", "revision", "target_version_id", "level")
+        ),
+        ReportWarning.objects.filter(report__in=reports.values("pk")).aggregate(
+            n=Count("pk"), last=Max("pk")
+        ),
+        list(
+            ProjectMonth.objects.filter(project__in=projects.values("pk"), month__lte=cycle.period_end_month)
+            .order_by("project_id")
+            .values("project_id")
+            .annotate(paid=Sum(F("paid_fiscal") + F("paid_other")))
+            .values_list("project_id", "paid")
+        ),
+        list(
+            Organisation.objects.filter(parent=unit)
+            .order_by("pk")
+            .values_list("pk", "name", "code", "is_classified", "is_active")
+        ),
+        list(
+            Submission.objects.filter(cycle=cycle, organisation__parent=unit)
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "step", "state")
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def computed_once_per_change(name: str, *, unit: Organisation, cycle: MonitoringCycle, compute: Callable):
+    """`compute()` for this state of the unit's data: worked out on the first view after a change, then
+    read back (a page view costs the fingerprint's queries, not the computation)."""
+    key = f"jixiao:package:{name}:{cycle.pk}:{unit.pk}:{package_fingerprint(unit=unit, cycle=cycle)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PACKAGE_FIGURES_SECONDS)
+    return value
+
+
+def _report_problems(submission: Submission) -> list[str]:
     problems = []
     projects = Project.objects.filter(owner=submission.organisation, year=submission.cycle.year).order_by(
         "code"
@@ -133,8 +206,25 @@ def submission_problems(submission: Submission) -> list[str]:
             problems.append(f"项目“{project.name}”（{project.code}）尚未填报监控分析表")
             continue
         problems += [f"项目“{project.name}”：{problem}" for problem in report_readiness(report)]
+    return problems
+
+
+def submission_problems(submission: Submission, *, cached: bool = False) -> list[str]:
+    """Everything that must be put right before the package can be sent, all at once.
+
+    The page reads it `cached` (computed once per change of the unit's data); the submit service checks
+    the data as it stands."""
+    if cached:
+        problems = computed_once_per_change(
+            "readiness",
+            unit=submission.organisation,
+            cycle=submission.cycle,
+            compute=lambda: _report_problems(submission),
+        )
+    else:
+        problems = _report_problems(submission)
     if submission.step == Step.UNIT_TO_PRIMARY:
-        problems += [
+        problems = problems + [
             f"书面说明材料缺少“{label}”"
             for name, label in NARRATIVE_FIELDS
             if not getattr(submission, name).strip()

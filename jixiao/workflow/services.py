@@ -2,6 +2,8 @@
 its row in the package's 办理记录 and its audit record in one transaction (`transition_record`; the row
 locked, so two clicks give one transition), and notifying after commit."""
 
+import shutil
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -14,7 +16,7 @@ from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES
 from jixiao.projects.models import Project
-from jixiao.workflow.documents import aggregated_table_xlsx, overall_report_docx, overall_report_draft
+from jixiao.workflow.documents import aggregated_table_workbook, overall_report_document, overall_report_draft
 from jixiao.workflow.models import (
     ReturnedProject,
     Step,
@@ -423,25 +425,26 @@ def submission_close_review(*, cycle: MonitoringCycle, organisation: Organisatio
     )
 
 
-def aggregated_table_export(*, submission: Submission, acting_user) -> bytes:
-    """汇总表 of a town or first-level unit and its accepted subordinates, the export on record."""
-    content = aggregated_table_xlsx(unit=submission.organisation, cycle=submission.cycle)
+def aggregated_table_export(*, submission: Submission, acting_user, target) -> None:
+    """汇总表 of a town or first-level unit and its accepted subordinates, saved into `target` (a background
+    job's result file), the export on record."""
+    aggregated_table_workbook(unit=submission.organisation, cycle=submission.cycle).save(target)
     audit_record(actor=acting_user, action="package.export", target=submission.organisation, comment="汇总表")
-    return content
 
 
-def overall_report_export(*, submission: Submission, acting_user) -> bytes:
-    """The overall report as Word: the uploaded final version if there is one, else the edited text (or,
-    before anything is saved, the draft); the export on record."""
+def overall_report_export(*, submission: Submission, acting_user, target) -> None:
+    """The overall report as Word, saved into `target` (a background job's result file): the uploaded final
+    version if there is one, else the edited text (or, before anything is saved, the draft); the export on
+    record."""
     if submission.overall_report_file:
-        content = submission.overall_report_file.read()
+        with submission.overall_report_file.open("rb") as source:
+            shutil.copyfileobj(source, target)
     else:
         if not submission.overall_report:
             submission.overall_report = overall_report_draft(
                 unit=submission.organisation, cycle=submission.cycle
             )
-        content = overall_report_docx(submission=submission)
+        overall_report_document(submission=submission).save(target)
     audit_record(
         actor=acting_user, action="package.export", target=submission.organisation, comment="整体报告"
     )
-    return content

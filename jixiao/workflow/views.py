@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
-from jixiao.core.http import download
 from jixiao.funding.selectors import with_funding_state
+from jixiao.jobs.services import job_start
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.projects.models import Project
 from jixiao.workflow.documents import overall_report_draft
 from jixiao.workflow.forms import DecisionForm, ExplanationForm, ExtensionForm
+from jixiao.workflow.jobs import package_export_params
 from jixiao.workflow.models import Step
 from jixiao.workflow.policy import package_actions
 from jixiao.workflow.selectors import (
+    computed_once_per_change,
     current_receipts,
     incoming_packages,
     latest_return,
@@ -27,8 +29,6 @@ from jixiao.workflow.selectors import (
     subordinate_packages,
 )
 from jixiao.workflow.services import (
-    aggregated_table_export,
-    overall_report_export,
     submission_accept,
     submission_extend,
     submission_for,
@@ -101,7 +101,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "rows": [
             {"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in projects
         ],
-        "problems": submission_problems(submission) if not submission.is_sent else [],
+        "problems": submission_problems(submission, cached=True) if not submission.is_sent else [],
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),
@@ -109,7 +109,13 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
         "overall_report": submission.overall_report
-        or (overall_report_draft(unit=unit, cycle=cycle) if submission.step == Step.UNIT_TO_BUREAU else ""),
+        or (
+            computed_once_per_change(
+                "draft", unit=unit, cycle=cycle, compute=lambda: overall_report_draft(unit=unit, cycle=cycle)
+            )
+            if submission.step == Step.UNIT_TO_BUREAU
+            else ""
+        ),
         "extension": ExtensionForm(initial={"due_date": submission.due_date}),
         "decision": DecisionForm(),
         "actions": actions,
@@ -198,19 +204,21 @@ def _package_of(request, cycle_pk: int, unit_pk: int):
         raise Http404 from exc
 
 
+def _export(request, kind: str, submission) -> HttpResponse:
+    job = job_start(kind=kind, params=package_export_params(submission), acting_user=request.user)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@require_POST
 def aggregated_table(request, cycle_pk: int, unit_pk: int):
-    """汇总表 of a town or first-level unit and its accepted subordinates."""
-    submission = _package_of(request, cycle_pk, unit_pk)
-    content = aggregated_table_export(submission=submission, acting_user=request.user)
-    return download(
-        content, f"{submission.organisation.name}_汇总表_{submission.cycle.period_label}.xlsx", XLSX_TYPE
-    )
+    """汇总表 of a town or first-level unit and its accepted subordinates, made in the background."""
+    return _export(request, "workflow.aggregated_table", _package_of(request, cycle_pk, unit_pk))
 
 
+@require_POST
 def overall_report(request, cycle_pk: int, unit_pk: int):
-    """The overall report as Word."""
+    """The overall report as Word, made in the background."""
     submission = _package_of(request, cycle_pk, unit_pk)
     if submission.step != Step.UNIT_TO_BUREAU:
         raise Http404
-    content = overall_report_export(submission=submission, acting_user=request.user)
-    return download(content, f"{submission.organisation.name}_整体绩效运行监控分析报告.docx", DOCX_TYPE)
+    return _export(request, "workflow.overall_report", submission)

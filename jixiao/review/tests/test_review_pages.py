@@ -24,7 +24,7 @@ from jixiao.review.services import (
     opinions_send,
 )
 from jixiao.review.tests.test_supervision import write_opinion
-from jixiao.testing import bureau_package_sent, report_filed
+from jixiao.testing import bureau_package_sent, exported, report_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -330,17 +330,20 @@ def test_downloads_are_scoped_and_audited(client, sent):
     feedback = issued_feedback(d)
     xlsx = reverse("review:feedback_xlsx", args=[feedback.pk])
     docx = reverse("review:feedback_docx", args=[feedback.pk])
-    response = get(client, d.town_filler, xlsx)
+    client.force_login(d.town_filler)
+    response = exported(client, xlsx)
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["附件2"]
     assert ws["A1"].value.endswith("项目预算绩效监控综合意见反馈表")
-    response = get(client, d.counterpart_a, docx)
+    client.force_login(d.counterpart_a)
+    response = exported(client, docx)
     assert response.status_code == 200
     assert Document(io.BytesIO(response.content)).paragraphs[0].text.endswith("综合意见反馈表")
     assert AuditRecord.objects.filter(action="feedback.export").count() == 2
     for name, status in [("p1_leader", 404), ("counterpart_b", 404), ("auditor", 403)]:
-        assert get(client, getattr(d, name), xlsx).status_code == status, name
+        client.force_login(getattr(d, name))
+        assert exported(client, xlsx).status_code == status, name
     assert AuditRecord.objects.filter(action="feedback.export").count() == 2
 
 

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from jixiao.organisations.models import Role
-from jixiao.testing import EXPLANATION, fill_ready_report
+from jixiao.testing import EXPLANATION, exported, fill_ready_report
 from jixiao.workflow.models import Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,9 @@ def test_step_two_documents_and_overall_report(client, district, make_user):
     assert "整体绩效运行监控分析报告" in page and "一、基本情况" in page
     workbook = load_workbook(
         io.BytesIO(
-            client.get(reverse("workflow:aggregated_table", args=[district.cycle.pk, district.p1.pk])).content
+            exported(
+                client, reverse("workflow:aggregated_table", args=[district.cycle.pk, district.p1.pk])
+            ).content
         )
     )
     cells = [str(c.value) for row in workbook.active.iter_rows() for c in row if c.value]
@@ -100,7 +102,7 @@ def test_step_two_documents_and_overall_report(client, district, make_user):
     client.post(
         url, {"action": "overall_report", "overall_report": "区教育局整体报告\n一、基本情况\n总体平稳。"}
     )
-    report = client.get(reverse("workflow:overall_report", args=[district.cycle.pk, district.p1.pk]))
+    report = exported(client, reverse("workflow:overall_report", args=[district.cycle.pk, district.p1.pk]))
     document = Document(io.BytesIO(report.content))
     assert [p.text for p in document.paragraphs][:2] == ["区教育局整体报告", "一、基本情况"]
 
