@@ -1,5 +1,6 @@
 """The deadline-day load's preparation, the form its clients post back, and the exactly-once check."""
 
+import re
 import sys
 from io import StringIO
 
@@ -22,6 +23,7 @@ from jixiao.workflow.policy import can_submit
 from jixiao.workflow.services import submission_for, submission_submit, submission_withdraw
 
 FILLERS, LEADERS = 6, 2
+CSRF_VALUE = re.compile(r"\b[A-Za-z0-9]{64}\b")  # the masked CSRF token, new on every page
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +167,24 @@ def test_an_unknown_outcome_fails_the_check(plan, played):
 def test_too_few_units_to_send_is_refused_in_words(demo, db):
     with pytest.raises(ValidationError, match="可供报送的二级单位不足"):
         prepare_load(fillers=1, leaders=Project.objects.count(), password=DEMO_PASSWORD)
+
+
+def test_the_hot_pages_are_the_same_with_widgets_drawn_in_python(plan, client, settings):
+    """附件1 in both states (as stored and with errors after a refused save) and the package page."""
+    filler, leader = plan["fillers"][0], plan["leaders"][0]
+    report_url = reverse("monitoring:report_edit", args=[plan["cycle"], filler["project"]])
+    package_url = reverse("workflow:package", args=[plan["cycle"], leader["unit"]])
+    filler_user, leader_user = (User.objects.get(username=a["username"]) for a in (filler, leader))
+
+    def pages() -> list[str]:
+        client.force_login(filler_user)
+        fields = dict(form_fields(client.get(report_url).content.decode(), "report-form"))
+        shown = [client.get(report_url), client.post(report_url, {**fields, "projected_fiscal": "x"})]
+        shown.append(client.post(report_url + "preview/", fields))
+        client.force_login(leader_user)
+        shown.append(client.get(package_url))
+        return [CSRF_VALUE.sub("", page.content.decode()) for page in shown]
+
+    drawn = pages()
+    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+    assert pages() == drawn
