@@ -76,11 +76,13 @@ bench: $(VENV)/.synced var/.dirs
 USERS ?= 100
 SPAWN_RATE ?= 10
 RUN_TIME ?= 2m
+WORKER_CLASS ?= gthread
 WORKERS ?= 2
 THREADS ?= 4
 
 load: $(VENV)/.synced var/.dirs
-	USERS=$(USERS) SPAWN_RATE=$(SPAWN_RATE) RUN_TIME=$(RUN_TIME) WORKERS=$(WORKERS) THREADS=$(THREADS) \
+	USERS=$(USERS) SPAWN_RATE=$(SPAWN_RATE) RUN_TIME=$(RUN_TIME) \
+		WORKER_CLASS=$(WORKER_CLASS) WORKERS=$(WORKERS) THREADS=$(THREADS) \
 		bash jixiao/demo/load/run.sh
 
 clean:

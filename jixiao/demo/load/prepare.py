@@ -7,10 +7,12 @@ brings each leader's package back to the sender and writes a fresh plan with the
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
+from django.test import Client
 
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current
@@ -147,6 +149,14 @@ def _fillers(cycle: MonitoringCycle, count: int, password_hash: str, excluded: s
     return accounts
 
 
+def signed_in(username: str) -> str:
+    """A session of the account, as signing in leaves one: on the deadline day people are already signed
+    in, and a hundred Argon2 checks at once would measure the password hash, not the day's work."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def prepare_load(*, fillers: int, leaders: int, password: str) -> dict:
     """The plan the locustfile plays and the checker compares with: who does what, and the stored counts
     before the load starts."""
@@ -167,9 +177,19 @@ def prepare_load(*, fillers: int, leaders: int, password: str) -> dict:
         "password": password,
         "token_field": TOKEN_FIELD,
         "transitions_before": SubmissionTransition.objects.aggregate(last=Max("id"))["last"] or 0,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
         "fillers": [
-            {"username": a.username, "unit": a.unit, "project": a.project, "revision": revisions[a.project]}
+            {
+                "username": a.username,
+                "session": signed_in(a.username),
+                "unit": a.unit,
+                "project": a.project,
+                "revision": revisions[a.project],
+            }
             for a in filler_accounts
         ],
-        "leaders": [{"username": a.username, "unit": a.unit} for a in leader_accounts],
+        "leaders": [
+            {"username": a.username, "session": signed_in(a.username), "unit": a.unit}
+            for a in leader_accounts
+        ],
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make load`: the deadline day against gunicorn + PostgreSQL on the loopback, then the check.
-# USERS, SPAWN_RATE, RUN_TIME, DATABASE_URL, WORKERS, THREADS come from make (see the Makefile).
+# USERS, SPAWN_RATE, RUN_TIME, DATABASE_URL, WORKER_CLASS, WORKERS, THREADS come from make (see the Makefile).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -40,8 +40,8 @@ $PY manage.py load_prepare --users "$USERS" --plan "$OUT/plan.json"
 
 port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 .venv/bin/gunicorn jixiao.wsgi:application --bind "127.0.0.1:$port" \
-  --workers "$WORKERS" --worker-class gthread --threads "$THREADS" --timeout 60 \
-  --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms' \
+  --workers "$WORKERS" --worker-class "$WORKER_CLASS" --threads "$THREADS" --timeout 60 --keep-alive 10 \
+  --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(D)s' \
   >"$OUT/gunicorn.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do
@@ -51,8 +51,9 @@ done
 
 LOAD_PLAN="$OUT/plan.json" LOAD_ACKS="$OUT/acks.jsonl" .venv/bin/locust -f jixiao/demo/load/locustfile.py \
   --headless --host "http://127.0.0.1:$port" --users "$USERS" --spawn-rate "$SPAWN_RATE" \
-  --run-time "$RUN_TIME" --stop-timeout 30 --csv "$OUT/stats" --reset-stats --only-summary --loglevel WARNING \
+  --run-time "$RUN_TIME" --stop-timeout 30 --csv "$OUT/stats" --only-summary --loglevel WARNING \
   || true  # locust exits 1 on any failure; the check below reports failures with the rest
 kill "$server"; wait "$server" 2>/dev/null || true
 server=""
-$PY manage.py load_check --plan "$OUT/plan.json" --acks "$OUT/acks.jsonl" --stats "$OUT/stats_stats.csv"
+$PY manage.py load_check --plan "$OUT/plan.json" --acks "$OUT/acks.jsonl" --stats "$OUT/stats_stats.csv" \
+  --server-log "$OUT/gunicorn.log"

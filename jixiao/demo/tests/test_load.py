@@ -76,10 +76,23 @@ def test_a_second_run_keeps_the_accounts_and_brings_a_sent_package_back(plan):
     user = User.objects.get(username=leader["username"])
     submission_submit(submission=package_of(plan, leader), acting_user=user, confirmed=True)
     again = prepare_load(fillers=FILLERS, leaders=LEADERS, password=DEMO_PASSWORD)
-    assert again["leaders"] == plan["leaders"]
-    assert again["fillers"] == plan["fillers"]
+    assert [(a["username"], a["unit"]) for a in again["leaders"]] == [
+        (a["username"], a["unit"]) for a in plan["leaders"]
+    ]
+    assert [(a["username"], a["project"]) for a in again["fillers"]] == [
+        (a["username"], a["project"]) for a in plan["fillers"]
+    ]
     assert package_of(plan, leader).state == SubmissionState.DRAFT
     assert again["transitions_before"] > plan["transitions_before"]
+
+
+def test_each_account_comes_signed_in(plan, client):
+    filler = plan["fillers"][0]
+    client.cookies[plan["session_cookie"]] = filler["session"]
+    url = reverse("monitoring:report_edit", args=[plan["cycle"], filler["project"]])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == filler["username"]
 
 
 def test_the_form_read_from_the_page_saves_as_the_browser_would(plan, client):

@@ -3,6 +3,9 @@ non-zero on any loss, double or unknown outcome."""
 
 import csv
 import json
+import re
+import statistics
+from collections import defaultdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,9 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="load_prepare 写出的压测计划")
         parser.add_argument("--acks", required=True, help="压测客户端记录的确认日志（每行一个 JSON）")
         parser.add_argument("--stats", help="locust --csv 写出的 *_stats.csv：打印吞吐量、p50、p95 和失败数")
+        parser.add_argument(
+            "--server-log", help="gunicorn 访问日志（格式“方法 路径 状态 毫秒”）：打印各类请求的服务端耗时"
+        )
 
-    def handle(self, *args, plan, acks, stats, **options):
+    def handle(self, *args, plan, acks, stats, server_log, **options):
         failures = self._print_stats(Path(stats)) if stats else 0
+        if server_log:
+            self._print_server_times(Path(server_log))
         prepared = json.loads(Path(plan).read_text(encoding="utf-8"))
         lines = Path(acks).read_text(encoding="utf-8").splitlines() if Path(acks).exists() else []
         counts, problems = check_load(
@@ -50,3 +58,29 @@ class Command(BaseCommand):
             )
         total = next(row for row in rows if row["Name"] == "Aggregated")
         return int(total["Failure Count"])
+
+    def _print_server_times(self, path: Path) -> None:
+        """Time inside the server per kind of request (the client's time adds the wait for a free worker)."""
+        times = defaultdict(list)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found = SERVER_LINE.fullmatch(line)
+            if found:
+                path_kind = next(
+                    (label for pattern, label in SERVER_KINDS if pattern.fullmatch(found["path"])), None
+                )
+                if path_kind:
+                    times[f"{found['method']} {path_kind}"].append(int(found["micros"]) / 1000)
+        for kind, values in sorted(times.items()):
+            values.sort()
+            self.stdout.write(
+                f"服务端 {kind:<12} {len(values):>6} 次  p50 {statistics.median(values):7.1f} ms  "
+                f"p95 {values[int(len(values) * 0.95)]:7.1f} ms"
+            )
+
+
+SERVER_LINE = re.compile(r"(?P<method>GET|POST) (?P<path>\S+) (?P<status>\d{3}) (?P<micros>\d+)")
+SERVER_KINDS = [
+    (re.compile(r"/cycles/\d+/projects/\d+/"), "附件1"),
+    (re.compile(r"/cycles/\d+/projects/\d+/preview/"), "附件1 预览"),
+    (re.compile(r"/workflow/\d+/units/\d+/"), "报送页"),
+]
