@@ -34,6 +34,27 @@ def record(**entry) -> None:
         file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
+def session_cookie(value: str, host: str) -> Cookie:
+    return Cookie(
+        version=0,
+        name=PLAN["session_cookie"],
+        value=value,
+        port=None,
+        port_specified=False,
+        domain=host,
+        domain_specified=False,
+        domain_initial_dot=False,
+        path="/",
+        path_specified=True,
+        secure=False,
+        expires=None,
+        discard=False,
+        comment=None,
+        comment_url=None,
+        rest={},
+    )
+
+
 _accounts = {"fillers": iter(PLAN["fillers"]), "leaders": iter(PLAN["leaders"])}
 
 
@@ -47,26 +68,8 @@ class DeadlineUser(FastHttpUser):
         self.account = next(_accounts[self.kind], None)
         if self.account is None:
             raise StopUser
-        host = urlsplit(self.host).hostname
         self.client.cookiejar.set_cookie(
-            Cookie(
-                0,
-                PLAN["session_cookie"],
-                self.account["session"],
-                None,
-                False,
-                host,
-                False,
-                False,
-                "/",
-                True,
-                False,
-                None,
-                False,
-                None,
-                None,
-                {},
-            )
+            session_cookie(self.account["session"], urlsplit(self.host).hostname)
         )
 
 
