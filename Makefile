@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint fmt bench bench-db bench-loads migrate seed clean browser office render
+.PHONY: demo test lint fmt bench bench-db bench-loads load migrate seed clean browser office render
 
 $(UV):
 	$(PYTHON) -m venv var/uv
@@ -78,6 +78,20 @@ bench: bench-db
 bench-loads: BENCH_DB = jixiao_loadbench
 bench-loads: bench-db
 	$(BENCH_ENV) $(MANAGE) bench --loads-only --projects $(PROJECTS)
+
+# The deadline-day load (locust headless against gunicorn on the loopback, then the exactly-once check):
+# on DATABASE_URL if set, else on the bench database if it exists, else on a throwaway demo database.
+USERS ?= 100
+SPAWN_RATE ?= 10
+RUN_TIME ?= 2m
+WORKER_CLASS ?= gthread
+WORKERS ?= 2
+THREADS ?= 4
+
+load: $(VENV)/.synced var/.dirs
+	USERS=$(USERS) SPAWN_RATE=$(SPAWN_RATE) RUN_TIME=$(RUN_TIME) \
+		WORKER_CLASS=$(WORKER_CLASS) WORKERS=$(WORKERS) THREADS=$(THREADS) \
+		bash jixiao/demo/load/run.sh
 
 clean:
 	rm -rf $(VENV) var/uv

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The common widgets are drawn in Python, exactly as their templates would (jixiao/core/widget_rendering.py).
+FORM_RENDERER = "jixiao.core.widget_rendering.WidgetRenderer"
+
 ROOT_URLCONF = "jixiao.urls"
 WSGI_APPLICATION = "jixiao.wsgi.application"
 

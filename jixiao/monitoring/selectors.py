@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jixiao.monitoring import rules
@@ -93,10 +93,16 @@ def report_for(*, user, project_pk: int, cycle: MonitoringCycle):
     project = project_get(user=user, pk=project_pk)
     report = (
         AnalysisReport.objects.filter(project=project, cycle=cycle)
-        .select_related("target_version")
-        .prefetch_related("entries", "warnings")
+        .prefetch_related(
+            "entries", Prefetch("warnings", queryset=ReportWarning.objects.select_related("indicator"))
+        )
         .first()
     )
+    if report is not None:
+        # `project_get` has read every version of the goal with its indicators: the report's is one of them.
+        versions = {version.pk: version for version in project.target_versions.all()}
+        if report.target_version_id in versions:
+            report.target_version = versions[report.target_version_id]
     return project, report
 
 

@@ -219,6 +219,7 @@ def report_save(
         entry = existing.get(indicator_id) or IndicatorEntry(
             report=report, indicator=indicators[indicator_id]
         )
+        stored = [getattr(entry, name) for name in ENTRY_INPUT_FIELDS]
         for name in ENTRY_INPUT_FIELDS:
             if name in entry_values:
                 setattr(entry, name, entry_values[name])
@@ -230,7 +231,10 @@ def report_save(
         refusals = plausibility.entry_refusals(figures, year=cycle.year)
         if refusals:
             errors.setdefault(indicators[indicator_id].name, []).extend(refusals.values())
-        (to_update if entry.pk else to_create).append(entry)
+        if not entry.pk:
+            to_create.append(entry)
+        elif [getattr(entry, name) for name in ENTRY_INPUT_FIELDS] != stored:
+            to_update.append(entry)  # an entry saved as it was is left alone (the update was most of a save)
     if errors:
         raise ValidationError({name: messages for name, messages in errors.items()})
     IndicatorEntry.objects.bulk_create(to_create)

@@ -236,7 +236,7 @@ def _stored_warnings(report):
             indicator_name=w.indicator.name if w.indicator_id else None,
             figures=w.figures,
         )
-        for w in report.warnings.select_related("indicator")
+        for w in report.warnings.all()  # read with their indicators by `report_for`
     ]
 
 

@@ -175,7 +175,12 @@ def rollup(units, per_owner: dict[int, Totals]) -> dict[int, Totals]:
 
 
 def paid_to_date(project: Project, up_to_month: int) -> tuple[Decimal, Decimal]:
-    """(fiscal, other) paid from January to `up_to_month`."""
+    """(fiscal, other) paid from January to `up_to_month`; from the months already read with the project
+    (`project_get`) when they are."""
+    months = getattr(project, "_prefetched_objects_cache", {}).get("months")
+    if months is not None:
+        paid = [month for month in months if month.month <= up_to_month]
+        return sum((m.paid_fiscal for m in paid), ZERO), sum((m.paid_other for m in paid), ZERO)
     totals = ProjectMonth.objects.filter(project=project, month__lte=up_to_month).aggregate(
         fiscal=Sum("paid_fiscal"), other=Sum("paid_other")
     )

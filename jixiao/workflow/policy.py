@@ -32,16 +32,19 @@ def can_prepare(user, submission: Submission) -> Verdict:
     return ALLOWED
 
 
-def can_submit(user, submission: Submission, *, cached: bool = False) -> Verdict:
-    """单位负责人 signs off and sends, once every problem of the readiness check is put right (the page
-    reads the check as computed once per change of the data; the service checks the data as it stands)."""
+def can_submit(user, submission: Submission, problems: list[str] | None = None) -> Verdict:
+    """单位负责人 signs off and sends, once every problem of the readiness check is put right.
+
+    `problems`: the readiness check the page already has (computed once per change of the data); the
+    service passes none and checks the data as it stands.
+    """
     if not holds(user, submission.organisation_id, {Role.UNIT_LEADER}):
         return forbid("只有本单位负责人可以报送。")
     if submission.cycle.status != CycleStatus.OPEN:
         return refuse("该监控周期已结束。")
     if submission.state not in (SubmissionState.DRAFT, SubmissionState.RETURNED):
         return refuse(f"材料当前为“{submission.get_state_display()}”，不能再次报送。")
-    problems = submission_problems(submission, cached=cached)
+    problems = submission_problems(submission) if problems is None else problems
     if problems:
         return Verdict(f"还有 {len(problems)} 项须补充后才能报送。", details=tuple(problems))
     return ALLOWED
@@ -137,11 +140,12 @@ def can_extend(user, submission: Submission) -> Verdict:
     return ALLOWED
 
 
-def package_actions(user, submission: Submission) -> dict[str, Verdict]:
-    """Every decision the package page needs, computed once by the view."""
+def package_actions(user, submission: Submission, problems: list[str] | None = None) -> dict[str, Verdict]:
+    """Every decision the package page needs, computed once by the view (with the readiness check it
+    shows, when it has made it)."""
     return {
         "prepare": can_prepare(user, submission),
-        "submit": can_submit(user, submission, cached=True),
+        "submit": can_submit(user, submission, problems),
         "withdraw": can_withdraw(user, submission),
         "sign": can_sign(user, submission) if submission.pk else forbid("材料尚未报送。"),
         "accept": can_accept(user, submission),

@@ -74,6 +74,11 @@ def submission_for(*, organisation: Organisation, cycle: MonitoringCycle) -> Sub
             raise ValidationError("自行开展的监控只在本单位内部报送：由下属单位报送本单位。")
         step, receiver = Step.UNIT_TO_PRIMARY, organisation.parent
     found = Submission.objects.filter(cycle=cycle, organisation=organisation, step=step).first()
+    if found is not None:
+        # The rows it points at are already read: the page shows them, and reading each again is a query.
+        found.cycle, found.organisation = cycle, organisation
+        if found.receiver_id == receiver.pk:
+            found.receiver = receiver
     return found or Submission(
         cycle=cycle,
         organisation=organisation,

@@ -93,7 +93,8 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
     projects = list(with_funding_state(Project.objects.filter(owner=unit, year=cycle.year)).order_by("code"))
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
     returned = returned_project_reasons(cycle=cycle, projects=projects)
-    actions = package_actions(request.user, submission)
+    problems = submission_problems(submission, cached=True) if not submission.is_sent else []
+    actions = package_actions(request.user, submission, None if submission.is_sent else problems)
     context = {
         "cycle": cycle,
         "unit": unit,
@@ -101,7 +102,7 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "rows": [
             {"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in projects
         ],
-        "problems": submission_problems(submission, cached=True) if not submission.is_sent else [],
+        "problems": problems,
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import template
+from django.utils.html import format_html_join
 
 from jixiao.core import formatting
 
@@ -24,3 +25,9 @@ def due_badge(due: date | None):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def field_errors(field):
+    """A field's errors under it; 附件1 has over a hundred fields, where an include per field was a cost."""
+    return format_html_join("", '<p class="error field-error">{}</p>', ((error,) for error in field.errors))
