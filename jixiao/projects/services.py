@@ -207,9 +207,11 @@ def target_versions_load(
                 if problems:
                     raise ValidationError({f"indicator_{position}": problems})
             number = numbers[current] + 1 if current else 1
-            versions.append((project_id, number, goal, reason if current else "", timezone.now()))
+            versions.append((project_id, number, goal, reason if current else "", timezone.now(), ""))
         version_ids = insert_rows_returning_ids(
-            TargetVersion, ["project_id", "number", "annual_goal", "reason", "approved_at"], versions
+            TargetVersion,
+            ["project_id", "number", "annual_goal", "reason", "approved_at", "source_url"],
+            versions,
         )
         for version_id, (_project_id, _goal, specs) in zip(version_ids, batch, strict=True):
             for position, spec in enumerate(specs, start=1):
@@ -229,7 +231,7 @@ def target_versions_load(
                     "to_state": str(number),
                     "comment": version_reason,
                 }
-                for version_id, (project_id, number, _goal, version_reason, _at) in zip(
+                for version_id, (project_id, number, _goal, version_reason, _at, _url) in zip(
                     version_ids, versions, strict=True
                 )
             ),
