@@ -7,12 +7,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.core.errors import error_parts
+from jixiao.core.http import stored_file_download
 from jixiao.oversight import forms
 from jixiao.oversight.models import OversightKind, OversightTarget
 from jixiao.oversight.policy import (
@@ -378,16 +379,8 @@ def attachment_delete(request, pk: int):
 def attachment_download(request, pk: int):
     """Served through this view (scope checked), never from a public media URL."""
     attachment = attachment_get(user=request.user, pk=pk)
-    extension = attachment.file.name.rpartition(".")[2].lower()
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return stored_file_download(
+        attachment.file, filename=attachment.original_name, content_types=EVIDENCE_CONTENT_TYPES
     )
 
 

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from jixiao.core.errors import error_parts
 from jixiao.core.fields import IsoDateInput
 from jixiao.core.files import XLSX_TYPE
-from jixiao.core.http import download
+from jixiao.core.http import download, stored_file_download
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current, cycle_get
@@ -510,14 +510,6 @@ def item_send_back(request, pk: int):
 def evidence_download(request, pk: int):
     """Served through this view (scope checked), never from a public media URL."""
     evidence = evidence_get(user=request.user, pk=pk)
-    extension = evidence.file.name.rpartition(".")[2].lower()
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return stored_file_download(
+        evidence.file, filename=evidence.original_name, content_types=EVIDENCE_CONTENT_TYPES
     )
