@@ -38,3 +38,14 @@ def error_parts(exc: ValidationError) -> tuple[str, dict[str, list[str]]]:
         message = " ".join(general) or next(iter(fields.values()))[0]
         return message, fields
     return " ".join(str(text) for text in exc.messages), {}
+
+
+def show_on_form(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """The service's refusal on the form: its message on top, each field's error beside the field
+    (`aliases` maps a service field to the form field that stands for it), the rest on top too."""
+    message, fields = error_parts(exc)
+    form.add_error(None, message)
+    for name, texts in fields.items():
+        target = (aliases or {}).get(name, name)
+        for text in texts:
+            form.add_error(target if target in form.fields else None, text)

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,3 +25,19 @@ def stored_file_download(field, *, filename: str, content_types: dict[str, str])
         filename=filename,
         content_type=content_types.get(extension, "application/octet-stream"),
     )
+
+
+def hidden_unless(check: Callable[[object], object]):
+    """A view decorator: the page does not exist (404, as for another unit's id) for anyone `check`
+    refuses."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -2,18 +2,16 @@
 unit's answer and its 办理记录, and the supervision section's 委托跟踪机构 page. Anyone who may not read
 oversight actions gets 404 on every action page, as for another unit's id."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts
-from jixiao.core.http import stored_file_download
+from jixiao.core.errors import error_parts, show_on_form
+from jixiao.core.http import hidden_unless, stored_file_download
+from jixiao.core.pagination import paged
 from jixiao.oversight import forms
 from jixiao.oversight.models import OversightKind, OversightTarget
 from jixiao.oversight.policy import (
@@ -63,28 +61,11 @@ PAGE_SIZE = 50
 CRUMB = ("监督检查", "oversight:index")
 
 
-def readers_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_view_oversight(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+readers_only = hidden_unless(can_view_oversight)
 
 
 def _crumbs(*tail) -> list:
     return [(CRUMB[0], reverse(CRUMB[1])), *tail]
-
-
-def _show_error(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """The service's refusal on the form: its message on top, each field's error beside the field."""
-    message, fields = error_parts(exc)
-    form.add_error(None, message)
-    for name, texts in fields.items():
-        target = (aliases or {}).get(name, name)
-        for text in texts:
-            form.add_error(target if target in form.fields else None, text)
 
 
 @readers_only
@@ -102,15 +83,11 @@ def action_list(request):
         )
     else:
         filters = OversightFilters(invalid=True)
-    page = Paginator(oversight_search(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, oversight_search(user=request.user, filters=filters), PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_plan": bool(can_plan_any(request.user)),
         "may_assign": bool(can_assign_agency(request.user)),
         "crumbs": [(CRUMB[0], None)],
@@ -159,7 +136,7 @@ def action_plan(request):
                     internal_note=data["internal_note"],
                 )
             except ValidationError as exc:
-                _show_error(form, exc, {"project": "project_code"})
+                show_on_form(form, exc, {"project": "project_code"})
             else:
                 messages.success(request, f"已安排 {action.number}。")
                 return redirect(action.get_absolute_url())
@@ -188,7 +165,7 @@ def action_edit(request, pk: int):
         try:
             oversight_edit(action=action, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(action.get_absolute_url())
@@ -307,7 +284,7 @@ def action_act(request, pk: int, name: str):
         try:
             _run(request, name, action, form.cleaned_data)
         except ValidationError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, ACTION_DONE[name])
             return redirect(action.get_absolute_url())
@@ -331,7 +308,7 @@ def finding_rectify(request, pk: int):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, f"已开具整改事项，已通知{item.organisation.name}。")
             return redirect(finding.action.get_absolute_url())
@@ -349,7 +326,7 @@ def attachment_upload(request, pk: int):
         try:
             attachment_add(action=action, upload=form.cleaned_data["file"], acting_user=request.user)
         except ValidationError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, "已上传附件。")
             return redirect(action.get_absolute_url())
@@ -398,7 +375,7 @@ def agency_index(request):
             try:
                 changed = agency_assign(agency=data["agency"], project=project, acting_user=request.user)
             except ValidationError as exc:
-                _show_error(form, exc)
+                show_on_form(form, exc)
             else:
                 if changed:
                     messages.success(request, f"已委托{data['agency'].name}跟踪“{project.name}”。")

@@ -10,7 +10,6 @@ Every action posts to its own URL; with htmx it answers with the item's fragment
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from jixiao.core.errors import error_parts
 from jixiao.core.fields import IsoDateInput
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download, stored_file_download
+from jixiao.core.pagination import paged
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current, cycle_get
@@ -191,15 +191,11 @@ def rectification_register(request):
     """整改台账: every item the person may see, whatever its source, filtered and paged."""
     form = _register_form(request)
     filters = form.filters()
-    page = Paginator(register_items(user=request.user, filters=filters), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, register_items(user=request.user, filters=filters), REGISTER_PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "year_end": filters.year_end,
         "this_year": timezone.localdate().year if "year_end" in form.fields else None,
         "openable": _openable_kinds(request.user),
