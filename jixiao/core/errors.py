@@ -5,6 +5,9 @@ working; `exc.messages[0]` is always its message. `error_parts` reads any `Valid
 list or a dict of them) in the one shape pages and the API show.
 """
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -49,3 +52,19 @@ def show_on_form(form, exc: ValidationError, aliases: dict[str, str] | None = No
         target = (aliases or {}).get(name, name)
         for text in texts:
             form.add_error(target if target in form.fields else None, text)
+
+
+def submit(
+    request, form, run: Callable[[dict], object], *, done, aliases: dict[str, str] | None = None
+) -> bool:
+    """Run the service on a valid form's data. True when it went through, with `done` (a message, or
+    one made from the service's result) shown; otherwise the form carries why not."""
+    if not form.is_valid():
+        return False
+    try:
+        result = run(form.cleaned_data)
+    except ValidationError as exc:
+        show_on_form(form, exc, aliases)
+        return False
+    messages.success(request, done(result) if callable(done) else done)
+    return True

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts, show_on_form
+from jixiao.core.errors import error_parts, show_on_form, submit
 from jixiao.core.http import hidden_unless, stored_file_download
 from jixiao.core.pagination import paged
 from jixiao.oversight import forms
@@ -280,14 +280,8 @@ def action_act(request, pk: int, name: str):
     if name not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[name](request.POST, prefix=name)
-    if form.is_valid():
-        try:
-            _run(request, name, action, form.cleaned_data)
-        except ValidationError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, ACTION_DONE[name])
-            return redirect(action.get_absolute_url())
+    if submit(request, form, lambda data: _run(request, name, action, data), done=ACTION_DONE[name]):
+        return redirect(action.get_absolute_url())
     action = oversight_get(user=request.user, pk=pk)
     return render(
         request, "oversight/detail.html", _detail_context(request, action, bound={name: form}), status=400
@@ -299,19 +293,19 @@ def action_act(request, pk: int, name: str):
 def finding_rectify(request, pk: int):
     finding = finding_get(user=request.user, pk=pk)
     form = forms.RectifyForm(request.POST, prefix=f"rectify-{finding.pk}")
-    if form.is_valid():
-        try:
-            item = finding_open_rectification(
-                finding=finding,
-                requirement=form.cleaned_data["requirement"],
-                due_date=form.cleaned_data["due_date"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, f"已开具整改事项，已通知{item.organisation.name}。")
-            return redirect(finding.action.get_absolute_url())
+    opened = submit(
+        request,
+        form,
+        lambda data: finding_open_rectification(
+            finding=finding,
+            requirement=data["requirement"],
+            due_date=data["due_date"],
+            acting_user=request.user,
+        ),
+        done=lambda item: f"已开具整改事项，已通知{item.organisation.name}。",
+    )
+    if opened:
+        return redirect(finding.action.get_absolute_url())
     action = oversight_get(user=request.user, pk=finding.action_id)
     context = _detail_context(request, action, bound_finding=(finding.pk, form))
     return render(request, "oversight/detail.html", context, status=400)
@@ -322,14 +316,14 @@ def finding_rectify(request, pk: int):
 def attachment_upload(request, pk: int):
     action = oversight_get(user=request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(action=action, upload=form.cleaned_data["file"], acting_user=request.user)
-        except ValidationError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "已上传附件。")
-            return redirect(action.get_absolute_url())
+    uploaded = submit(
+        request,
+        form,
+        lambda data: attachment_add(action=action, upload=data["file"], acting_user=request.user),
+        done="已上传附件。",
+    )
+    if uploaded:
+        return redirect(action.get_absolute_url())
     action = oversight_get(user=request.user, pk=pk)
     return render(
         request,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import show_on_form
+from jixiao.core.errors import show_on_form, submit
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download, hidden_unless
 from jixiao.core.pagination import paged
@@ -223,13 +223,14 @@ def case_act(request, pk: int, action: str):
     if action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            _run(action, case, form.cleaned_data, request.user)
-        except ValidationError as exc:
-            show_on_form(form, exc, VIOLATION_ALIASES)
-        else:
-            messages.success(request, ACTION_DONE[action])
-            return redirect(case_url(case))
+    done = submit(
+        request,
+        form,
+        lambda data: _run(action, case, data, request.user),
+        done=ACTION_DONE[action],
+        aliases=VIOLATION_ALIASES,
+    )
+    if done:
+        return redirect(case_url(case))
     context = _detail_context(request, case, bound={action: form})
     return render(request, "violations/detail.html", context, status=400)
