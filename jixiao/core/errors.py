@@ -68,3 +68,14 @@ def submit(
         return False
     messages.success(request, done(result) if callable(done) else done)
     return True
+
+
+def press(request, run: Callable[[], object], *, done) -> None:
+    """A button without a form: run the service and tell the person it went through (`done`, a message
+    or one made from the service's result) or why it was refused."""
+    try:
+        result = run()
+    except ValidationError as exc:
+        messages.error(request, error_parts(exc)[0])
+    else:
+        messages.success(request, done(result) if callable(done) else done)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts, show_on_form, submit
+from jixiao.core.errors import press, show_on_form, submit
 from jixiao.core.http import hidden_unless, stored_file_download
 from jixiao.core.pagination import paged
 from jixiao.oversight import forms
@@ -337,12 +337,11 @@ def attachment_upload(request, pk: int):
 @require_POST
 def attachment_delete(request, pk: int):
     attachment = attachment_get(user=request.user, pk=pk)
-    try:
-        attachment_remove(attachment=attachment, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, "已删除附件。")
+    press(
+        request,
+        lambda: attachment_remove(attachment=attachment, acting_user=request.user),
+        done="已删除附件。",
+    )
     return redirect(attachment.action.get_absolute_url())
 
 
@@ -394,10 +393,9 @@ def agency_remove(request, agency_pk: int, project_pk: int):
     can_assign_agency(request.user).enforce()
     agency = get_object_or_404(agencies(), pk=agency_pk)
     project = get_object_or_404(agency_projects(user=request.user, agency=agency), pk=project_pk)
-    try:
-        agency_unassign(agency=agency, project=project, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, f"已取消委托{agency.name}跟踪“{project.name}”。")
+    press(
+        request,
+        lambda: agency_unassign(agency=agency, project=project, acting_user=request.user),
+        done=f"已取消委托{agency.name}跟踪“{project.name}”。",
+    )
     return redirect("oversight:agencies")
