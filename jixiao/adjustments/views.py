@@ -30,7 +30,7 @@ from jixiao.adjustments.services import (
     adjustment_update,
     adjustment_url,
 )
-from jixiao.core.errors import error_parts
+from jixiao.core.errors import error_parts, press
 from jixiao.monitoring.models import CycleKind, CycleStatus
 from jixiao.monitoring.selectors import cycle_get, cycle_list, report_in_cycle
 from jixiao.organisations.models import Role
@@ -189,12 +189,11 @@ def adjustment_detail(request, pk: int):
 @require_POST
 def adjustment_submit_view(request, pk: int):
     adjustment = adjustment_get(user=request.user, pk=pk)
-    try:
-        adjustment_submit(adjustment=adjustment, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, "已报送区财政局审批。")
+    press(
+        request,
+        lambda: adjustment_submit(adjustment=adjustment, acting_user=request.user),
+        done="已报送区财政局审批。",
+    )
     return redirect(adjustment_url(adjustment))
 
 

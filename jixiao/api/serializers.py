@@ -297,37 +297,46 @@ class ReportInputSerializer(serializers.Serializer):
         return entries
 
 
-def _state_shown(code: str) -> str:
-    return str(SubmissionState(code).label) if code in SubmissionState.values else ""
+def _transition_serializer(model, states, *, name: str = "", doc: str | None = None):
+    """One step of a record's 办理记录, its states named as the record's page names them."""
+
+    def label(code: str) -> str:
+        return str(states(code).label) if code in states.values else ""
+
+    class TransitionSerializer(serializers.ModelSerializer):
+        action_label = serializers.CharField(read_only=True)
+        from_state_label = serializers.SerializerMethodField()
+        to_state_label = serializers.SerializerMethodField()
+
+        class Meta:
+            fields = [
+                "at",
+                "actor_name",
+                "organisation",
+                "action",
+                "action_label",
+                "from_state",
+                "from_state_label",
+                "to_state",
+                "to_state_label",
+                "comment",
+            ]
+
+        def get_from_state_label(self, transition) -> str:
+            return label(transition.from_state)
+
+        def get_to_state_label(self, transition) -> str:
+            return label(transition.to_state)
+
+    TransitionSerializer.Meta.model = model
+    TransitionSerializer.__name__ = name or f"{model.__name__}Serializer"
+    TransitionSerializer.__doc__ = doc
+    return TransitionSerializer
 
 
-class HistorySerializer(serializers.ModelSerializer):
-    """One step of a package's 办理记录."""
-
-    action_label = serializers.CharField(read_only=True)
-    from_state_label = serializers.SerializerMethodField()
-    to_state_label = serializers.SerializerMethodField()
-
-    class Meta:
-        model = SubmissionTransition
-        fields = [
-            "at",
-            "actor_name",
-            "organisation",
-            "action",
-            "action_label",
-            "from_state",
-            "from_state_label",
-            "to_state",
-            "to_state_label",
-            "comment",
-        ]
-
-    def get_from_state_label(self, transition) -> str:
-        return _state_shown(transition.from_state)
-
-    def get_to_state_label(self, transition) -> str:
-        return _state_shown(transition.to_state)
+HistorySerializer = _transition_serializer(
+    SubmissionTransition, SubmissionState, name="HistorySerializer", doc="One step of a package's 办理记录."
+)
 
 
 class PackageSerializer(serializers.ModelSerializer):
@@ -524,42 +533,6 @@ class ViolationCaseSerializer(serializers.ModelSerializer):
             "conclusion",
             "registered_at",
         ]
-
-
-def _transition_serializer(model, states):
-    """One step of a record's 办理记录, its states named as the record's page names them."""
-
-    def label(code: str) -> str:
-        return str(states(code).label) if code in states.values else ""
-
-    class TransitionSerializer(serializers.ModelSerializer):
-        action_label = serializers.CharField(read_only=True)
-        from_state_label = serializers.SerializerMethodField()
-        to_state_label = serializers.SerializerMethodField()
-
-        class Meta:
-            fields = [
-                "at",
-                "actor_name",
-                "organisation",
-                "action",
-                "action_label",
-                "from_state",
-                "from_state_label",
-                "to_state",
-                "to_state_label",
-                "comment",
-            ]
-
-        def get_from_state_label(self, transition) -> str:
-            return label(transition.from_state)
-
-        def get_to_state_label(self, transition) -> str:
-            return label(transition.to_state)
-
-    TransitionSerializer.Meta.model = model
-    TransitionSerializer.__name__ = f"{model.__name__}Serializer"
-    return TransitionSerializer
 
 
 AdjustmentTransitionSerializer = _transition_serializer(AdjustmentTransition, AdjustmentState)

@@ -177,9 +177,7 @@ class GoalAdjustmentViewSet(ReadViewSet):
     serializer_class = serializers.GoalAdjustmentSerializer
     filterset_class = filtersets.GoalAdjustmentFilter
 
-    def get_queryset(self):
-        user = self.request.user
-        return goal_adjustment_list(user=user)
+    scope = staticmethod(lambda user: goal_adjustment_list(user=user))
 
 
 @extend_schema_view(
@@ -190,9 +188,7 @@ class DispositionViewSet(ReadViewSet):
     serializer_class = serializers.DispositionSerializer
     filterset_class = filtersets.DispositionFilter
 
-    def get_queryset(self):
-        user = self.request.user
-        return disposition_list(user=user)
+    scope = staticmethod(lambda user: disposition_list(user=user))
 
 
 @extend_schema_view(
@@ -205,9 +201,7 @@ class PracticeViewSet(ReadViewSet):
     serializer_class = serializers.PracticeSerializer
     filterset_class = filtersets.PracticeFilter
 
-    def get_queryset(self):
-        user = self.request.user
-        return practice_api_list(user=user)
+    scope = staticmethod(lambda user: practice_api_list(user=user))
 
 
 class ReportSaveView(APIView):

@@ -16,3 +16,12 @@ def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[li
     by_pk = {row.pk: row for row in rows(ids)}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page
+
+
+def paged(request, queryset, per_page: int) -> tuple[Page, str]:
+    """The requested page of `queryset` and the request's other parameters as a query string, so that
+    the page links keep the filters."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

@@ -142,3 +142,40 @@ class FormSheet:
     def height(self, row: int, points: float) -> None:
         current = self.ws.row_dimensions[row].height or 0
         self.ws.row_dimensions[row].height = max(current, points)
+
+
+def titled_sheet(
+    *,
+    sheet_name: str,
+    title: str,
+    subtitle: str,
+    headers: list[tuple[str, float]],
+    subtitle_font: Font = FONT,
+):
+    """A new workbook whose one sheet has the register layout: title, subtitle, bordered header in row 3.
+
+    Returns the workbook and its sheet; the caller writes its rows from row 4 on.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    last = len(headers)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    title_cell = put_value(sheet.cell(row=1, column=1), title)
+    title_cell.font, title_cell.alignment = FONT_TITLE, CENTER
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    subtitle_cell = put_value(sheet.cell(row=2, column=1), subtitle)
+    subtitle_cell.font, subtitle_cell.alignment = subtitle_font, CENTER
+    for column, (header, width) in enumerate(headers, start=1):
+        cell = put_value(sheet.cell(row=3, column=column), header)
+        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return workbook, sheet
+
+
+def titled_sheet_bytes(workbook: Workbook, sheet, *, last_column: int, last_row: int) -> bytes:
+    """The saved file of a :func:`titled_sheet` workbook, its header repeated on every printed page."""
+    sheet.print_title_rows = "3:3"
+    a4_landscape(sheet, last_column=last_column, last_row=max(3, last_row))
+    return workbook_bytes(workbook)

@@ -2,14 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts
+from jixiao.core.errors import press
 from jixiao.core.files import DOCX_TYPE, XLSX_TYPE
 from jixiao.core.http import download
 from jixiao.dashboards.charts import CHARTS, TABLES, chart_build
@@ -180,12 +180,11 @@ def district_report_draft_view(request):
             image = chart_image(upload.read())
             if image is not None:
                 images[name] = image
-    try:
-        version = district_report_draft(cycle=cycle, images=images, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, f"已起草第 {version.number} 版。")
+    press(
+        request,
+        lambda: district_report_draft(cycle=cycle, images=images, acting_user=request.user),
+        done=lambda version: f"已起草第 {version.number} 版。",
+    )
     return redirect(_back(cycle))
 
 
@@ -196,17 +195,16 @@ def district_report_upload_view(request):
     if not form.is_valid():
         messages.error(request, "请选择修改稿并填写修改说明。")
         return redirect(_back(cycle))
-    try:
-        version = district_report_upload(
+    press(
+        request,
+        lambda: district_report_upload(
             cycle=cycle,
             upload=form.cleaned_data["file"],
             note=form.cleaned_data["note"],
             acting_user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, f"已保存为第 {version.number} 版。")
+        ),
+        done=lambda version: f"已保存为第 {version.number} 版。",
+    )
     return redirect(_back(cycle))
 
 

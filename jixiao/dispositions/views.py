@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
+from jixiao.core.pagination import paged
 from jixiao.dispositions.exports import funding_list_workbook
 from jixiao.dispositions.forms import AcknowledgeForm, AnswerForm, CandidateFilterForm, DaysForm
 from jixiao.dispositions.links import funding_decide_url
@@ -207,13 +208,11 @@ def candidates(request, cycle_pk: int | None = None):
     }
     if cycle is not None:
         form, queryset, today, calendar = _candidates(request, cycle)
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, query = paged(request, queryset, PAGE_SIZE)
         rows = _rows(page.object_list, cycle=cycle, today=today, calendar=calendar)
         for row in rows:
             row.decide_url = funding_decide_url(request.user, row.project, row.reasons)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, rows=rows, query=query.urlencode(), today=today)
+        context.update(form=form, page=page, rows=rows, query=query, today=today)
     return render(request, "dispositions/candidates.html", context)
 
 

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from jixiao.audit.services import audit_record
 from jixiao.core.xlsx import (
@@ -12,13 +10,11 @@ from jixiao.core.xlsx import (
     CENTER,
     FMT_TEXT,
     FONT,
-    FONT_BOLD,
-    FONT_TITLE,
     WRAP,
-    a4_landscape,
     put_value,
     text_height,
-    workbook_bytes,
+    titled_sheet,
+    titled_sheet_bytes,
 )
 from jixiao.funding.models import BASIS_KINDS, FundingStatus
 from jixiao.funding.selectors import funding_hold_list
@@ -45,23 +41,12 @@ def basis_text(basis: list[dict]) -> str:
 
 def hold_list_xlsx(statuses: list[FundingStatus]) -> bytes:
     """One row per held project, in the order given (the page's)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "暂缓停止拨款项目"
-    last = len(HEADERS)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    title = put_value(sheet.cell(row=1, column=1), f"{settings.DISTRICT_NAME}暂缓及停止拨款项目清单")
-    title.font, title.alignment = FONT_TITLE, CENTER
-    sheet.row_dimensions[1].height = 30
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    stamp = put_value(
-        sheet.cell(row=2, column=1), f"截至 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(statuses)} 个项目"
+    workbook, sheet = titled_sheet(
+        sheet_name="暂缓停止拨款项目",
+        title=f"{settings.DISTRICT_NAME}暂缓及停止拨款项目清单",
+        subtitle=f"截至 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(statuses)} 个项目",
+        headers=HEADERS,
     )
-    stamp.font, stamp.alignment = FONT, CENTER
-    for column, (header, width) in enumerate(HEADERS, start=1):
-        cell = put_value(sheet.cell(row=3, column=column), header)
-        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
-        sheet.column_dimensions[get_column_letter(column)].width = width
     row = 4
     for number, status in enumerate(statuses, start=1):
         project, owner = status.project, status.project.owner
@@ -88,9 +73,7 @@ def hold_list_xlsx(statuses: list[FundingStatus]) -> bytes:
             text_height(str(value), HEADERS[index][1]) for index, value in enumerate(values)
         )
         row += 1
-    sheet.print_title_rows = "3:3"
-    a4_landscape(sheet, last_column=last, last_row=row - 1)
-    return workbook_bytes(workbook)
+    return titled_sheet_bytes(workbook, sheet, last_column=len(HEADERS), last_row=row - 1)
 
 
 @transaction.atomic

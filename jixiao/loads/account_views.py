@@ -19,10 +19,11 @@ from jixiao.loads.accounts import passwords_xlsx
 from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import AccountUploadForm
 from jixiao.loads.models import LoadKind, LoadStatus
-from jixiao.loads.parsing import LoadRefused, read_bytes
+from jixiao.loads.parsing import LoadRefused
 from jixiao.loads.policy import ACCOUNT_LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
-from jixiao.loads.services import load_apply, load_preview
+from jixiao.loads.services import load_apply
+from jixiao.loads.views import preview_upload
 from jixiao.organisations.permissions import require_roles
 
 HISTORY_PAGE_SIZE = 50
@@ -68,17 +69,8 @@ def account_load_template(request, extension: str):
 @require_POST
 def account_load_upload(request):
     form = AccountUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            data = read_bytes(upload)
-        except LoadRefused as exc:
-            form.add_error("file", str(exc.problems[0]))
-        else:
-            run = load_preview(
-                kind=LoadKind.ACCOUNTS, filename=upload.name, data=data, acting_user=request.user
-            )
-            return redirect("account_loads:detail", run.pk)
+    if run := preview_upload(request, form, kind=LoadKind.ACCOUNTS):
+        return redirect("account_loads:detail", run.pk)
     return _index(request, form, status=400)
 
 

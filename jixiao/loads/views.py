@@ -11,7 +11,7 @@ from jixiao.core.http import download
 from jixiao.loads import exports
 from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import ProjectDetailsForm, UploadForm
-from jixiao.loads.models import LoadKind, LoadStatus
+from jixiao.loads.models import LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, read_bytes
 from jixiao.loads.policy import DATA_KINDS, LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
@@ -58,21 +58,28 @@ def load_template(request, kind: str, extension: str):
     return download(exports.template_csv(kind), filename, "text/csv; charset=utf-8")
 
 
+def preview_upload(request, form, *, kind: str = "") -> LoadRun | None:
+    """The preview run of the uploaded file (of `kind`, else the kind the form names), or None with
+    the form's or the file's refusal on the form."""
+    if not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    try:
+        data = read_bytes(upload)
+    except LoadRefused as exc:
+        form.add_error("file", str(exc.problems[0]))
+        return None
+    return load_preview(
+        kind=kind or form.cleaned_data["kind"], filename=upload.name, data=data, acting_user=request.user
+    )
+
+
 @require_roles(*LOAD_ROLES)
 @require_POST
 def load_upload(request):
     form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            data = read_bytes(upload)
-        except LoadRefused as exc:
-            form.add_error("file", str(exc.problems[0]))
-        else:
-            run = load_preview(
-                kind=form.cleaned_data["kind"], filename=upload.name, data=data, acting_user=request.user
-            )
-            return redirect("loads:detail", run.pk)
+    if run := preview_upload(request, form):
+        return redirect("loads:detail", run.pk)
     return render(request, "loads/index.html", _index_context(request, form), status=400)
 
 

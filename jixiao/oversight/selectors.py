@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from jixiao.core.search import narrowed, text_search_q
 from jixiao.organisations.models import Organisation, OrganisationKind, User
 from jixiao.organisations.selectors import (
     UNIT_ROLES,
@@ -77,19 +78,20 @@ def oversight_search(*, user, filters: OversightFilters) -> QuerySet[OversightAc
     if filters.invalid:
         return actions.none()
     if filters.q:
-        text = Q(subject__icontains=filters.q) | Q(organisation__name__icontains=filters.q)
-        text |= Q(project__code__icontains=filters.q) | Q(project__name__icontains=filters.q)
-        if number := ACTION_NUMBER.fullmatch(filters.q):
-            text |= Q(pk=int(number.group(1)))
-        actions = actions.filter(text)
-    if filters.kind:
-        actions = actions.filter(kind=filters.kind)
-    if filters.state:
-        actions = actions.filter(state=filters.state)
-    if filters.unit:
-        actions = actions.filter(organisation_id=filters.unit)
-    if filters.year:
-        actions = actions.filter(planned_start__year=filters.year)
+        actions = actions.filter(
+            text_search_q(
+                filters.q,
+                ["subject", "organisation__name", "project__code", "project__name"],
+                number=ACTION_NUMBER,
+            )
+        )
+    actions = narrowed(
+        actions,
+        kind=filters.kind,
+        state=filters.state,
+        organisation_id=filters.unit,
+        planned_start__year=filters.year,
+    )
     return actions.order_by("-planned_start", "-id")
 
 

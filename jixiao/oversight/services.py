@@ -5,18 +5,16 @@ Each service locks the action, checks the actor and the state through `policy`, 
 finding opens rectification items through the register's own `item_open`; the link is kept here.
 """
 
-import hashlib
 from datetime import date
-from uuid import uuid4
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.errors import ServiceError
+from jixiao.core.stored_files import delete_with_file, file_facts, save_with_file
 from jixiao.notifications.services import notify, people_of, transition_record
 from jixiao.organisations.models import Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of
@@ -451,23 +449,18 @@ def attachment_add(*, action: OversightAction, upload, acting_user) -> Attachmen
         is_answer=bool(can_answer(acting_user, action)),
         uploaded_by=acting_user,
     )
-    attachment.file.save(f"{uuid4().hex}.{extension}", ContentFile(data), save=False)
-    try:
-        attachment.save()
-        _record(
+    save_with_file(
+        attachment,
+        data=data,
+        extension=extension,
+        then=lambda: _record(
             action,
             "oversight.attachment_upload",
             acting_user,
             comment=attachment.original_name,
-            changes={
-                "attachment": attachment.pk,
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            },
-        )
-    except BaseException:
-        attachment.file.delete(save=False)
-        raise
+            changes={"attachment": attachment.pk, **file_facts(data)},
+        ),
+    )
     return attachment
 
 
@@ -487,9 +480,7 @@ def attachment_remove(*, attachment: Attachment, acting_user) -> None:
         comment=attachment.original_name,
         changes={"attachment": attachment.pk},
     )
-    stored = attachment.file
-    attachment.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    delete_with_file(attachment)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,17 +2,16 @@
 unit's answer and its 办理记录, and the supervision section's 委托跟踪机构 page. Anyone who may not read
 oversight actions gets 404 on every action page, as for another unit's id."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts
+from jixiao.core.errors import press, show_on_form, submit
+from jixiao.core.http import hidden_unless, stored_file_download
+from jixiao.core.pagination import paged
 from jixiao.oversight import forms
 from jixiao.oversight.models import OversightKind, OversightTarget
 from jixiao.oversight.policy import (
@@ -62,28 +61,11 @@ PAGE_SIZE = 50
 CRUMB = ("监督检查", "oversight:index")
 
 
-def readers_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_view_oversight(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+readers_only = hidden_unless(can_view_oversight)
 
 
 def _crumbs(*tail) -> list:
     return [(CRUMB[0], reverse(CRUMB[1])), *tail]
-
-
-def _show_error(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """The service's refusal on the form: its message on top, each field's error beside the field."""
-    message, fields = error_parts(exc)
-    form.add_error(None, message)
-    for name, texts in fields.items():
-        target = (aliases or {}).get(name, name)
-        for text in texts:
-            form.add_error(target if target in form.fields else None, text)
 
 
 @readers_only
@@ -101,15 +83,11 @@ def action_list(request):
         )
     else:
         filters = OversightFilters(invalid=True)
-    page = Paginator(oversight_search(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, oversight_search(user=request.user, filters=filters), PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_plan": bool(can_plan_any(request.user)),
         "may_assign": bool(can_assign_agency(request.user)),
         "crumbs": [(CRUMB[0], None)],
@@ -158,7 +136,7 @@ def action_plan(request):
                     internal_note=data["internal_note"],
                 )
             except ValidationError as exc:
-                _show_error(form, exc, {"project": "project_code"})
+                show_on_form(form, exc, {"project": "project_code"})
             else:
                 messages.success(request, f"已安排 {action.number}。")
                 return redirect(action.get_absolute_url())
@@ -187,7 +165,7 @@ def action_edit(request, pk: int):
         try:
             oversight_edit(action=action, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(action.get_absolute_url())
@@ -302,14 +280,8 @@ def action_act(request, pk: int, name: str):
     if name not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[name](request.POST, prefix=name)
-    if form.is_valid():
-        try:
-            _run(request, name, action, form.cleaned_data)
-        except ValidationError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, ACTION_DONE[name])
-            return redirect(action.get_absolute_url())
+    if submit(request, form, lambda data: _run(request, name, action, data), done=ACTION_DONE[name]):
+        return redirect(action.get_absolute_url())
     action = oversight_get(user=request.user, pk=pk)
     return render(
         request, "oversight/detail.html", _detail_context(request, action, bound={name: form}), status=400
@@ -321,19 +293,19 @@ def action_act(request, pk: int, name: str):
 def finding_rectify(request, pk: int):
     finding = finding_get(user=request.user, pk=pk)
     form = forms.RectifyForm(request.POST, prefix=f"rectify-{finding.pk}")
-    if form.is_valid():
-        try:
-            item = finding_open_rectification(
-                finding=finding,
-                requirement=form.cleaned_data["requirement"],
-                due_date=form.cleaned_data["due_date"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, f"已开具整改事项，已通知{item.organisation.name}。")
-            return redirect(finding.action.get_absolute_url())
+    opened = submit(
+        request,
+        form,
+        lambda data: finding_open_rectification(
+            finding=finding,
+            requirement=data["requirement"],
+            due_date=data["due_date"],
+            acting_user=request.user,
+        ),
+        done=lambda item: f"已开具整改事项，已通知{item.organisation.name}。",
+    )
+    if opened:
+        return redirect(finding.action.get_absolute_url())
     action = oversight_get(user=request.user, pk=finding.action_id)
     context = _detail_context(request, action, bound_finding=(finding.pk, form))
     return render(request, "oversight/detail.html", context, status=400)
@@ -344,14 +316,14 @@ def finding_rectify(request, pk: int):
 def attachment_upload(request, pk: int):
     action = oversight_get(user=request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(action=action, upload=form.cleaned_data["file"], acting_user=request.user)
-        except ValidationError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, "已上传附件。")
-            return redirect(action.get_absolute_url())
+    uploaded = submit(
+        request,
+        form,
+        lambda data: attachment_add(action=action, upload=data["file"], acting_user=request.user),
+        done="已上传附件。",
+    )
+    if uploaded:
+        return redirect(action.get_absolute_url())
     action = oversight_get(user=request.user, pk=pk)
     return render(
         request,
@@ -365,12 +337,11 @@ def attachment_upload(request, pk: int):
 @require_POST
 def attachment_delete(request, pk: int):
     attachment = attachment_get(user=request.user, pk=pk)
-    try:
-        attachment_remove(attachment=attachment, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, "已删除附件。")
+    press(
+        request,
+        lambda: attachment_remove(attachment=attachment, acting_user=request.user),
+        done="已删除附件。",
+    )
     return redirect(attachment.action.get_absolute_url())
 
 
@@ -378,16 +349,8 @@ def attachment_delete(request, pk: int):
 def attachment_download(request, pk: int):
     """Served through this view (scope checked), never from a public media URL."""
     attachment = attachment_get(user=request.user, pk=pk)
-    extension = attachment.file.name.rpartition(".")[2].lower()
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return stored_file_download(
+        attachment.file, filename=attachment.original_name, content_types=EVIDENCE_CONTENT_TYPES
     )
 
 
@@ -405,7 +368,7 @@ def agency_index(request):
             try:
                 changed = agency_assign(agency=data["agency"], project=project, acting_user=request.user)
             except ValidationError as exc:
-                _show_error(form, exc)
+                show_on_form(form, exc)
             else:
                 if changed:
                     messages.success(request, f"已委托{data['agency'].name}跟踪“{project.name}”。")
@@ -430,10 +393,9 @@ def agency_remove(request, agency_pk: int, project_pk: int):
     can_assign_agency(request.user).enforce()
     agency = get_object_or_404(agencies(), pk=agency_pk)
     project = get_object_or_404(agency_projects(user=request.user, agency=agency), pk=project_pk)
-    try:
-        agency_unassign(agency=agency, project=project, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_parts(exc)[0])
-    else:
-        messages.success(request, f"已取消委托{agency.name}跟踪“{project.name}”。")
+    press(
+        request,
+        lambda: agency_unassign(agency=agency, project=project, acting_user=request.user),
+        done=f"已取消委托{agency.name}跟踪“{project.name}”。",
+    )
     return redirect("oversight:agencies")

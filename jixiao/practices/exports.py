@@ -2,20 +2,16 @@
 
 from django.conf import settings
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from jixiao.core.xlsx import (
     BORDER,
     CENTER,
     FONT,
-    FONT_BOLD,
-    FONT_TITLE,
     WRAP,
-    a4_landscape,
     put_value,
     text_height,
-    workbook_bytes,
+    titled_sheet,
+    titled_sheet_bytes,
 )
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.practices.models import Practice
@@ -32,26 +28,12 @@ HEADERS = [
 
 
 def practices_xlsx(*, cycle: MonitoringCycle, practices: list[Practice]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "可推广经验"
-    last = len(HEADERS)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    title = put_value(
-        sheet.cell(row=1, column=1), f"{settings.DISTRICT_NAME}预算绩效运行监控创新做法与可推广经验"
+    workbook, sheet = titled_sheet(
+        sheet_name="可推广经验",
+        title=f"{settings.DISTRICT_NAME}预算绩效运行监控创新做法与可推广经验",
+        subtitle=f"（{cycle.name}，{cycle.period_label}；截至 {timezone.localdate():%Y年%m月%d日}，共 {len(practices)} 条）",
+        headers=HEADERS,
     )
-    title.font, title.alignment = FONT_TITLE, CENTER
-    sheet.row_dimensions[1].height = 30
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    period = put_value(
-        sheet.cell(row=2, column=1),
-        f"（{cycle.name}，{cycle.period_label}；截至 {timezone.localdate():%Y年%m月%d日}，共 {len(practices)} 条）",
-    )
-    period.font, period.alignment = FONT, CENTER
-    for column, (header, width) in enumerate(HEADERS, start=1):
-        cell = put_value(sheet.cell(row=3, column=column), header)
-        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
-        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[3].height = 22
     for row, practice in enumerate(practices, start=4):
         project = practice.report.project if practice.report_id else None
@@ -73,6 +55,4 @@ def practices_xlsx(*, cycle: MonitoringCycle, practices: list[Practice]) -> byte
             for column, value in enumerate(values)
             if isinstance(value, str)
         )
-    sheet.print_title_rows = "3:3"
-    a4_landscape(sheet, last_column=last, last_row=max(3, len(practices) + 3))
-    return workbook_bytes(workbook)
+    return titled_sheet_bytes(workbook, sheet, last_column=len(HEADERS), last_row=len(practices) + 3)

@@ -3,13 +3,13 @@ sent material that describes one (to mark), and the mark and unmark actions."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
+from jixiao.core.pagination import paged
 from jixiao.monitoring.models import CycleKind
 from jixiao.monitoring.selectors import cycle_current, cycle_get, cycle_list
 from jixiao.organisations.permissions import require_roles
@@ -46,25 +46,19 @@ def _filters(request) -> tuple[PracticeFilterForm, PracticeFilters]:
     )
 
 
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @readers
 def practice_index(request, cycle_pk: int | None = None):
     cycle = cycle_get(user=request.user, pk=cycle_pk) if cycle_pk else cycle_current()
     form, filters = _filters(request)
     practices = practice_list(user=request.user, cycle=cycle, filters=filters) if cycle else []
-    page = Paginator(practices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paged(request, practices, PAGE_SIZE)
     context = {
         "cycle": cycle,
         "cycles": cycle_list(user=request.user).filter(kind=CycleKind.ANNUAL).order_by("-year"),
         "form": form,
         "page": page,
         "rows": [(p, can_unmark(request.user, p)) for p in page.object_list],
-        "query": _query(request),
+        "query": query,
         "unmark_form": UnmarkForm(),
         "crumbs": [("可推广经验", None)],
     }
@@ -88,16 +82,16 @@ def candidate_index(request, cycle_pk: int):
     """The sent 附件1 and 书面说明材料 of the cycle that describe a practice, marked or not."""
     cycle = cycle_get(user=request.user, pk=cycle_pk)
     form, filters = _filters(request)
-    reports = Paginator(
-        report_candidates(user=request.user, cycle=cycle, filters=filters), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    reports, query = paged(
+        request, report_candidates(user=request.user, cycle=cycle, filters=filters), PAGE_SIZE
+    )
     explanations = list(explanation_candidates(user=request.user, cycle=cycle, filters=filters))
     user = request.user
     context = {
         "cycle": cycle,
         "form": form,
         "page": reports,
-        "query": _query(request),
+        "query": query,
         "reports": [(r, can_mark(user, report=r, practice=_mark_of(r))) for r in reports.object_list],
         "explanations": [(s, can_mark(user, submission=s, practice=_mark_of(s))) for s in explanations],
         "mark_form": MarkForm(),

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from jixiao.core.search import narrowed
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.selectors import unit_scope_q
@@ -101,16 +102,14 @@ class RegisterFilter:
 def register_items(*, user, filters: RegisterFilter) -> QuerySet[RectificationItem]:
     """The register in the person's scope, filtered, ordered by due date; a fixed number of queries."""
     items = rectification_item_list(user=user)
-    if filters.organisation:
-        items = items.filter(organisation_id=filters.organisation)
-    if filters.kind:
-        items = items.filter(kind=filters.kind)
-    if filters.state:
-        items = items.filter(state=filters.state)
-    if filters.due_from:
-        items = items.filter(due_date__gte=filters.due_from)
-    if filters.due_to:
-        items = items.filter(due_date__lte=filters.due_to)
+    items = narrowed(
+        items,
+        organisation_id=filters.organisation,
+        kind=filters.kind,
+        state=filters.state,
+        due_date__gte=filters.due_from,
+        due_date__lte=filters.due_to,
+    )
     if filters.overdue:
         items = items.filter(_unverified_q(timezone.localdate()))
     if filters.year_end:

@@ -7,17 +7,15 @@ Writes are service functions that lock the item, check actor and state, write th
 row and its audit record in one transaction (`transition_record`) and notify after commit.
 """
 
-import hashlib
 from datetime import date
-from uuid import uuid4
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.errors import ServiceError
 from jixiao.core.files import DOCX_TYPE, XLSX_TYPE, office_kind
+from jixiao.core.stored_files import delete_with_file, file_facts, save_with_file
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.notifications.services import people_of, transition_record
 from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
@@ -415,24 +413,19 @@ def evidence_add(*, item: RectificationItem, upload, acting_user) -> Evidence:
         raise ValidationError(f"每个事项最多上传 {MAX_EVIDENCE_PER_ITEM} 个佐证材料。")
     data, extension = evidence_check(upload)
     evidence = Evidence(item=item, original_name=_display_name(upload.name), uploaded_by=acting_user)
-    evidence.file.save(f"{uuid4().hex}.{extension}", ContentFile(data), save=False)
-    try:
-        evidence.save()
-        _record(
+    save_with_file(
+        evidence,
+        data=data,
+        extension=extension,
+        then=lambda: _record(
             item,
             "evidence.upload",
             acting_user,
             organisation=item.organisation,
             comment=evidence.original_name,
-            changes={
-                "evidence": evidence.pk,
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            },
-        )
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
+            changes={"evidence": evidence.pk, **file_facts(data)},
+        ),
+    )
     return evidence
 
 
@@ -452,6 +445,4 @@ def evidence_remove(*, evidence: Evidence, acting_user) -> None:
         comment=evidence.original_name,
         changes={"evidence": evidence.pk},
     )
-    stored = evidence.file
-    evidence.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    delete_with_file(evidence)

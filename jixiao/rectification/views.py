@@ -10,8 +10,7 @@ Every action posts to its own URL; with htmx it answers with the item's fragment
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_POST
 from jixiao.core.errors import error_parts
 from jixiao.core.fields import IsoDateInput
 from jixiao.core.files import XLSX_TYPE
-from jixiao.core.http import download
+from jixiao.core.http import download, stored_file_download
+from jixiao.core.pagination import paged
 from jixiao.core.uploads import MultipleFileField, MultipleFileInput
 from jixiao.monitoring.models import MonitoringCycle
 from jixiao.monitoring.selectors import cycle_current, cycle_get
@@ -191,15 +191,11 @@ def rectification_register(request):
     """整改台账: every item the person may see, whatever its source, filtered and paged."""
     form = _register_form(request)
     filters = form.filters()
-    page = Paginator(register_items(user=request.user, filters=filters), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, register_items(user=request.user, filters=filters), REGISTER_PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "year_end": filters.year_end,
         "this_year": timezone.localdate().year if "year_end" in form.fields else None,
         "openable": _openable_kinds(request.user),
@@ -510,14 +506,6 @@ def item_send_back(request, pk: int):
 def evidence_download(request, pk: int):
     """Served through this view (scope checked), never from a public media URL."""
     evidence = evidence_get(user=request.user, pk=pk)
-    extension = evidence.file.name.rpartition(".")[2].lower()
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return stored_file_download(
+        evidence.file, filename=evidence.original_name, content_types=EVIDENCE_CONTENT_TYPES
     )

@@ -2,23 +2,18 @@
 
 from django.conf import settings
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from jixiao.core.formatting import wan_number
 from jixiao.core.xlsx import (
     BORDER,
-    CENTER,
     FMT_WAN,
     FONT,
-    FONT_BOLD,
-    FONT_TITLE,
     RIGHT,
     WRAP,
-    a4_landscape,
     put_value,
     text_height,
-    workbook_bytes,
+    titled_sheet,
+    titled_sheet_bytes,
 )
 from jixiao.violations.models import ViolationCase
 
@@ -45,26 +40,12 @@ def _outcome(case: ViolationCase) -> str:
 
 
 def violations_xlsx(cases: list[ViolationCase]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "违法违规问题台账"
-    last = len(HEADERS)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    title = put_value(
-        sheet.cell(row=1, column=1), f"{settings.DISTRICT_NAME}财政局绩效监控发现的违法违规问题台账"
+    workbook, sheet = titled_sheet(
+        sheet_name="违法违规问题台账",
+        title=f"{settings.DISTRICT_NAME}财政局绩效监控发现的违法违规问题台账",
+        subtitle=f"（截至 {timezone.localdate():%Y年%m月%d日}，共 {len(cases)} 件）    金额单位：万元",
+        headers=HEADERS,
     )
-    title.font, title.alignment = FONT_TITLE, CENTER
-    sheet.row_dimensions[1].height = 30
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    drawn = put_value(
-        sheet.cell(row=2, column=1),
-        f"（截至 {timezone.localdate():%Y年%m月%d日}，共 {len(cases)} 件）    金额单位：万元",
-    )
-    drawn.font, drawn.alignment = FONT, CENTER
-    for column, (header, width) in enumerate(HEADERS, start=1):
-        cell = put_value(sheet.cell(row=3, column=column), header)
-        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
-        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[3].height = 22
     for row, case in enumerate(cases, start=4):
         values = [
@@ -89,6 +70,4 @@ def violations_xlsx(cases: list[ViolationCase]) -> bytes:
         sheet.row_dimensions[row].height = max(
             text_height(str(value), HEADERS[column][1]) for column, value in enumerate(values) if value
         )
-    sheet.print_title_rows = "3:3"
-    a4_landscape(sheet, last_column=last, last_row=max(3, len(cases) + 3))
-    return workbook_bytes(workbook)
+    return titled_sheet_bytes(workbook, sheet, last_column=len(HEADERS), last_row=len(cases) + 3)

@@ -4,9 +4,10 @@ the supervision section and the bureau leaders (another person's id answers 404,
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from jixiao.core.search import narrowed, text_search_q
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.selectors import organisation_list, unit_scope_q
 from jixiao.projects.models import Project
@@ -48,20 +49,20 @@ def violation_search(*, user, filters: ViolationFilters) -> QuerySet[ViolationCa
     if filters.invalid:
         return cases.none()
     if filters.q:
-        text = Q(title__icontains=filters.q) | Q(facts__icontains=filters.q)
-        text |= Q(organisation__name__icontains=filters.q) | Q(project__code__icontains=filters.q)
-        text |= Q(project__name__icontains=filters.q) | Q(article__icontains=filters.q)
-        if number := CASE_NUMBER.fullmatch(filters.q):
-            text |= Q(pk=int(number.group(1)))
-        cases = cases.filter(text)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.law:
-        cases = cases.filter(law=filters.law)
-    if filters.unit:
-        cases = cases.filter(organisation_id=filters.unit)
-    if filters.year:
-        cases = cases.filter(registered_at__year=filters.year)
+        cases = cases.filter(
+            text_search_q(
+                filters.q,
+                ["title", "facts", "organisation__name", "project__code", "project__name", "article"],
+                number=CASE_NUMBER,
+            )
+        )
+    cases = narrowed(
+        cases,
+        state=filters.state,
+        law=filters.law,
+        organisation_id=filters.unit,
+        registered_at__year=filters.year,
+    )
     return cases.order_by("-registered_at", "-id")
 
 

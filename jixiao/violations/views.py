@@ -1,20 +1,18 @@
 """Pages of the violations register: the list (filtered, exported), registration, one case with its
 办理记录 and the next steps. Anyone who may not read the register gets 404 on every one of them."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jixiao.core.errors import error_parts
+from jixiao.core.errors import show_on_form, submit
 from jixiao.core.files import XLSX_TYPE
-from jixiao.core.http import download
+from jixiao.core.http import download, hidden_unless
+from jixiao.core.pagination import paged
 from jixiao.violations import forms
 from jixiao.violations.policy import can_edit, can_register, can_view_violations, case_actions
 from jixiao.violations.selectors import (
@@ -37,18 +35,10 @@ from jixiao.violations.services import (
 )
 
 PAGE_SIZE = 50
+VIOLATION_ALIASES = {"project": "project_code"}
 
 
-def readers_only(view):
-    """The register does not exist for anyone else: 404, as for another unit's id."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_view_violations(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+readers_only = hidden_unless(can_view_violations)
 
 
 def _filters(request) -> tuple[forms.FilterForm, ViolationFilters]:
@@ -69,15 +59,11 @@ def _filters(request) -> tuple[forms.FilterForm, ViolationFilters]:
 @readers_only
 def case_list(request):
     form, filters = _filters(request)
-    page = Paginator(violation_search(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, violation_search(user=request.user, filters=filters), PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "may_register": can_register(request.user),
         "crumbs": [("违法违规问题", None)],
     }
@@ -109,16 +95,6 @@ def _values(request, form: forms.CaseForm, unit) -> dict | None:
     }
 
 
-def _show_error(form, exc: ValidationError) -> None:
-    """The service's refusal on the form: its message on top, each field's error beside the field."""
-    message, fields = error_parts(exc)
-    form.add_error(None, message)
-    for name, texts in fields.items():
-        target = {"project": "project_code"}.get(name, name)
-        for text in texts:
-            form.add_error(target if target in form.fields else None, text)
-
-
 @readers_only
 def case_register(request):
     can_register(request.user).enforce()
@@ -131,7 +107,7 @@ def case_register(request):
             try:
                 case = violation_register(organisation=unit, values=values, acting_user=request.user)
             except ValidationError as exc:
-                _show_error(form, exc)
+                show_on_form(form, exc, VIOLATION_ALIASES)
             else:
                 messages.success(request, f"已登记 {case.number}。")
                 return redirect(case_url(case))
@@ -172,7 +148,7 @@ def case_edit(request, pk: int):
             try:
                 violation_edit(case=case, values=values, acting_user=request.user)
             except ValidationError as exc:
-                _show_error(form, exc)
+                show_on_form(form, exc, VIOLATION_ALIASES)
             else:
                 messages.success(request, "已保存。")
                 return redirect(case_url(case))
@@ -247,13 +223,14 @@ def case_act(request, pk: int, action: str):
     if action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            _run(action, case, form.cleaned_data, request.user)
-        except ValidationError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, ACTION_DONE[action])
-            return redirect(case_url(case))
+    done = submit(
+        request,
+        form,
+        lambda data: _run(action, case, data, request.user),
+        done=ACTION_DONE[action],
+        aliases=VIOLATION_ALIASES,
+    )
+    if done:
+        return redirect(case_url(case))
     context = _detail_context(request, case, bound={action: form})
     return render(request, "violations/detail.html", context, status=400)
