@@ -12,6 +12,7 @@ import unicodedata
 from django.utils.functional import Promise
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.page import PageMargins
@@ -91,11 +92,31 @@ def put_value(cell: Cell, value) -> Cell:
 
 
 class FormSheet:
-    """Writes the cells of a form sheet: merged spans, styles, and row heights that only ever grow."""
+    """Writes the cells of a form sheet: merged spans, styles, and row heights that only ever grow.
+
+    openpyxl hashes every style object it is given to find it in the workbook's lists, which is most of the
+    time a form takes; a form uses a handful of combinations, so each is looked up once per sheet and then
+    copied (`styled`).
+    """
 
     def __init__(self, ws, widths: list[float]):
         self.ws = ws
         self.widths = widths
+        self._styles: dict[tuple, tuple[StyleArray, tuple]] = {}
+
+    def styled(self, cell: Cell, **attributes) -> Cell:
+        """Give `cell` these style attributes (font, fill, alignment, border, number_format)."""
+        current = cell._style
+        key = (current and tuple(current), *((name, id(value)) for name, value in attributes.items()))
+        known = self._styles.get(key)
+        if known is None:
+            for name, value in attributes.items():
+                setattr(cell, name, value)
+            # The values are kept with the result so that the ids in the key stay theirs.
+            self._styles[key] = (StyleArray(cell._style), tuple(attributes.values()))
+        else:
+            cell._style = StyleArray(known[0])
+        return cell
 
     def width(self, first: int, last: int) -> float:
         """Characters across columns `first`..`last` (1-based, inclusive)."""
@@ -117,13 +138,12 @@ class FormSheet:
         if last > first or rows > 1:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1, end_column=last)
         cell = put_value(self.ws.cell(row=row, column=first), value)
-        cell.font = font
-        cell.alignment = alignment
+        attributes = {"font": font, "alignment": alignment}
         if fill is not None:
-            cell.fill = fill
+            attributes["fill"] = fill
         if number_format:
-            cell.number_format = number_format
-        return cell
+            attributes["number_format"] = number_format
+        return self.styled(cell, **attributes)
 
     def label(
         self, row: int, first: int, last: int, text: str, *, rows: int = 1, center: bool = True

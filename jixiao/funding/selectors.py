@@ -10,8 +10,13 @@ from jixiao.projects.selectors import project_visible
 
 
 def funding_status_of(project: Project) -> FundingStatus:
-    """The project's status; an unsaved `normal` one when no decision was ever taken."""
-    status = FundingStatus.objects.filter(project=project).select_related("set_by").first()
+    """The project's status; an unsaved `normal` one when no decision was ever taken. A status read with the
+    project (`prefetch_related("funding_control")`) is used as it is."""
+    relation = type(project).funding_control.related
+    if relation.is_cached(project):
+        status = relation.get_cached_value(project)
+    else:
+        status = FundingStatus.objects.filter(project=project).select_related("set_by").first()
     return status if status is not None else FundingStatus(project=project)
 
 

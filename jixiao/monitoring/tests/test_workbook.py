@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -26,6 +28,7 @@ from jixiao.monitoring.workbook import (
 )
 from jixiao.organisations.models import Role
 from jixiao.projects.models import Project, ProjectMonth
+from jixiao.testing import fill_ready_report
 
 pytestmark = pytest.mark.django_db
 
@@ -940,3 +943,23 @@ def test_workbook_of_an_older_target_version_is_refused(district):
     assert not result.ok
     assert any("绩效目标在导出后已调整" in m for _s, _c, m in result.errors)
     assert not AnalysisReport.objects.exists()
+
+
+def test_unit_zip_reads_its_figures_per_batch_not_per_project(district, make_project):
+    """The zip of a unit's 附件1 costs the same number of queries for 10 filled projects as for 60."""
+    d = district
+
+    def zip_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            data = export_unit_zip(unit=d.p1, cycle=d.cycle, user=d.p1_leader)
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        return len(queries), len(names)
+
+    for n in range(10):
+        fill_ready_report(d, make_project(d.p1, code=f"2026-P1-Z{n:04d}"), d.p1_leader)
+    small, small_files = zip_queries()
+    for n in range(10, 60):
+        fill_ready_report(d, make_project(d.p1, code=f"2026-P1-Z{n:04d}"), d.p1_leader)
+    large, large_files = zip_queries()
+    assert large_files == small_files + 50
+    assert large == small

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -35,6 +36,7 @@ from jixiao.core.xlsx import (
     text_height,
     workbook_bytes,
 )
+from jixiao.funding.models import FundingStatus
 from jixiao.funding.selectors import funding_status_of
 from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import evaluate, indicator_figures
@@ -45,7 +47,6 @@ from jixiao.monitoring.models import (
     AnalysisReport,
     Likelihood,
     MonitoringCycle,
-    ReportWarning,
     SelfAssessment,
     WarningLevel,
 )
@@ -95,7 +96,7 @@ def ordered_indicators(version) -> list[Indicator]:
 def _report_warnings(project, cycle, report, indicators) -> tuple[list[_Warned], str]:
     """The stored warnings of the report, or (before the first save) those of the blank form."""
     if report is not None:
-        stored = ReportWarning.objects.filter(report=report).order_by("pk")
+        stored = sorted(report.warnings.all(), key=lambda warning: warning.pk)  # read with the batch
         warned = [_Warned(w.code, w.level, w.message, w.indicator_id) for w in stored]
         return warned, report.level
     fiscal, other = paid_to_date(project, cycle.period_end_month)
@@ -130,7 +131,7 @@ class _SheetWriter(FormSheet):
     def borders(self, first_row: int, last_row: int):
         for row in range(first_row, last_row + 1):
             for column in range(1, LAST_COLUMN + 1):
-                self.ws.cell(row=row, column=column).border = BORDER
+                self.styled(self.ws.cell(row=row, column=column), border=BORDER)
 
 
 def _fill_level(levels: list[str]) -> str | None:
@@ -401,7 +402,7 @@ def export_report_workbook(
         for key, levels in cell_levels.items():
             level_to_fill = _fill_level(levels)
             if level_to_fill:
-                ws.cell(row=row, column=col[key]).fill = LEVEL_FILLS[level_to_fill]
+                w.styled(ws.cell(row=row, column=col[key]), fill=LEVEL_FILLS[level_to_fill])
         text = _warning_lines(row_warnings) or "无"
         warn_fill = LEVEL_FILLS.get(_fill_level([item.level for item in row_warnings]) or "")
         put("warnings", text, fill=warn_fill, alignment=WRAP)
@@ -436,7 +437,7 @@ def export_report_workbook(
         level_to_fill = _fill_level(levels)
         if level_to_fill:
             cell_row, cell_col = funds_cells[key]
-            ws.cell(row=cell_row, column=cell_col).fill = LEVEL_FILLS[level_to_fill]
+            w.styled(ws.cell(row=cell_row, column=cell_col), fill=LEVEL_FILLS[level_to_fill])
 
     # Narratives (第十条).
     w.label(row, 1, LAST_COLUMN, L_NARRATIVE_HEADING, center=False)
@@ -546,15 +547,39 @@ def with_unique_filenames(projects):
         yield project, name
 
 
+# Projects whose figures are read together for the zip: the queries are per batch, not per project.
+ZIP_BATCH = 100
+
+
+def _read_batch(projects: list[Project], cycle: MonitoringCycle) -> dict[int, AnalysisReport]:
+    """Everything the workbooks of these projects show, in a fixed number of queries; their reports by project."""
+    prefetch_related_objects(
+        projects,
+        "months",
+        "current_target__indicators",
+        Prefetch("funding_control", queryset=FundingStatus.objects.select_related("set_by")),
+    )
+    reports = (
+        AnalysisReport.objects.filter(cycle=cycle, project__in=projects)
+        .select_related("target_version")
+        .prefetch_related("entries", "target_version__indicators", "warnings")
+    )
+    return {report.project_id: report for report in reports}
+
+
 def write_projects_zip(projects, cycle: MonitoringCycle, target, progress=None) -> None:
     """Stream one workbook per project into the open binary file `target`; `progress(done, total)` after each."""
     projects = list(projects)
+    named = list(with_unique_filenames(projects))
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, (project, name) in enumerate(with_unique_filenames(projects), start=1):
-            report = report_of(project, cycle)
-            archive.writestr(name, export_report_bytes(project=project, cycle=cycle, report=report))
-            if progress is not None:
-                progress(done, len(projects))
+        for start in range(0, len(named), ZIP_BATCH):
+            batch = named[start : start + ZIP_BATCH]
+            reports = _read_batch([project for project, _name in batch], cycle)
+            for done, (project, name) in enumerate(batch, start=start + 1):
+                report = reports.get(project.pk)
+                archive.writestr(name, export_report_bytes(project=project, cycle=cycle, report=report))
+                if progress is not None:
+                    progress(done, len(projects))
 
 
 def export_projects_zip(projects, cycle: MonitoringCycle) -> bytes:

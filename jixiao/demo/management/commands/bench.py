@@ -6,9 +6,11 @@ against one plain SQL pass over the same rows (the floor) and their ratio, each 
 the recompute's own peak memory (a child process), the time to import one filled workbook, the query count
 of a unit's project list at 50 and at 500 projects, then the cockpit: the leader's page against the
 login page (median of 20 each, side by side), a unit of 500 projects, each chart's data, and what keeping
-the roll-up adds to a 附件1 save and to the whole-cycle recompute; then the loads at province scale
-(`bench_loads`).
-`--loads-only` runs the loads alone, on any PostgreSQL database (a fresh one needs no seeding).
+the roll-up adds to a 附件1 save and to the whole-cycle recompute; then every page of the scale issue beside
+the password-change page and every export as its background job (`jixiao/demo/bench_pages.py`); then the
+loads at province scale (`bench_loads`). `make bench` runs the deadline-day load (`make load`) after it.
+`--pages-only` measures the pages and exports alone; `--loads-only` the loads alone, on any PostgreSQL
+database (a fresh one needs no seeding).
 """
 
 import html
@@ -29,6 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from jixiao.demo.bench_pages import PageBench, exports
 from jixiao.monitoring.models import AnalysisReport, CycleKind, IndicatorEntry, MonitoringCycle
 from jixiao.monitoring.recompute import FETCH_SIZE, INDICATORS_SQL, REPORTS_SQL, TABLES, WARNINGS_SQL
 from jixiao.monitoring.rollup import cycle_rollup_rebuild, rollup_refresh_units
@@ -60,12 +63,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--loads-only", action="store_true", help="只测数据加载（省级规模，与 COPY 对比），不需预置数据"
         )
+        parser.add_argument("--pages-only", action="store_true", help="只测页面与导出任务")
 
-    def handle(self, *args, projects, loads_only, **options):
+    def handle(self, *args, projects, loads_only, pages_only, **options):
         if loads_only:
             call_command("bench_loads", projects=projects, stdout=self.stdout)
             return
         cycle = self._prepare(projects)
+        if pages_only:
+            self._pages(cycle)
+            return
         reports = AnalysisReport.objects.filter(cycle=cycle).count()
         entries = IndicatorEntry.objects.filter(report__cycle=cycle).count()
         self.stdout.write(
@@ -89,7 +96,12 @@ class Command(BaseCommand):
         at_50, at_500 = self._list_queries(cycle, 50), self._list_queries(cycle, 500)
         self.stdout.write(f"单位项目列表查询数：50 个项目 {at_50} 次，500 个项目 {at_500} 次")
         self._cockpit(cycle, import_seconds=self._import_time(cycle), recompute_seconds=steady["seconds"])
+        self._pages(cycle)
         call_command("bench_loads", projects=projects, stdout=self.stdout)
+
+    def _pages(self, cycle: MonitoringCycle) -> None:
+        PageBench(cycle, self.stdout.write).run()
+        exports(cycle, self.stdout.write)
 
     def _cockpit(self, cycle: MonitoringCycle, *, import_seconds: float, recompute_seconds: float) -> None:
         """The cockpit's figures, measured in this process through the test client (server time)."""
