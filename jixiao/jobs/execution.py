@@ -6,12 +6,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from jixiao.core.errors import ServiceError
-from jixiao.jobs.models import Job, JobState, result_path
+from jixiao.core.errors import error_parts
+from jixiao.jobs.models import Job, JobState, progress_key, result_path
 from jixiao.jobs.registry import KINDS
 from jixiao.notifications.services import notify
 
@@ -30,6 +32,7 @@ class JobRun:
         self.params = job.params
         self.user = job.owner
         self._reported = 0.0
+        self._cached = False
         self._result: Path | None = None
 
     def progress(self, done: int, total: int | None = None, step: str = "") -> None:
@@ -41,7 +44,17 @@ class JobRun:
             self.job.step = step
         if now - self._reported >= PROGRESS_INTERVAL_SECONDS or done == self.job.total:
             self._reported = now
-            Job.objects.filter(pk=self.job.pk).update(done=done, total=self.job.total, step=self.job.step)
+            if connection.in_atomic_block:
+                # A body working in one transaction (a load, a recompute) would show its progress only
+                # once it ends: the cache carries it meanwhile (`selectors.with_live_progress`).
+                figures = (done, self.job.total, self.job.step)
+                cache.set(progress_key(self.job.pk), figures, settings.JOBS_STALE_SECONDS)
+                self._cached = True
+            else:
+                Job.objects.filter(pk=self.job.pk).update(done=done, total=self.job.total, step=self.job.step)
+                if self._cached:
+                    cache.delete(progress_key(self.job.pk))
+                    self._cached = False
 
     @contextmanager
     def result_file(self, filename: str, content_type: str):
@@ -74,9 +87,9 @@ def job_run(*, job_id: int) -> None:
     run = JobRun(job)
     try:
         KINDS[job.kind].run(run)
-    except ServiceError as error:
+    except ValidationError as error:
         run.discard()
-        _finish(job, JobState.FAILED, error=error.message)
+        _finish(job, JobState.FAILED, error=error_parts(error)[0])
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         run.discard()
@@ -91,6 +104,7 @@ def _finish(job: Job, state: str, *, error: str = "") -> None:
     job.finished_at = timezone.now()
     if state == JobState.DONE:
         job.done = job.total
+    cache.delete(progress_key(job.pk))
     with transaction.atomic():
         job.save(
             update_fields=[
@@ -106,9 +120,11 @@ def _finish(job: Job, state: str, *, error: str = "") -> None:
             ]
         )
         url = reverse("jobs:detail", args=[job.pk])
-        message = (
-            f"「{job.label}」已完成，可以下载。"
-            if state == JobState.DONE
-            else f"「{job.label}」失败：{error}"
-        )
+        if state == JobState.FAILED:
+            message = f"「{job.label}」失败：{error}"
+        elif job.result:
+            message = f"「{job.label}」已完成，可以下载。"
+        else:
+            message = f"「{job.label}」已完成。"
+            url = job.result_page[1] if job.result_page else url
         notify([job.owner], message[:300], url)

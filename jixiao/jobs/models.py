@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.jobs.registry import KINDS
+
 
 class JobState(models.TextChoices):
     QUEUED = "queued", _("排队中")
@@ -20,6 +22,11 @@ ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
 
 def result_path(job: "Job", filename: str) -> str:
     return f"jobs/{job.token}/{filename}"
+
+
+def progress_key(job_id: int) -> str:
+    """Where a job running inside its own transaction reports its progress (the row would not show it)."""
+    return f"jobs:progress:{job_id}"
 
 
 class Job(models.Model):
@@ -62,6 +69,14 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def result_page(self) -> tuple[str, str] | None:
+        """(label, address) of the page that shows the result of a job that leaves no file."""
+        kind = KINDS.get(self.kind)
+        if self.result or kind is None or kind.result_page is None:
+            return None
+        return kind.result_page(self.params)
 
     @property
     def percent(self) -> int:

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.errors import ServiceError
 from jixiao.jobs.models import JobState
-from jixiao.jobs.selectors import job_get, jobs_of
+from jixiao.jobs.selectors import job_get, jobs_of, with_live_progress
 from jixiao.jobs.services import can_retry, job_retry
 
 
 def job_list(request):
     page = Paginator(jobs_of(request.user), 20).get_page(request.GET.get("page"))
+    with_live_progress(page.object_list)
     return render(request, "jobs/job_list.html", {"page": page})
 
 

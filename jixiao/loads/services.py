@@ -1,8 +1,10 @@
 """The loads: one service per step (preview, map columns, choose progress types, confirm) and one for the
-monthly job's direct load. Each confirmed load writes its rows, recomputes the warnings of the reports its
-amounts touch, one audit record and its history row, all in one transaction."""
+monthly job's direct load. A confirmation queues a background job (`jobs.py`) that applies the load: its
+rows, the recomputed warnings of the reports its amounts touch, one audit record and its history row, all in
+one transaction."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,10 @@ from django.utils import timezone
 
 from jixiao.audit.services import audit_record
 from jixiao.core.bulk import insert_rows, update_rows
+from jixiao.core.errors import ServiceError
+from jixiao.jobs.models import Job
+from jixiao.jobs.selectors import job_active_for
+from jixiao.jobs.services import job_start, params_key_of
 from jixiao.loads.accounts import apply_accounts, plan_accounts
 from jixiao.loads.columns import COLUMNS, signature_of
 from jixiao.loads.models import ColumnMapping, LoadKind, LoadRun, LoadStatus
@@ -27,6 +33,8 @@ from jixiao.organisations.services import organisation_save
 from jixiao.projects.models import Project, ProjectMonth
 from jixiao.projects.services import target_versions_load
 
+# The background job that applies a confirmed load (`jobs.py`).
+APPLY_JOB = "loads.apply"
 # Above this many affected reports, each affected cycle is recomputed in one batch instead.
 PER_REPORT_RECOMPUTE_LIMIT = 300
 BATCH = 1000
@@ -173,19 +181,51 @@ def load_choose_progress(*, run: LoadRun, progress: dict[str, str], acting_user)
     return run
 
 
+def load_apply_params(run: LoadRun) -> dict:
+    return {"run": run.pk, "checksum": run.checksum, "kind": run.get_kind_display(), "filename": run.filename}
+
+
+def _confirmable(run: LoadRun, checksum: str) -> None:
+    if run.status != LoadStatus.PREVIEWED:
+        raise ValidationError("该文件有错误，未通过预览，不能加载。")
+    if checksum != run.checksum:
+        raise ValidationError("确认的文件与预览的文件不一致，未加载。请重新上传并预览。")
+
+
 @transaction.atomic
-def load_apply(*, run: LoadRun, checksum: str, acting_user) -> LoadRun:
+def load_confirm(*, run: LoadRun, checksum: str, acting_user) -> Job:
+    """Queue the previewed file's load in the background, once: a second click or tab gets the same job
+    back, and nobody else can confirm the file while it is being loaded."""
+    _check_actor(acting_user, run.kind)
+    run = _pending(run)
+    _confirmable(run, checksum)
+    params = load_apply_params(run)
+    active = job_active_for(kind=APPLY_JOB, params_key=params_key_of(params))
+    if active is not None and active.owner_id != acting_user.pk:
+        raise ServiceError(f"该文件正由{active.owner}加载，请稍候查看加载结果。")
+    return job_start(kind=APPLY_JOB, params=params, acting_user=acting_user)
+
+
+def _no_progress(done: int, total: int | None = None, step: str = "") -> None:
+    """What a load run in the request (account sheets, tests) reports its progress to."""
+
+
+@transaction.atomic
+def load_apply(
+    *, run: LoadRun, checksum: str, acting_user, progress: Callable[..., None] = _no_progress
+) -> LoadRun:
     """Load exactly the previewed file: refused if the file or what it would change moved since."""
     _check_actor(acting_user, run.kind)
     run = _pending(run)
     data = bytes(run.content)
-    if run.status != LoadStatus.PREVIEWED:
-        raise ValidationError("该文件有错误，未通过预览，不能加载。")
-    if checksum != run.checksum or checksum_of(data) != run.checksum:
+    _confirmable(run, checksum)
+    if checksum_of(data) != run.checksum:
         raise ValidationError("确认的文件与预览的文件不一致，未加载。请重新上传并预览。")
+    progress(0, 2, step="核对预览的文件")
     outcome = plan_file(kind=run.kind, filename=run.filename, data=data, options=run.options)
     if not outcome.ok or outcome.plan.fingerprint != run.fingerprint:
         raise ValidationError("预览之后系统中的数据已有变化，本次未加载。请重新上传预览后再确认。")
+    progress(1, 2, step="写入数据并重新计算预警")
     _apply(outcome.plan, run, acting_user)
     return run
 

@@ -11,6 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.load_detail, name="detail"),
     path("<int:pk>/columns/", views.load_columns, name="columns"),
     path("<int:pk>/progress/", views.load_progress, name="progress"),
-    path("<int:pk>/confirm/", views.load_confirm, name="confirm"),
+    path("<int:pk>/confirm/", views.load_confirm_view, name="confirm"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
 ]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.files import XLSX_TYPE
 from jixiao.core.http import download
+from jixiao.jobs.selectors import job_active_for
+from jixiao.jobs.services import params_key_of
 from jixiao.loads import exports
 from jixiao.loads.columns import COLUMNS, NOTES
 from jixiao.loads.forms import ProjectDetailsForm, UploadForm
@@ -15,7 +17,14 @@ from jixiao.loads.models import LoadKind, LoadRun, LoadStatus
 from jixiao.loads.parsing import IGNORE, LoadRefused, read_bytes
 from jixiao.loads.policy import DATA_KINDS, LOAD_ROLES
 from jixiao.loads.selectors import load_run_get, load_run_list
-from jixiao.loads.services import load_apply, load_choose_progress, load_map_columns, load_preview
+from jixiao.loads.services import (
+    APPLY_JOB,
+    load_apply_params,
+    load_choose_progress,
+    load_confirm,
+    load_map_columns,
+    load_preview,
+)
 from jixiao.organisations.permissions import require_roles
 from jixiao.projects.models import ProgressType
 from jixiao.projects.selectors import project_get
@@ -88,10 +97,13 @@ def load_detail(request, pk: int):
     run = load_run_get(user=request.user, pk=pk)
     columns = COLUMNS[run.kind]
     matched = set(run.options.get("matched", []))
+    pending = run.status == LoadStatus.PREVIEWED
+    loading = pending and job_active_for(kind=APPLY_JOB, params_key=params_key_of(load_apply_params(run)))
     context = {
         "run": run,
-        "pending": run.status == LoadStatus.PREVIEWED,
-        "unknown": run.options.get("unknown", []) if run.status != LoadStatus.APPLIED else [],
+        "pending": pending and not loading,
+        "loading": loading,
+        "unknown": run.options.get("unknown", []) if run.status != LoadStatus.APPLIED and not loading else [],
         "free_columns": [c for c in columns if c.field not in matched],
         "ignore": IGNORE,
         "progress_choices": ProgressType.choices,
@@ -145,21 +157,16 @@ def load_progress(request, pk: int):
 
 @require_roles(*LOAD_ROLES)
 @require_POST
-def load_confirm(request, pk: int):
+def load_confirm_view(request, pk: int):
+    """The load runs in the background; its page shows the progress and leads back here when it is done."""
     run = load_run_get(user=request.user, pk=pk)
     try:
-        run = load_apply(run=run, checksum=request.POST.get("checksum", ""), acting_user=request.user)
+        job = load_confirm(run=run, checksum=request.POST.get("checksum", ""), acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-    except LoadRefused as exc:
-        messages.error(request, f"未加载：{exc.problems[0]}")
-    else:
-        counts = run.counts
-        messages.success(
-            request,
-            f"已加载：新增 {counts['created']} 条，变更 {counts['changed']} 条，未变 {counts['unchanged']} 条。",
-        )
-    return redirect("loads:detail", run.pk)
+        return redirect("loads:detail", run.pk)
+    messages.success(request, "已开始加载，完成后会通知您。")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_roles(*LOAD_ROLES)

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.monitoring.models import THRESHOLD_FIELDS, MonitoringCycle, default_due_dates
+from jixiao.monitoring.models import MonitoringCycle, default_due_dates
 from jixiao.monitoring.services import cycle_open, cycle_update
 
 # What cycle_open takes by name; every other field of the form is one of its `settings`.
@@ -55,8 +57,8 @@ class MonitoringCycleAdmin(admin.ModelAdmin):
         return {"year": year, **default_due_dates(year), **initial}
 
     def save_model(self, request, obj, form, change):
-        """New cycles go through `cycle_open`, changes through `cycle_update` (which recomputes the
-        cycle's warnings after commit when a threshold changed)."""
+        """New cycles go through `cycle_open`, changes through `cycle_update` (which queues the recompute
+        of the cycle's warnings when a threshold changed)."""
         if not change:
             data = form.cleaned_data
             cycle = cycle_open(
@@ -67,13 +69,20 @@ class MonitoringCycleAdmin(admin.ModelAdmin):
             obj.pk = cycle.pk
             obj._state.adding = False
             return
-        changed = cycle_update(
+        update = cycle_update(
             cycle=obj,
             values={name: form.cleaned_data[name] for name in form.changed_data},
             acting_user=request.user,
         )
-        if set(changed) & set(THRESHOLD_FIELDS):
-            self.message_user(request, _("预警阈值已修改，已重新计算本周期全部监控分析表的预警。"))
+        if update.recompute is not None:
+            self.message_user(
+                request,
+                format_html(
+                    "预警阈值已修改，本周期全部监控分析表的预警正在后台重新计算，完成后会通知您。"
+                    '<a href="{}">查看进度</a>',
+                    reverse("jobs:detail", args=[update.recompute.pk]),
+                ),
+            )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,8 +1,16 @@
-"""Background jobs of monitoring: the zip of a unit's 附件1 workbooks (hundreds of files)."""
+"""Background jobs of monitoring: the zip of a unit's 附件1 workbooks (hundreds of files) and the recompute
+of a cycle's warnings after its thresholds change (every report of the cycle)."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from jixiao.jobs.registry import job_kind
 from jixiao.monitoring.exports import unit_export_filename, unit_export_zip
+from jixiao.monitoring.models import MonitoringCycle
+from jixiao.monitoring.policy import can_manage_cycles
+from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.selectors import cycle_get
+from jixiao.monitoring.services import RECOMPUTE_JOB
 from jixiao.organisations.selectors import organisation_get
 
 
@@ -24,3 +32,22 @@ def unit_zip(run) -> None:
 
 def unit_zip_params(*, unit, cycle) -> dict:
     return {"cycle": cycle.pk, "unit": unit.pk, "unit_name": unit.name, "period": cycle.period_label}
+
+
+def _managed_cycle(user, params: dict) -> MonitoringCycle:
+    """The cycle whose thresholds the person manages (every cycle, for the system administrator)."""
+    can_manage_cycles(user).enforce()
+    return get_object_or_404(MonitoringCycle, pk=params["cycle"])
+
+
+@job_kind(
+    RECOMPUTE_JOB,
+    describe=lambda params: f"重新计算预警：{params['cycle_name']}",
+    check=_managed_cycle,
+    result_page=lambda params: (
+        "返回监控周期设置",
+        reverse("admin:monitoring_monitoringcycle_change", args=[params["cycle"]]),
+    ),
+)
+def recompute(run) -> None:
+    cycle_recompute_warnings(_managed_cycle(run.user, run.params), progress=run.progress)

@@ -7,7 +7,7 @@ PostgreSQL) and the levels that moved; the cycle's roll-up is recounted at the e
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,9 @@ from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, budge
 
 FETCH_SIZE = 10_000
 FLUSH_EVERY = 5_000  # reports per write batch
+PROGRESS_EVERY = 1_000  # reports between two progress reports
+# The first key of the PostgreSQL advisory lock that lets one recompute of a cycle run at a time.
+LOCK_NAMESPACE = 7301
 
 TABLES = {
     "report": AnalysisReport._meta.db_table,
@@ -208,11 +211,29 @@ class _Writer:
         )
 
 
+def _one_at_a_time(cycle_id: int) -> None:
+    """A second recompute of the cycle waits for the first to commit, then reads what it wrote: two side by
+    side would each compare with the warnings stored before either ran. SQLite's writers queue anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, cycle_id])
+
+
 @transaction.atomic
-def cycle_recompute_warnings(cycle: MonitoringCycle) -> RecomputeStats:
-    """Bring every stored warning and level of the cycle's reports in line with its current thresholds."""
+def cycle_recompute_warnings(
+    cycle: MonitoringCycle, *, progress: Callable[..., None] | None = None
+) -> RecomputeStats:
+    """Bring every stored warning and level of the cycle's reports in line with its thresholds as stored.
+
+    `progress(done, total, step=…)` is told every PROGRESS_EVERY reports (a background job's progress bar).
+    """
+    _one_at_a_time(cycle.pk)
+    cycle = MonitoringCycle.objects.get(pk=cycle.pk)
     thresholds = rules.Thresholds.from_cycle(cycle)
     year, month = cycle.year, cycle.period_end_month
+    total = AnalysisReport.objects.filter(cycle=cycle).count() if progress else 0
+    if progress:
+        progress(0, total, step="重新计算预警")
     indicators = _ByReport(_stream(INDICATORS_SQL, [cycle.pk]))
     stored = _ByReport(_stream(WARNINGS_SQL, [cycle.pk]))
     writer = _Writer()
@@ -231,6 +252,10 @@ def cycle_recompute_warnings(cycle: MonitoringCycle) -> RecomputeStats:
         stats.reports += 1
         stats.warnings += len(rows)
         stats.changed += rows != before
+        if progress and stats.reports % PROGRESS_EVERY == 0:
+            progress(stats.reports, total)
     writer.flush()
+    if progress:
+        progress(stats.reports, max(total, stats.reports), step="重算汇总数")
     cycle_rollup_rebuild(cycle=cycle)
     return stats

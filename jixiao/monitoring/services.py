@@ -1,10 +1,13 @@
 from functools import partial
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.audit.services import audit_record
 from jixiao.core.errors import ServiceError
+from jixiao.jobs.models import Job
+from jixiao.jobs.services import job_start
 from jixiao.monitoring import plausibility, rules
 from jixiao.monitoring.evaluation import indicator_figures, record_red_since, store_warnings
 from jixiao.monitoring.models import (
@@ -67,26 +70,45 @@ def cycle_open(
     return cycle
 
 
+# The background recompute of a cycle's warnings (`jobs.py`).
+RECOMPUTE_JOB = "monitoring.recompute"
+
+
+def recompute_params(*, cycle: MonitoringCycle, change_id: int) -> dict:
+    """One recompute per threshold change (its audit record): a change made while an earlier recompute
+    runs is recomputed again once that one ends."""
+    return {"cycle": cycle.pk, "cycle_name": cycle.name, "change": change_id}
+
+
+class CycleChange(NamedTuple):
+    changed: list[str]
+    # The background recompute of the cycle's warnings that a threshold change queued.
+    recompute: Job | None = None
+
+
 @transaction.atomic
-def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[str]:
-    """Change a cycle's settings (name, dates, status, thresholds) and return the fields that changed.
+def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> CycleChange:
+    """Change a cycle's settings (name, dates, status, thresholds): the fields that changed, and the
+    recompute they queued.
 
     Closing the cycle sends `cycle_closed` inside the transaction (the scores are frozen with it).
 
     When a warning threshold changed, every report of the cycle is recomputed once the change is
-    committed (`transaction.on_commit`): the change itself stays one short transaction, and a failed
-    recompute can be run again with `manage.py recompute_warnings`.
+    committed: by a background job of the person (a minute at 100,000 projects, with its progress on the
+    job's page, retried there if it fails), or right after the commit when no person made the change
+    (commands). The change itself stays one short transaction; `manage.py recompute_warnings` runs the
+    recompute by hand.
     """
     can_manage_cycles(acting_user).enforce()
     stored = MonitoringCycle.objects.select_for_update().get(pk=cycle.pk)
     changed = [name for name, value in values.items() if getattr(stored, name) != value]
     if not changed:
-        return []
+        return CycleChange([])
     for name in changed:
         setattr(stored, name, values[name])
     stored.full_clean()
     stored.save()
-    audit_record(
+    record = audit_record(
         actor=acting_user,
         action="cycle.change",
         target=stored,
@@ -95,9 +117,17 @@ def cycle_update(*, cycle: MonitoringCycle, values: dict, acting_user) -> list[s
     )
     if "status" in changed and stored.status == CycleStatus.CLOSED:
         cycle_closed.send(sender=MonitoringCycle, cycle=stored, acting_user=acting_user)
-    if set(changed) & set(THRESHOLD_FIELDS):
+    if not set(changed) & set(THRESHOLD_FIELDS):
+        return CycleChange(changed)
+    if acting_user is None:
         transaction.on_commit(partial(cycle_recompute_warnings, stored))
-    return changed
+        return CycleChange(changed)
+    job = job_start(
+        kind=RECOMPUTE_JOB,
+        params=recompute_params(cycle=stored, change_id=record.pk),
+        acting_user=acting_user,
+    )
+    return CycleChange(changed, job)
 
 
 MAX_DISPOSITION_DAYS = 60

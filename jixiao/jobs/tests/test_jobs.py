@@ -5,16 +5,19 @@ import threading
 import time
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from jixiao.core.errors import ServiceError
 from jixiao.jobs.execution import FAILURE_TEXT, job_run
 from jixiao.jobs.models import Job, JobState
 from jixiao.jobs.registry import job_kind
+from jixiao.jobs.selectors import job_get
 from jixiao.jobs.services import job_retry, job_start
 from jixiao.notifications.models import Notification
 
 ATTEMPTS: dict[str, int] = {}
+SEEN: list[tuple] = []
 
 
 def _anyone(user, params):
@@ -44,6 +47,44 @@ def flaky(run):
 @job_kind("tests.refused", describe=lambda params: "被拒绝", check=_anyone)
 def refused(run):
     raise ServiceError("本单位没有可导出的项目。")
+
+
+@job_kind(
+    "tests.in_one_transaction",
+    describe=lambda params: "整体写入",
+    check=_anyone,
+    result_page=lambda params: ("查看写入结果", "/somewhere/"),
+)
+def in_one_transaction(run):
+    with transaction.atomic():
+        run.progress(1, 4, step="第一批")
+        seen = job_get(user=run.user, pk=run.job.pk)
+        SEEN.append((seen.state, seen.done, seen.total, seen.step))
+
+
+def test_a_job_inside_its_own_transaction_shows_its_progress_and_its_result_page(
+    client, district, django_capture_on_commit_callbacks
+):
+    user = district.p1_leader
+    SEEN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.in_one_transaction", params={}, acting_user=user)
+    assert SEEN == [(JobState.RUNNING, 1, 4, "第一批")]
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.result_page) == (
+        JobState.DONE,
+        4,
+        4,
+        ("查看写入结果", "/somewhere/"),
+    )
+    notice = Notification.objects.get(recipient=user)
+    assert (notice.message, notice.url) == ("「整体写入」已完成。", "/somewhere/")
+    client.force_login(user)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'href="/somewhere/">查看写入结果</a>' in page and "下载" not in page
+    listed = client.get(reverse("jobs:list")).content.decode()
+    assert 'href="/somewhere/">查看结果</a>' in listed
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
 def test_a_job_runs_after_commit_reports_progress_and_is_downloaded(

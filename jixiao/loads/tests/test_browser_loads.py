@@ -1,5 +1,5 @@
-"""The data manager in a real browser: upload a projects file, see the one change, confirm, see it on the
-project page."""
+"""The data manager in a real browser: upload a projects file, see the one change, confirm, follow the load
+in the background to its result, see it on the project page."""
 
 import pytest
 
@@ -52,8 +52,10 @@ def test_upload_preview_confirm_and_see_the_project(browser_page, district, data
     screenshot(page, "load-preview")
 
     page.click("#confirm-button")
-    page.get_by_text("已加载：新增 0 条，变更 1 条").wait_for()
+    page.locator("#job-progress[data-state=done]").wait_for()
+    page.click("#job-progress >> text=查看加载结果")
     assert page.locator("#load-status").inner_text() == "已加载"
+    assert "新增 0 条，变更 1 条" in page.locator("#load-counts").inner_text()
     page.goto(f"{page.base_url}/projects/{project.pk}/")
     assert "150.00" in page.locator("tr.total").inner_text()
     screenshot(page, "load-project-after")

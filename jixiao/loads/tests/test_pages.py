@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jixiao.jobs.models import Job
 from jixiao.loads import parsing
 from jixiao.loads.models import ColumnMapping, LoadRun, LoadStatus
 from jixiao.loads.services import load_preview
@@ -56,22 +57,31 @@ def test_someone_elses_run_is_refused_too(client, district, data_manager):
     assert not Project.objects.filter(code="2026-S1-09").exists()
 
 
-def test_upload_preview_confirm_and_history(client, district, data_manager):
+def test_upload_preview_confirm_and_history(
+    client, district, data_manager, django_capture_on_commit_callbacks
+):
     client.force_login(data_manager)
     response = upload(client, csv_bytes([HEADER, ROW]))
     run = LoadRun.objects.get()
     assert response.url == reverse("loads:detail", args=[run.pk])
     page = client.get(response.url).content.decode()
     assert "新增 <strong>1</strong> 条" in page and "确认加载" in page
-    client.post(reverse("loads:confirm", args=[run.pk]), {"checksum": run.checksum})
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("loads:confirm", args=[run.pk]), {"checksum": run.checksum})
+    job = Job.objects.get()
+    assert confirmed.url == reverse("jobs:detail", args=[job.pk])
     run.refresh_from_db()
     assert run.status == LoadStatus.APPLIED and run.created_by == data_manager
     assert Project.objects.filter(code="2026-S1-09").exists()
+    job_page = client.get(confirmed.url).content.decode()
+    assert f'href="{reverse("loads:detail", args=[run.pk])}">查看加载结果</a>' in job_page
     history = client.get(reverse("loads:index")).content.decode()
     assert "projects.csv" in history and "已加载" in history
     # a second confirmation of the same run does nothing more
-    client.post(reverse("loads:confirm", args=[run.pk]), {"checksum": run.checksum})
-    assert Project.objects.filter(code="2026-S1-09").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("loads:confirm", args=[run.pk]), {"checksum": run.checksum}, follow=True)
+    assert "该文件已经加载" in again.content.decode()
+    assert Project.objects.filter(code="2026-S1-09").count() == 1 and Job.objects.count() == 1
 
 
 def test_templates_download(client, district, data_manager):

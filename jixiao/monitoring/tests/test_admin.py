@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
+from jixiao.jobs.models import Job, JobState
 from jixiao.monitoring.models import MonitoringCycle, default_due_dates
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +28,19 @@ def test_new_cycle_form_starts_from_the_regulation_dates(admin_client):
     assert "2027-09-10" in content and "2027-12-31" in content
 
 
-def test_changing_a_threshold_recomputes_the_cycle(admin_client, district):
+def test_changing_a_threshold_queues_the_recompute_once_and_links_it(
+    admin_client, district, django_capture_on_commit_callbacks
+):
     cycle = district.cycle
-    data = {
-        field.name: getattr(cycle, field.name)
-        for field in MonitoringCycle._meta.concrete_fields
-        if field.editable and field.name not in {"id", "organisation"}
-    }
-    data["exec_lag_yellow_pp"] = "5"
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    response = admin_client.post(
-        reverse("admin:monitoring_monitoringcycle_change", args=[cycle.pk]), data, follow=True
-    )
-    assert "已重新计算" in response.content.decode()
+    url = reverse("admin:monitoring_monitoringcycle_change", args=[cycle.pk])
+    data = _cycle_form(cycle, exec_lag_yellow_pp="5")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data, follow=True)
+        admin_client.post(url, data)  # the button pressed twice
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.attempts) == ("monitoring.recompute", JobState.DONE, 1)
+    page = response.content.decode()
+    assert "正在后台重新计算" in page and f'href="{reverse("jobs:detail", args=[job.pk])}"' in page
     cycle.refresh_from_db()
     assert cycle.exec_lag_yellow_pp == 5
 

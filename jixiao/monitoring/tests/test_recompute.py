@@ -4,12 +4,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from jixiao.audit.models import AuditRecord
+from jixiao.jobs.execution import FAILURE_TEXT
+from jixiao.jobs.models import Job, JobState
+from jixiao.jobs.services import job_retry
 from jixiao.monitoring import recompute
 from jixiao.monitoring.models import AnalysisReport, ReportWarning
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.services import cycle_update, report_save
+from jixiao.notifications.models import Notification
 from jixiao.projects.models import ProjectMonth
 
 pytestmark = pytest.mark.django_db
@@ -82,21 +87,100 @@ def test_recompute_of_an_empty_cycle_does_nothing(district):
     assert cycle_recompute_warnings(district.cycle).reports == 0
 
 
-def test_cycle_update_recomputes_after_commit_when_a_threshold_changes(
+def test_a_threshold_change_queues_the_recompute_as_the_persons_job(
     district, reports, django_capture_on_commit_callbacks
 ):
     s2_report = reports[1]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        changed = cycle_update(
+        update = cycle_update(
             cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("5")}, acting_user=district.sysadmin
         )
-    assert changed == ["exec_lag_yellow_pp"]
+    job = update.recompute
+    assert update.changed == ["exec_lag_yellow_pp"]
+    assert (job.kind, job.owner, job.state) == ("monitoring.recompute", district.sysadmin, JobState.QUEUED)
+    assert job.label == f"重新计算预警：{district.cycle.name}"
     assert not ReportWarning.objects.filter(report=s2_report, code="EXEC_LAG").exists()
     assert len(callbacks) == 1
-    callbacks[0]()
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.attempts) == (JobState.DONE, 3, 3, 1)
     assert ReportWarning.objects.get(report=s2_report, code="EXEC_LAG").level == "yellow"
     record = AuditRecord.objects.filter(action="cycle.change").get()
     assert record.changes == {"exec_lag_yellow_pp": "5"}
+    settings_page = reverse("admin:monitoring_monitoringcycle_change", args=[district.cycle.pk])
+    assert job.result_page == ("返回监控周期设置", settings_page)
+    assert Notification.objects.get(recipient=district.sysadmin).url == settings_page
+
+
+def test_a_change_by_no_person_recomputes_right_after_commit(
+    district, reports, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        update = cycle_update(
+            cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("5")}, acting_user=None
+        )
+    assert update.recompute is None and not Job.objects.exists()
+    assert ReportWarning.objects.get(report=reports[1], code="EXEC_LAG").level == "yellow"
+
+
+def test_each_threshold_change_gets_its_own_recompute(district, reports, django_capture_on_commit_callbacks):
+    """A change made while the first recompute runs is not folded into it: it has read the older values."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = cycle_update(
+            cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("5")}, acting_user=district.sysadmin
+        )
+        second = cycle_update(
+            cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("8")}, acting_user=district.sysadmin
+        )
+    assert first.recompute.pk != second.recompute.pk
+    for callback in callbacks:
+        callback()
+    assert not ReportWarning.objects.filter(report=reports[1], code="EXEC_LAG").exists()
+
+
+def test_a_failed_recompute_says_so_in_chinese_changes_nothing_and_is_retried(
+    district, reports, monkeypatch, django_capture_on_commit_callbacks
+):
+    real_rebuild = recompute.cycle_rollup_rebuild
+    calls = []
+
+    def rebuild_fails_once(*, cycle):
+        calls.append(cycle.pk)
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        real_rebuild(cycle=cycle)
+
+    monkeypatch.setattr(recompute, "cycle_rollup_rebuild", rebuild_fails_once)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = cycle_update(
+            cycle=district.cycle, values={"exec_lag_yellow_pp": Decimal("5")}, acting_user=district.sysadmin
+        ).recompute
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error == FAILURE_TEXT.format(pk=job.pk)
+    assert not ReportWarning.objects.filter(report=reports[1], code="EXEC_LAG").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_retry(job=job, acting_user=district.sysadmin)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (JobState.DONE, 2)
+    assert ReportWarning.objects.get(report=reports[1], code="EXEC_LAG").level == "yellow"
+
+
+def test_progress_is_told_per_batch(district, reports, monkeypatch):
+    monkeypatch.setattr(recompute, "PROGRESS_EVERY", 2)
+    told = []
+    cycle_recompute_warnings(district.cycle, progress=lambda *args, **kwargs: told.append((*args, kwargs)))
+    assert told == [
+        (0, 3, {"step": "重新计算预警"}),
+        (2, 3, {}),
+        (3, 3, {"step": "重算汇总数"}),
+    ]
+
+
+def test_the_recompute_reads_the_thresholds_as_stored(district, reports):
+    district.cycle.exec_lag_yellow_pp = Decimal("5")  # not saved
+    cycle_recompute_warnings(district.cycle)
+    assert not ReportWarning.objects.filter(report=reports[1], code="EXEC_LAG").exists()
 
 
 def test_cycle_update_without_a_threshold_change_queues_no_recompute(
