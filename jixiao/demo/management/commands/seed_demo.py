@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -751,6 +751,11 @@ class Command(BaseCommand):
             total=total,
             started=started,
         )
+        if connection.vendor == "postgresql":
+            # The rows are still this transaction's, which autovacuum cannot see: without their sizes the
+            # planner joins a hundred thousand projects as if each table held a few rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         stats = cycle_recompute_warnings(cycle)
         # The recompute runs on the seeding day; a red report turned red the day it was filled.
         AnalysisReport.objects.filter(cycle=cycle, red_since__isnull=False).update(red_since=F("filled_on"))
