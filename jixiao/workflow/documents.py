@@ -89,13 +89,15 @@ def aggregated_groups(*, unit: Organisation, cycle: MonitoringCycle) -> list[Uni
         .order_by("code")
     )
     main_problem: dict[int, str] = {}
-    for warning in sorted(
+    warnings = (
         ReportWarning.objects.filter(
             report__cycle=cycle, report__project__owner__in=units, report__project__year=cycle.year
-        ).exclude(level="blue"),
-        key=lambda w: (LEVEL_RANK[w.level], w.pk),
-    ):
-        main_problem.setdefault(warning.report_id, warning.message)
+        )
+        .exclude(level="blue")
+        .values_list("level", "pk", "report_id", "message")
+    )
+    for _level, _pk, report_id, message in sorted(warnings, key=lambda w: (LEVEL_RANK[w[0]], w[1])):
+        main_problem.setdefault(report_id, message)
     groups = {u.pk: UnitGroup(unit=u) for u in units}
     for project in projects:
         project.main_problem = main_problem.get(project.report_id, "")
