@@ -4,7 +4,9 @@ import re
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import IContains
 
 
 def text_search_q(text: str, fields: list[str], *, number: re.Pattern | None = None) -> Q:
@@ -14,6 +16,16 @@ def text_search_q(text: str, fields: list[str], *, number: re.Pattern | None = N
     if number and (match := number.fullmatch(text)):
         condition |= Q(pk=int(match.group(1)))
     return condition
+
+
+def text_within(text: str, fields: list[str]) -> IContains:
+    """Rows whose `fields`, joined by spaces, contain `text`: for a search inside a set that its own index
+    already bounds (one unit's projects). The joined text is one expression that no trigram index covers,
+    so the database reads the set and tests each row: the cost of the set's size, not of how common the
+    text is across the district (a trigram index there would read every match of the district first).
+    What a list of "code name" options offers is found again as it is written."""
+    parts = [part for field in fields for part in (field, Value(" "))][:-1]
+    return IContains(Concat(*parts) if len(parts) > 1 else parts[0], text)
 
 
 def narrowed(queryset: QuerySet, **lookups) -> QuerySet:

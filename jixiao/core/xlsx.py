@@ -11,7 +11,7 @@ import unicodedata
 
 from django.utils.functional import Promise
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -93,17 +93,53 @@ def put_value(cell: Cell, value) -> Cell:
     return cell
 
 
+class SharedStyles:
+    """A workbook's cell styles, each registered once as a named style and then applied by name.
+
+    Assigning a font, border or alignment object makes openpyxl hash the object to find its index in the
+    workbook, on every cell; at thousands of rows that is most of an export's time. A whole style applied
+    by name costs one lookup. Styles are told apart by the identity of their parts (the module's shared
+    style objects), which are kept alive here so that an identity is never reused."""
+
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self._names: dict[tuple, tuple[str, tuple]] = {}
+
+    def apply(self, cell: Cell, *, font=None, alignment=None, border=None, fill=None, number_format=None):
+        """Give `cell` exactly this style (a part left out is the workbook's default)."""
+        parts = (font, alignment, border, fill, number_format)
+        key = tuple(map(id, parts))
+        known = self._names.get(key)
+        if known is None:
+            name = f"jixiao {len(self._names) + 1}"
+            self.workbook.add_named_style(
+                NamedStyle(
+                    name=name,
+                    font=font if font is not None else Font(),
+                    alignment=alignment if alignment is not None else Alignment(),
+                    border=border if border is not None else Border(),
+                    fill=fill if fill is not None else PatternFill(),
+                    number_format=number_format or "General",
+                )
+            )
+            known = self._names[key] = (name, parts)
+        cell.style = known[0]
+        return cell
+
+
 class FormSheet:
     """Writes the cells of a form sheet: merged spans, styles, and row heights that only ever grow.
 
-    openpyxl hashes every style object it is given to find it in the workbook's lists, which is most of the
-    time a form takes; a form uses a handful of combinations, so each is looked up once per sheet and then
-    copied (`styled`).
-    """
+    With `styles`, every cell is styled whole through them (fast at thousands of rows), and the cells
+    written from `bordered_from` on, the whole of each merged span, are framed with thin borders. Without,
+    a cell is styled part by part (`styled`, for forms that add borders and fills after the values), each
+    combination looked up once per sheet and then copied, for the same reason as `SharedStyles`."""
 
-    def __init__(self, ws, widths: list[float]):
+    def __init__(self, ws, widths: list[float], *, styles: SharedStyles | None = None):
         self.ws = ws
         self.widths = widths
+        self.styles = styles
+        self.bordered_from: int | None = None
         self._styles: dict[tuple, tuple[StyleArray, tuple]] = {}
 
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
@@ -150,12 +186,25 @@ class FormSheet:
         if last > first or rows > 1:
             self.merge(row, first, row + rows - 1, last)
         cell = put_value(self.ws.cell(row=row, column=first), value)
+        if self.styles is not None:
+            border = BORDER if self.bordered_from is not None and row >= self.bordered_from else None
+            if border is not None:
+                self.frame(row, first, last, rows=rows)
+            return self.styles.apply(
+                cell, font=font, alignment=alignment, border=border, fill=fill, number_format=number_format
+            )
         attributes = {"font": font, "alignment": alignment}
         if fill is not None:
             attributes["fill"] = fill
         if number_format:
             attributes["number_format"] = number_format
         return self.styled(cell, **attributes)
+
+    def frame(self, row: int, first: int, last: int, *, rows: int = 1) -> None:
+        """Thin borders, and nothing else, on the cells of a span (needs `styles`)."""
+        for r in range(row, row + rows):
+            for column in range(first, last + 1):
+                self.styles.apply(self.ws.cell(row=r, column=column), border=BORDER)
 
     def label(
         self, row: int, first: int, last: int, text: str, *, rows: int = 1, center: bool = True

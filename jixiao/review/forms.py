@@ -1,10 +1,10 @@
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.fields import LenientDateField
+from jixiao.core.search import text_within
 from jixiao.monitoring.models import WarningLevel
 from jixiao.review.selectors import review_unit_list, reviewed_projects, unit_projects
 
@@ -192,10 +192,10 @@ def item_project_example(feedback):
 
 
 def item_project_matches(feedback, text: str) -> list:
-    """At most `PROJECT_MATCHES` projects of the unit's package whose code or name contains the text."""
+    """At most `PROJECT_MATCHES` projects of the unit's package whose code or name contains the text, or
+    whose option (`code name`) does, read within the package whatever the size of the district."""
     projects = _package_projects(feedback).select_related("owner").order_by("owner__code", "code")
     text = text.strip()
     if text:
-        code = typed_code(text)
-        projects = projects.filter(Q(code__icontains=code) | Q(name__icontains=text))
+        projects = projects.filter(text_within(text, ["code", "name"]))
     return list(projects[:PROJECT_MATCHES])

@@ -19,11 +19,14 @@ from jixiao.core.formatting import pct, wan
 from jixiao.core.xlsx import (
     BORDER,
     CENTER,
+    FMT_RATE,
+    FMT_WAN,
     FONT,
     FONT_BOLD,
     FONT_TITLE,
     RIGHT,
     WRAP,
+    SharedStyles,
     a4_landscape,
     put_value,
     text_height,
@@ -86,13 +89,15 @@ def aggregated_groups(*, unit: Organisation, cycle: MonitoringCycle) -> list[Uni
         .order_by("code")
     )
     main_problem: dict[int, str] = {}
-    for warning in sorted(
-        ReportWarning.objects.filter(report_id__in=[p.report_id for p in projects if p.report_id]).exclude(
-            level="blue"
-        ),
-        key=lambda w: (LEVEL_RANK[w.level], w.pk),
-    ):
-        main_problem.setdefault(warning.report_id, warning.message)
+    warnings = (
+        ReportWarning.objects.filter(
+            report__cycle=cycle, report__project__owner__in=units, report__project__year=cycle.year
+        )
+        .exclude(level="blue")
+        .values_list("level", "pk", "report_id", "message")
+    )
+    for _level, _pk, report_id, message in sorted(warnings, key=lambda w: (LEVEL_RANK[w[0]], w[1])):
+        main_problem.setdefault(report_id, message)
     groups = {u.pk: UnitGroup(unit=u) for u in units}
     for project in projects:
         project.main_problem = main_problem.get(project.report_id, "")
@@ -157,6 +162,8 @@ def aggregated_table_workbook(*, unit: Organisation, cycle: MonitoringCycle) -> 
     sheet.row_dimensions[3].height = 22
     row = 4
 
+    styles = SharedStyles(workbook)
+
     def put(values, *, bold=False, label_span=1):
         """One row; a subtotal's label spans the first LABEL_COLUMNS cells so that it never wraps."""
         nonlocal row
@@ -166,16 +173,21 @@ def aggregated_table_workbook(*, unit: Organisation, cycle: MonitoringCycle) -> 
             cell = sheet.cell(row=row, column=column)
             if column == 1 or column > label_span:  # the rest of a merged label holds no value
                 put_value(cell, value)
-            cell.font = FONT_BOLD if bold else FONT
-            cell.border = BORDER
             if column in (*MONEY_COLUMNS, RATE_COLUMN):
-                cell.alignment = RIGHT
+                alignment = RIGHT
             else:
-                cell.alignment = CENTER if column in CENTRED_COLUMNS and column > label_span else WRAP
-            if column in MONEY_COLUMNS:
-                cell.number_format = "#,##0.00"
-            elif column == RATE_COLUMN:
-                cell.number_format = "0.0%"
+                alignment = CENTER if column in CENTRED_COLUMNS and column > label_span else WRAP
+            styles.apply(
+                cell,
+                font=FONT_BOLD if bold else FONT,
+                border=BORDER,
+                alignment=alignment,
+                number_format=FMT_WAN
+                if column in MONEY_COLUMNS
+                else FMT_RATE
+                if column == RATE_COLUMN
+                else None,
+            )
         texts = [(value, HEADERS[column][1]) for column, value in enumerate(values) if isinstance(value, str)]
         if label_span > 1:
             texts[0] = (values[0], sum(width for _header, width in HEADERS[:label_span]))

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jixiao.core.pagination import paged
+from jixiao.core.search import text_within
 from jixiao.funding.selectors import with_funding_state
 from jixiao.jobs.services import job_start
 from jixiao.monitoring.models import AnalysisReport, CycleStatus
@@ -39,6 +41,11 @@ from jixiao.workflow.services import (
     submission_submit,
     submission_withdraw,
 )
+
+# The package page lists its projects a page at a time, and the first of its readiness problems: a
+# first-level unit can own thousands of projects, and the page must cost the same for any of them.
+PROJECT_PAGE_SIZE = 50
+PROBLEMS_SHOWN = 30
 
 
 def _own_packages(user, cycle) -> list:
@@ -89,20 +96,28 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
                 messages.error(request, problem)
         else:
             messages.success(request, message)
-        return redirect(request.path)
-    projects = list(with_funding_state(Project.objects.filter(owner=unit, year=cycle.year)).order_by("code"))
-    reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=projects)}
-    returned = returned_project_reasons(cycle=cycle, projects=projects)
+        return redirect(request.get_full_path())
+    text = request.GET.get("q", "").strip()
+    projects = Project.objects.filter(owner=unit, year=cycle.year)
+    if text:
+        projects = projects.filter(text_within(text, ["code", "name"]))
+    page, query = paged(request, with_funding_state(projects).order_by("code"), PROJECT_PAGE_SIZE)
+    shown = list(page.object_list)
+    reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=shown)}
+    returned = returned_project_reasons(cycle=cycle, projects=shown)
     problems = submission_problems(submission, cached=True) if not submission.is_sent else []
     actions = package_actions(request.user, submission, None if submission.is_sent else problems)
     context = {
         "cycle": cycle,
         "unit": unit,
         "submission": submission,
-        "rows": [
-            {"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in projects
-        ],
+        "page": page,
+        "query": query,
+        "text": text,
+        "rows": [{"project": p, "report": reports.get(p.pk), "returned": returned.get(p.pk)} for p in shown],
         "problems": problems,
+        "problems_shown": problems[:PROBLEMS_SHOWN],
+        "problems_more": max(0, len(problems) - PROBLEMS_SHOWN),
         "pending": pending_subordinates(submission) if not submission.is_sent else [],
         "subordinates": subordinate_packages(submission),
         "latest_return": latest_return(submission),

@@ -16,7 +16,13 @@ from jixiao.review.documents import (
     TWIPS_PER_CM,
     feedback_docx,
 )
-from jixiao.review.tests.test_feedback import issued, unit_sent, unit_sent_round  # noqa: F401 (the fixtures)
+from jixiao.review.services import feedback_item_update
+from jixiao.review.tests.test_feedback import (  # noqa: F401 (the fixtures)
+    compose,
+    issued,
+    unit_sent,
+    unit_sent_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,23 @@ def test_header_rows_repeat_and_the_opinion_block_stays_together(unit_sent):  # 
         assert row._tr.trPr.find(qn("w:cantSplit")) is not None
         keeps = {p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs}
         assert keeps == ({None} if number == len(opinions.rows) else {True})
+
+
+def test_every_item_cell_writes_a_paragraph_per_line_in_the_tables_font(unit_sent):  # noqa: F811
+    d = unit_sent
+    feedback = compose(d)
+    first = feedback.items.order_by("position").first()
+    values = {"project": first.project, "requirement": first.requirement, "due_date": first.due_date}
+    feedback_item_update(
+        item=first, values={**values, "problem": "执行进度滞后\n 绩效目标偏离"}, acting_user=d.counterpart_a
+    )
+    items = Document(io.BytesIO(feedback_docx(feedback))).tables[1]
+    cells = dict(zip([column.key for column in COLUMNS], items.rows[2].cells, strict=True))
+    assert [p.text for p in cells["problem"].paragraphs] == ["执行进度滞后", " 绩效目标偏离"]
+    for key in ("problem", "project_code", "budget"):
+        for paragraph in cells[key].paragraphs:
+            (run,) = paragraph.runs
+            assert run.font.size.pt == 8 and run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    assert cells["project_code"].paragraphs[0].alignment == 1  # centred
+    assert cells["budget"].paragraphs[0].alignment == 2  # right
+    assert len(items.rows) == 2 + feedback.items.count()

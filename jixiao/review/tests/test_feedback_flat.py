@@ -51,6 +51,11 @@ def test_search_offers_a_few_matches_of_the_units_package(client, town_draft, ma
     assert page.count("<option") == PROJECT_MATCHES
     page = client.get(url, {"q": "2026-TOWN-X0003"}).content.decode()
     assert page.count("<option") == 1 and 'value="2026-TOWN-X0003 道路养护0003"' in page
+    # An option already picked (code, then name) searches again by its code.
+    page = client.get(url, {"q": "2026-TOWN-X0003 道路养护0003"}).content.decode()
+    assert page.count("<option") == 1
+    page = client.get(url, {"q": "养护0004"}).content.decode()
+    assert page.count("<option") == 1 and "2026-TOWN-X0004" in page
     # Another unit's project is never offered.
     page = client.get(url, {"q": d.project_p1.code}).content.decode()
     assert "<option" not in page
