@@ -193,9 +193,10 @@ def _replace(cycle: MonitoringCycle, owner_ids: list[int] | None) -> None:
     transaction.on_commit(partial(rollup_changed.send, sender=CycleRollup, cycle_id=cycle.pk))
 
 
-def _units_out_of_line(cycle: MonitoringCycle) -> list[int]:
+def _units_out_of_line(cycle: MonitoringCycle) -> list[int] | None:
     """The owners whose stored rows differ from their projects and reports in a group's count or budget, or
-    who have a report whose level moved since it was counted (all of them when nothing is stored yet)."""
+    who have a report whose level moved since it was counted; None when that is every owner (nothing is
+    stored yet, or every unit moved): the whole cycle is then recounted in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
             CHECK_SQL.format(**TABLES, budget=BUDGET_SQL),
@@ -208,13 +209,14 @@ def _units_out_of_line(cycle: MonitoringCycle) -> list[int]:
             cycle=cycle
         ).values_list("organisation_id", "level", "project_type", "is_key_project", "projects", "budget")
     }
-    changed = set()
+    changed, owners = set(), set()
     for owner_id, level, project_type, is_key, count, budget, moved in rows:
+        owners.add(owner_id)
         group = (owner_id, level, project_type, bool(is_key))
         if moved or stored.pop(group, None) != (count, _money(budget)):
             changed.add(owner_id)
     changed.update(owner_id for owner_id, *_rest in stored)  # groups left without projects
-    return sorted(changed)
+    return None if changed >= owners else sorted(changed)
 
 
 @transaction.atomic
@@ -227,7 +229,7 @@ def cycle_rollup_rebuild(*, cycle: MonitoringCycle) -> None:
     """
     if cycle.kind == CycleKind.ANNUAL:
         owner_ids = _units_out_of_line(cycle)
-        if owner_ids:
+        if owner_ids is None or owner_ids:
             _replace(cycle, owner_ids)
 
 
