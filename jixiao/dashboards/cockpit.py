@@ -37,8 +37,9 @@ from jixiao.workflow.selectors import latest_return
 
 DISTRICT_ROLES = {Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
 COCKPIT_ROLES = DISTRICT_ROLES | {Role.COUNTERPART_STAFF}
-# Levels in the order the cockpit lists them: most severe first, then the reports not filled yet.
-LEVELS = [WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.BLUE, WarningLevel.GREEN, LEVEL_NONE]
+# A project's levels in the order the cockpit lists them: most severe first, then the reports not filled
+# yet. Never blue: blue is an indicator's 提示 and does not raise the project's level (`rules.project_level`).
+LEVELS = [WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.GREEN, LEVEL_NONE]
 LEVEL_LABELS = {**{level.value: level.label for level in WarningLevel}, LEVEL_NONE: "未填报"}
 # The steps of 第十一条 whose packages are counted, and who sends each.
 # The roll-up's completion buckets of "≥" number and percent indicators, in the order the chart stacks them.
@@ -93,7 +94,7 @@ class CockpitFilters:
             values["project_type"] = self.project_type
         if self.key_only:
             values["key_only"] = "on"
-        if self.level and self.level != WarningLevel.BLUE:
+        if self.level:
             values["level"] = self.level
         return urlencode(values)
 
@@ -516,12 +517,9 @@ def _root_id(path: str) -> int:
     return int(path.strip("/").split("/")[0])
 
 
-def cockpit_build(*, user, filters: CockpitFilters, figures_only: bool = False) -> Cockpit:
-    """Everything the cockpit page shows for one scope, in a fixed number of queries.
-
-    `figures_only` (the charts' data) stops after the roll-up's figures: no packages, holds, rectification
-    items or breadcrumbs.
-    """
+def cockpit_build(*, user, filters: CockpitFilters) -> Cockpit:
+    """Everything the cockpit page and its charts show for one scope, in a fixed number of queries (the
+    views read it through `cockpit_cache`)."""
     units = _scope_units(filters, user=user)
     unit_ids = [u.pk for u in units]
     sections = district_sections(user=user)
@@ -556,9 +554,6 @@ def cockpit_build(*, user, filters: CockpitFilters, figures_only: bool = False) 
         can_widen=Role.COUNTERPART_STAFF in roles_of(user) and not (roles_of(user) & DISTRICT_ROLES),
         unit_ids=unit_ids,
     )
-    if figures_only:
-        return cockpit
-
     statuses = _packages(filters, units) if filters.cycle.kind == CycleKind.ANNUAL else []
     for row in rows:
         row.rates = _rates([s for s in statuses if placed.get(s.unit.pk) is row])

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from jixiao.core.errors import press
@@ -19,10 +21,10 @@ from jixiao.dashboards.cockpit import (
     CockpitFilters,
     bureau_work,
     can_view_cockpit,
-    cockpit_build,
     cockpit_cycles,
     cockpit_scope,
 )
+from jixiao.dashboards.cockpit_cache import chart_cached, cockpit_cached, cockpit_value
 from jixiao.dashboards.cockpit_exports import chart_xlsx
 from jixiao.dashboards.district_report import CHART_IMAGE_MAX_BYTES, chart_image
 from jixiao.dashboards.models import DistrictReport, DistrictReportVersion
@@ -86,19 +88,32 @@ def cockpit_page(request):
     filters, form = _filters(request)
     if filters is None:
         return render(request, "dashboards/cockpit.html", {"cockpit": None, "form": form})
-    cockpit = cockpit_build(user=request.user, filters=filters)
+
+    def compute() -> dict:
+        cockpit = cockpit_cached(user=request.user, filters=filters)
+        figures = render_to_string(
+            "dashboards/_cockpit_figures.html",
+            {
+                "cockpit": cockpit,
+                "cycle": filters.cycle,
+                "charts": CHARTS,
+                "query": filters.query(),
+                "work": bureau_work(user=request.user, cycle=filters.cycle),
+            },
+        )
+        return {"cockpit": cockpit, "cycles": list(cockpit_cycles(user=request.user)), "figures": figures}
+
+    page = cockpit_value("page", user=request.user, filters=filters, compute=compute)
     return render(
         request,
         "dashboards/cockpit.html",
         {
-            "cockpit": cockpit,
+            "cockpit": page["cockpit"],
             "cycle": filters.cycle,
             "form": form,
-            "cycles": cockpit_cycles(user=request.user),
-            "charts": CHARTS,
-            "query": filters.query(),
+            "cycles": page["cycles"],
+            "figures": mark_safe(page["figures"]),  # rendered from the template above, escaped there
             "can_report": can_view_district_report(request.user),
-            "work": bureau_work(user=request.user, cycle=filters.cycle),
         },
     )
 
@@ -109,8 +124,7 @@ def cockpit_chart(request, name: str):
     filters, _form = _filters(request)
     if filters is None:
         raise Http404
-    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=True)
-    return JsonResponse(chart_build(name, cockpit, user=request.user).as_json())
+    return JsonResponse(chart_cached(name, user=request.user, filters=filters))
 
 
 def cockpit_export(request, name: str):
@@ -119,7 +133,7 @@ def cockpit_export(request, name: str):
     filters, _form = _filters(request)
     if filters is None:
         raise Http404
-    cockpit = cockpit_build(user=request.user, filters=filters, figures_only=name not in TABLES)
+    cockpit = cockpit_cached(user=request.user, filters=filters)
     chart = TABLES[name](cockpit) if name in TABLES else chart_build(name, cockpit, user=request.user)
     subtitle = f"{cockpit.title} · {filters.cycle.period_label} · 单位：万元 · 导出于 {timezone.localtime():%Y-%m-%d %H:%M}"
     return download(

@@ -268,6 +268,9 @@ class AnalysisReport(DeviationAnalysis, MonitoringNarrative):
     level = models.CharField(
         _("预警等级"), max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN
     )
+    # The level the cycle's roll-up last counted this report at (`jixiao.monitoring.rollup`): a whole-cycle
+    # rebuild recounts only the units with a report whose level has moved since.
+    counted_level = models.CharField(_("汇总所计预警等级"), max_length=8, blank=True, editable=False)
     red_since = models.DateField(
         _("首次红色预警日期"),
         null=True,

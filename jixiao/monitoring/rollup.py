@@ -2,16 +2,19 @@
 
 The services that change what it counts call it — a 附件1 saved or retargeted (`report_recompute`), a
 cycle recomputed, a cycle opened, projects, targets or payments loaded — so that readers such as the
-bureau's cockpit never sum projects on a page view. One GROUP BY statement computes the rows of the
-units concerned (or of the whole cycle); they replace the stored rows in the caller's transaction, under
+bureau's cockpit never sum projects on a page view. One INSERT ... SELECT ... GROUP BY statement writes the
+rows of the units concerned (or of the whole cycle) in place of the stored ones, in the caller's transaction, under
 a lock on the units' organisation rows (in id order): two saves of one unit, or a save and a whole-cycle
 recount, never interleave their replacements, while saves of different units do not wait for each other.
+Once the transaction commits, `rollup_changed` tells the readers that cache what the rows add up to.
 """
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from jixiao.monitoring.models import (
     LEVEL_NONE,
@@ -21,6 +24,7 @@ from jixiao.monitoring.models import (
     IndicatorEntry,
     MonitoringCycle,
 )
+from jixiao.monitoring.signals import rollup_changed
 from jixiao.organisations.models import BUDGET_UNIT_KINDS, Organisation
 from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth, ValueType
 
@@ -35,13 +39,15 @@ CENTS = Decimal("0.01")
 
 ID_BATCH = 5_000  # project ids per lookup of their owners
 
+# A project's budget: the adjusted figures once either is set, else the initial ones (`budget_of`).
+BUDGET_SQL = """CASE WHEN p.adjusted_fiscal IS NULL AND p.adjusted_other IS NULL
+                     THEN p.initial_fiscal + p.initial_other
+                     ELSE COALESCE(p.adjusted_fiscal, p.initial_fiscal)
+                          + COALESCE(p.adjusted_other, p.initial_other) END"""
+
 ROLLUP_SQL = """
-    SELECT p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project, COUNT(*),
-           SUM(CASE WHEN p.adjusted_fiscal IS NULL AND p.adjusted_other IS NULL
-                    THEN p.initial_fiscal + p.initial_other
-                    ELSE COALESCE(p.adjusted_fiscal, p.initial_fiscal)
-                         + COALESCE(p.adjusted_other, p.initial_other) END),
-           SUM(COALESCE(paid.total, 0)), SUM(COALESCE(ind.quantitative, 0)),
+    SELECT %(cycle)s, p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project, COUNT(*),
+           SUM({budget}), SUM(COALESCE(paid.total, 0)), SUM(COALESCE(ind.quantitative, 0)),
            SUM(COALESCE(ind.qualitative, 0)), SUM(COALESCE(comp.c_none, 0)), SUM(COALESCE(comp.c_low, 0)),
            SUM(COALESCE(comp.c_mid, 0)), SUM(COALESCE(comp.c_high, 0)), SUM(COALESCE(comp.c_met, 0))
     FROM {project} p
@@ -81,6 +87,26 @@ ROLLUP_SQL = """
     GROUP BY p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project
 """
 
+# What a whole-cycle rebuild compares with the stored rows before recounting anything: the groups' project
+# counts and budgets (projects and reports only), and the reports whose level moved since it was counted.
+CHECK_SQL = """
+    SELECT p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project, COUNT(*), SUM({budget}),
+           SUM(CASE WHEN r.id IS NOT NULL AND r.counted_level <> r.level
+                    THEN 1 ELSE 0 END)
+    FROM {project} p
+    LEFT JOIN {report} r ON r.project_id = p.id AND r.cycle_id = %(cycle)s
+    WHERE p.year = %(year)s
+    GROUP BY p.owner_id, COALESCE(r.level, %(none)s), p.project_type, p.is_key_project
+"""
+
+# The computed rows go straight into the table: nothing travels through Python.
+INSERT_SQL = """
+    INSERT INTO {rollup} (cycle_id, organisation_id, level, project_type, is_key_project, projects, budget,
+                          paid, quantitative, qualitative, completion_none, completion_low, completion_mid,
+                          completion_high, completion_met)
+    {select}
+"""
+
 
 def _money(value) -> Decimal:
     """A sum as Decimal yuan: PostgreSQL returns one, SQLite an int or float."""
@@ -89,10 +115,10 @@ def _money(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(CENTS)
 
 
-def _computed(
+def _statement(
     cycle: MonitoringCycle, owner_ids: list[int] | None, project_ids: list[int] | None = None
-) -> list[CycleRollup]:
-    """The rows of the given owners (all when None), or of the given projects only."""
+) -> tuple[str, dict]:
+    """ROLLUP_SQL and its parameters for the given owners (all when None), or the given projects only."""
     params = {
         "none": LEVEL_NONE,
         "cycle": cycle.pk,
@@ -112,10 +138,7 @@ def _computed(
         f"{alias}_scope": f"AND {alias}.{column} IN ({scope})" if ids is not None else ""
         for alias in ("mp", "ip", "cp", "p")
     }
-    with connection.cursor() as cursor:
-        cursor.execute(ROLLUP_SQL.format(**TABLES, **filters), params)
-        rows = cursor.fetchall()
-    return [_row(cycle, row) for row in rows]
+    return ROLLUP_SQL.format(**TABLES, **filters, budget=BUDGET_SQL), params
 
 
 def rollup_of_projects(*, cycle: MonitoringCycle, project_ids: list[int]) -> list[CycleRollup]:
@@ -123,11 +146,14 @@ def rollup_of_projects(*, cycle: MonitoringCycle, project_ids: list[int]) -> lis
     as the projects on hold, in the same groups as the stored rows."""
     if not project_ids or cycle.kind != CycleKind.ANNUAL:
         return []
-    return _computed(cycle, None, sorted(project_ids))
+    sql, params = _statement(cycle, None, sorted(project_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_row(cycle, row) for row in cursor.fetchall()]
 
 
 def _row(cycle: MonitoringCycle, row: tuple) -> CycleRollup:
-    owner_id, level, project_type, is_key, count, budget, paid, *counts = row
+    _cycle_id, owner_id, level, project_type, is_key, count, budget, paid, *counts = row
     quantitative, qualitative, c_none, c_low, c_mid, c_high, c_met = (int(n) for n in counts)
     return CycleRollup(
         cycle=cycle,
@@ -157,14 +183,54 @@ def _replace(cycle: MonitoringCycle, owner_ids: list[int] | None) -> None:
     if owner_ids is not None:
         stored = stored.filter(organisation_id__in=owner_ids)
     stored.delete()
-    CycleRollup.objects.bulk_create(_computed(cycle, owner_ids), batch_size=1000)
+    sql, params = _statement(cycle, owner_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_SQL.format(rollup=CycleRollup._meta.db_table, select=sql), params)
+    counted = AnalysisReport.objects.filter(cycle=cycle).exclude(counted_level=F("level"))
+    if owner_ids is not None:
+        counted = counted.filter(project__owner_id__in=owner_ids)
+    counted.update(counted_level=F("level"))
+    transaction.on_commit(partial(rollup_changed.send, sender=CycleRollup, cycle_id=cycle.pk))
+
+
+def _units_out_of_line(cycle: MonitoringCycle) -> list[int] | None:
+    """The owners whose stored rows differ from their projects and reports in a group's count or budget, or
+    who have a report whose level moved since it was counted; None when that is every owner (nothing is
+    stored yet, or every unit moved): the whole cycle is then recounted in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CHECK_SQL.format(**TABLES, budget=BUDGET_SQL),
+            {"none": LEVEL_NONE, "cycle": cycle.pk, "year": cycle.year},
+        )
+        rows = cursor.fetchall()
+    stored = {
+        (owner_id, level, project_type, is_key): (projects, budget)
+        for owner_id, level, project_type, is_key, projects, budget in CycleRollup.objects.filter(
+            cycle=cycle
+        ).values_list("organisation_id", "level", "project_type", "is_key_project", "projects", "budget")
+    }
+    changed, owners = set(), set()
+    for owner_id, level, project_type, is_key, count, budget, moved in rows:
+        owners.add(owner_id)
+        group = (owner_id, level, project_type, bool(is_key))
+        if moved or stored.pop(group, None) != (count, _money(budget)):
+            changed.add(owner_id)
+    changed.update(owner_id for owner_id, *_rest in stored)  # groups left without projects
+    return None if changed >= owners else sorted(changed)
 
 
 @transaction.atomic
 def cycle_rollup_rebuild(*, cycle: MonitoringCycle) -> None:
-    """Recount the whole cycle (after it is opened or recomputed, or on demand)."""
+    """Bring the whole cycle in line (after it is opened or its warnings recomputed, or on demand).
+
+    One pass over projects and reports finds the units out of line, and only those are recounted: a
+    recompute moves levels only, and payments, targets and entries change through the services that
+    refresh their own units.
+    """
     if cycle.kind == CycleKind.ANNUAL:
-        _replace(cycle, None)
+        owner_ids = _units_out_of_line(cycle)
+        if owner_ids is None or owner_ids:
+            _replace(cycle, owner_ids)
 
 
 @transaction.atomic

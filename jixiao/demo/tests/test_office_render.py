@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from jixiao.dashboards.cockpit import CockpitFilters, cockpit_build
+from jixiao.dashboards.district_report import district_report_docx
 from jixiao.monitoring.models import AnalysisReport, MonitoringCycle, WarningLevel
 from jixiao.monitoring.workbook import export_report_bytes, report_of
 from jixiao.organisations.models import Membership, Role
@@ -37,7 +39,7 @@ YEAR = 2026
 FEEDBACK_ITEMS = 28
 pytestmark = pytest.mark.django_db  # also makes pytest-django create the test database
 
-CONVERSION_TIMEOUT = 240  # seconds for all five files on a busy two-core machine
+CONVERSION_TIMEOUT = 300  # seconds for all six files on a busy two-core machine
 ERROR_VALUES = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "Err:")
 
 
@@ -55,8 +57,9 @@ def _tool(name: str) -> str:
 
 def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
     """The office files of the demo district's largest first-level unit that sent its package and has no
-    附件2 yet, with one of FEEDBACK_ITEMS items, approved and issued through the services; and each file's
-    title."""
+    附件2 yet, with one of FEEDBACK_ITEMS items, approved and issued through the services; the district
+    report drafted from the district's figures as the supervision section sees them (without the charts'
+    pictures, which the page draws and sends); and each file's title."""
     call_command("seed_demo", "--year", str(YEAR), stdout=StringIO())
     cycle = MonitoringCycle.objects.get(year=YEAR, organisation=None)
     packages = Submission.objects.filter(
@@ -116,6 +119,10 @@ def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
         .first()
     )
     assert report is not None, "the demo unit has a red 附件1"
+    supervisor = (
+        Membership.objects.filter(role=Role.SUPERVISION_STAFF).order_by("user__username").first().user
+    )
+    district_cockpit = cockpit_build(user=supervisor, filters=CockpitFilters(cycle=cycle, district=True))
     documents = {
         "附件1.xlsx": export_report_bytes(
             project=report.project, cycle=cycle, report=report_of(report.project, cycle)
@@ -124,6 +131,7 @@ def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
         "附件2.xlsx": feedback_xlsx(feedback),
         "附件2.docx": feedback_docx(feedback),
         "整体报告.docx": overall_report_docx(submission=package),
+        "全区报告.docx": district_report_docx(cockpit=district_cockpit, user=supervisor, images={}),
     }
     district = settings.DISTRICT_NAME
     titles = {
@@ -132,6 +140,7 @@ def _demo_documents() -> tuple[dict[str, bytes], dict[str, str]]:
         "附件2.xlsx": f"{district}项目预算绩效监控综合意见反馈表",
         "附件2.docx": f"{district}项目预算绩效监控综合意见反馈表",
         "整体报告.docx": "整体绩效运行监控分析报告",
+        "全区报告.docx": f"{district}{YEAR}年预算绩效运行监控情况报告",
     }
     return documents, titles
 
@@ -192,13 +201,15 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, 
 
 
 # (file, most pages on A4). 附件2's 28 drafted items each list every warning of their project by indicator,
-# some 200 characters a cell; the opinion block takes a page of its own in the workbook.
+# some 200 characters a cell; the opinion block takes a page of its own in the workbook. The district report
+# prints its seven parts with the charts' tables (the pictures, drawn by the page, would add their own).
 PAGE_BUDGETS = [
     ("附件1.xlsx", 3),
     ("汇总表.xlsx", 4),
     ("附件2.xlsx", 7),
     ("附件2.docx", 7),
     ("整体报告.docx", 4),
+    ("全区报告.docx", 6),
 ]
 
 

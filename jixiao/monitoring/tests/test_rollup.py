@@ -9,7 +9,7 @@ from jixiao.adjustments.tests.conftest import fill_report
 from jixiao.conftest import create_project
 from jixiao.loads.services import load_file
 from jixiao.loads.tests.conftest import csv_bytes
-from jixiao.monitoring.models import CycleRollup
+from jixiao.monitoring.models import AnalysisReport, CycleRollup
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
 from jixiao.monitoring.services import cycle_open, cycle_update
@@ -56,7 +56,9 @@ def stored(cycle) -> set[tuple]:
 
 
 def recounted(cycle) -> tuple[set[tuple], set[tuple]]:
+    """What is stored, and a recount from nothing (a cycle with no rows is counted whole)."""
     kept = stored(cycle)
+    CycleRollup.objects.filter(cycle=cycle).delete()
     cycle_rollup_rebuild(cycle=cycle)
     return kept, stored(cycle)
 
@@ -150,6 +152,23 @@ def test_only_the_saving_units_rows_are_rewritten(district):
     others = set(CycleRollup.objects.exclude(organisation=district.s1).values_list("pk", flat=True))
     fill_report(district, district.project_s1, district.s1_filler)
     assert set(CycleRollup.objects.exclude(organisation=district.s1).values_list("pk", flat=True)) == others
+
+
+def test_a_rebuild_recounts_only_the_units_out_of_line(district):
+    cycle = district.cycle
+    cycle_rollup_rebuild(cycle=cycle)
+    fill_report(district, district.project_s1, district.s1_filler)
+    rows = set(CycleRollup.objects.filter(cycle=cycle).values_list("pk", flat=True))
+    cycle_rollup_rebuild(cycle=cycle)
+    assert set(CycleRollup.objects.filter(cycle=cycle).values_list("pk", flat=True)) == rows  # all in line
+    others = CycleRollup.objects.filter(cycle=cycle).exclude(organisation=district.s1)
+    kept_others = set(others.values_list("pk", flat=True))
+    AnalysisReport.objects.filter(project=district.project_s1).update(level="green")  # a level moved
+    cycle_rollup_rebuild(cycle=cycle)
+    assert of_unit(cycle, district.s1)["levels"] == {"green": 1}
+    assert set(others.values_list("pk", flat=True)) == kept_others
+    kept, recount = recounted(cycle)
+    assert kept == recount
 
 
 def test_many_projects_cost_the_same_rows_per_group(district):

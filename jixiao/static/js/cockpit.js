@@ -4,7 +4,7 @@
 // series apart. A point of the scatter chart opens its project. A form marked data-chart-images (drafting
 // the district report) sends the drawn charts' pictures in its file inputs named chart_<name>.
 (function () {
-  var LEVEL_COLORS = { red: "#D55E00", yellow: "#E69F00", blue: "#0072B2", green: "#009E73", none: "#999999" };
+  var LEVEL_COLORS = { red: "#D55E00", yellow: "#E69F00", green: "#009E73", none: "#999999" };
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"];
 
   function colored(series) {
