@@ -241,6 +241,71 @@ def rollup_refresh_units(*, cycle: MonitoringCycle, owner_ids: Iterable[int]) ->
         _replace(cycle, owner_ids)
 
 
+# The counted figures of a row, which a change of one project moves by what that project counted.
+COUNTED_FIELDS = (
+    "projects",
+    "budget",
+    "paid",
+    "quantitative",
+    "qualitative",
+    "completion_none",
+    "completion_low",
+    "completion_mid",
+    "completion_high",
+    "completion_met",
+)
+
+
+def _group(row: CycleRollup) -> tuple:
+    return (row.organisation_id, row.level, row.project_type, row.is_key_project)
+
+
+@transaction.atomic
+def rollup_move_project(
+    *, cycle: MonitoringCycle, project: Project, counted_before: list[CycleRollup]
+) -> None:
+    """Move the stored rows by what one project counts now against what it counted before its change
+    (`rollup_of_projects`, read under the report's lock before the change): a 附件1 save costs the same
+    whatever the size of its unit. Rows that would not add up (stored out of line) are recounted whole."""
+    if cycle.kind != CycleKind.ANNUAL:
+        return
+    list(Organisation.objects.filter(pk=project.owner_id).select_for_update().values_list("pk", flat=True))
+    moves: dict[tuple, dict] = {}
+    for sign, rows in ((-1, counted_before), (1, rollup_of_projects(cycle=cycle, project_ids=[project.pk]))):
+        for row in rows:
+            move = moves.setdefault(_group(row), dict.fromkeys(COUNTED_FIELDS, 0))
+            for name in COUNTED_FIELDS:
+                move[name] += sign * getattr(row, name)
+    stored = CycleRollup.objects.filter(cycle=cycle)
+    for (owner_id, level, project_type, is_key), move in moves.items():
+        if not any(move.values()):
+            continue
+        group = stored.filter(
+            organisation_id=owner_id, level=level, project_type=project_type, is_key_project=is_key
+        )
+        row = group.select_for_update().first()
+        if row is None and move["projects"] > 0:
+            CycleRollup.objects.create(
+                cycle=cycle,
+                organisation_id=owner_id,
+                level=level,
+                project_type=project_type,
+                is_key_project=is_key,
+                **move,
+            )
+        elif row is None or any(getattr(row, name) + move[name] < 0 for name in COUNTED_FIELDS):
+            _replace(cycle, [project.owner_id])
+            return
+        elif row.projects + move["projects"] == 0:
+            row.delete()
+        else:
+            group.update(**{name: F(name) + value for name, value in move.items() if value})
+    AnalysisReport.objects.filter(cycle=cycle, project=project).exclude(counted_level=F("level")).update(
+        counted_level=F("level")
+    )
+    transaction.on_commit(partial(rollup_changed.send, sender=CycleRollup, cycle_id=cycle.pk))
+
+
 def project_owners_by_year(project_ids: Iterable[int]) -> dict[int, set[int]]:
     """The units owning these projects, by the projects' year."""
     owners_by_year: dict[int, set[int]] = {}

@@ -23,7 +23,12 @@ from jixiao.monitoring.models import (
 )
 from jixiao.monitoring.policy import can_fill, can_manage_cycles, can_set_disposition_days
 from jixiao.monitoring.recompute import cycle_recompute_warnings
-from jixiao.monitoring.rollup import cycle_rollup_rebuild, rollup_refresh_units
+from jixiao.monitoring.rollup import (
+    cycle_rollup_rebuild,
+    rollup_move_project,
+    rollup_of_projects,
+    rollup_refresh_units,
+)
 from jixiao.monitoring.selectors import report_evaluation
 from jixiao.monitoring.signals import cycle_closed
 from jixiao.projects.models import Project
@@ -217,6 +222,7 @@ def report_save(
     if cycle.kind == CycleKind.SELF_INITIATED and not project.owner.is_within(cycle.organisation):
         raise ValidationError("该项目不属于开展这次自行监控的单位。")
     report = AnalysisReport.objects.select_for_update().filter(project=project, cycle=cycle).first()
+    counted_before = rollup_of_projects(cycle=cycle, project_ids=[project.pk])
     if report is None:
         if project.current_target_id is None:
             raise ValidationError("该项目尚未设定绩效目标，不能填报。")
@@ -270,7 +276,7 @@ def report_save(
     IndicatorEntry.objects.bulk_create(to_create)
     IndicatorEntry.objects.bulk_update(to_update, ENTRY_INPUT_FIELDS)
 
-    report_recompute(report)
+    report_recompute(report, counted_before=counted_before)
     audit_record(
         actor=acting_user,
         action="report.import" if source == "import" else "report.save",
@@ -282,8 +288,9 @@ def report_save(
     return report
 
 
-def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
-    """Recompute and store one report's warnings and level from what is saved."""
+def report_recompute(report: AnalysisReport, *, counted_before: list | None = None) -> list[rules.Warning]:
+    """Recompute and store one report's warnings and level from what is saved; the roll-up moves by the
+    project's change when what it counted before is known (a save), else its unit is recounted."""
     entries = {e.indicator_id: e for e in report.entries.all()}
     rows = [(indicator, entries.get(indicator.pk)) for indicator in report.target_version.indicators.all()]
     warnings = report_evaluation(
@@ -292,7 +299,10 @@ def report_recompute(report: AnalysisReport) -> list[rules.Warning]:
     store_warnings(report, warnings)
     AnalysisReport.objects.filter(pk=report.pk).update(level=report.level)
     record_red_since([report.pk])
-    rollup_refresh_units(cycle=report.cycle, owner_ids=[report.project.owner_id])
+    if counted_before is None:
+        rollup_refresh_units(cycle=report.cycle, owner_ids=[report.project.owner_id])
+    else:
+        rollup_move_project(cycle=report.cycle, project=report.project, counted_before=counted_before)
     return warnings
 
 

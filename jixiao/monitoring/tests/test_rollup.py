@@ -2,6 +2,7 @@
 opening, 附件1 saves, recomputes and loads of projects, targets and payments it equals a full recount."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
@@ -9,10 +10,11 @@ from jixiao.adjustments.tests.conftest import fill_report
 from jixiao.conftest import create_project
 from jixiao.loads.services import load_file
 from jixiao.loads.tests.conftest import csv_bytes
+from jixiao.monitoring import rollup
 from jixiao.monitoring.models import AnalysisReport, CycleRollup
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
-from jixiao.monitoring.services import cycle_open, cycle_update
+from jixiao.monitoring.services import cycle_open, cycle_update, report_save
 from jixiao.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +179,54 @@ def test_many_projects_cost_the_same_rows_per_group(district):
     cycle_rollup_rebuild(cycle=district.cycle)
     assert CycleRollup.objects.filter(cycle=district.cycle, organisation=district.s3).count() == 1
     assert of_unit(district.cycle, district.s3)["projects"] == 13
+
+
+COMPLETION_FIELDS = (
+    "completion_none",
+    "completion_low",
+    "completion_mid",
+    "completion_high",
+    "completion_met",
+)
+
+
+def completion(cycle) -> set[tuple]:
+    return set(
+        CycleRollup.objects.filter(cycle=cycle).values_list("organisation_id", "level", *COMPLETION_FIELDS)
+    )
+
+
+def test_a_save_moves_the_rows_by_its_project_without_recounting_the_unit(district, make_project):
+    cycle = district.cycle
+    for number in range(3):
+        make_project(district.s1, code=f"2026-S1-M{number}")
+    cycle_rollup_rebuild(cycle=cycle)
+    with mock.patch.object(rollup, "_replace", wraps=rollup._replace) as recount:
+        report = fill_report(district, district.project_s1, district.s1_filler)  # first save: none → red
+        indicators = district.project_s1.current_target.indicators.all()
+        report_save(  # saved again: every indicator filled, so the completion counts move too
+            project=district.project_s1,
+            cycle=cycle,
+            values={},
+            entries={
+                i.pk: {"actual_number": i.target_number} for i in indicators if i.target_number is not None
+            },
+            expected_revision=report.revision,
+            acting_user=district.s1_filler,
+        )
+    assert recount.call_count == 0
+    assert sum(of_unit(cycle, district.s1)["levels"].values()) == 4
+    figures = stored(cycle), completion(cycle)
+    CycleRollup.objects.filter(cycle=cycle).delete()
+    cycle_rollup_rebuild(cycle=cycle)
+    assert (stored(cycle), completion(cycle)) == figures
+
+
+def test_a_save_over_rows_out_of_line_recounts_its_unit(district):
+    cycle = district.cycle
+    cycle_rollup_rebuild(cycle=cycle)
+    CycleRollup.objects.filter(cycle=cycle, organisation=district.s1).delete()  # lost, whatever the cause
+    fill_report(district, district.project_s1, district.s1_filler)
+    assert of_unit(cycle, district.s1)["levels"] == {"red": 1}
+    kept, recount = recounted(cycle)
+    assert kept == recount
