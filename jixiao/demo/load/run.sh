@@ -37,7 +37,6 @@ $PY manage.py collectstatic --noinput -v0
 # An empty database (a throwaway one, or CI's) gets the demo district.
 if [ "$($PY manage.py shell -v 0 -c 'from jixiao.projects.models import Project; print(Project.objects.exists())')" = False ]; then
   $PY manage.py seed_demo >"$OUT/seed.log"
-  $PY manage.py dbshell -- -qc ANALYZE
 fi
 $PY manage.py load_prepare --users "$USERS" --plan "$OUT/plan.json"
 

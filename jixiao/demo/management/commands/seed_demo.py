@@ -723,6 +723,11 @@ class Command(BaseCommand):
                 rng=random.Random(seed),
                 started=started,
             )
+            if connection.vendor == "postgresql":
+                # The rows the seeding wrote twice (inserted, then completed) are dead until vacuumed, and
+                # the planner reads through them until then; autovacuum may be off or far behind.
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
         self._print_accounts(self._ensure_accounts())
         self._print_summary()
         self.stdout.write(
