@@ -578,6 +578,9 @@ def write_projects_zip(projects, cycle: MonitoringCycle, target, progress=None) 
             for done, (project, name) in enumerate(batch, start=start + 1):
                 report = reports.get(project.pk)
                 archive.writestr(name, export_report_bytes(project=project, cycle=cycle, report=report))
+                # What was read for the workbook goes with it: memory stays that of one batch.
+                project._prefetched_objects_cache = {}
+                project._state.fields_cache.pop("funding_control", None)
                 if progress is not None:
                     progress(done, len(projects))
 
