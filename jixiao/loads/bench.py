@@ -240,7 +240,7 @@ class Scale:
         project_columns = ["id", "code", "name", "year", "owner_id", "project_type", "responsible_person",
                            "responsible_phone", "start_date", "end_date", "is_key_project", "initial_fiscal",
                            "initial_other", "adjusted_fiscal", "adjusted_other", "current_target_id"]  # fmt: skip
-        version_columns = ["id", "project_id", "number", "annual_goal", "reason", "approved_at"]
+        version_columns = ["id", "project_id", "number", "annual_goal", "reason", "approved_at", "source_url"]
         indicator_columns = ["version_id", "position", "category", "name", "unit", "comparator", "value_type",
                              "target_number", "target_date", "target_text", "progress_type"]  # fmt: skip
         projects, versions, indicators = io.StringIO(), io.StringIO(), io.StringIO()
@@ -251,7 +251,7 @@ class Scale:
             stored = [project_id, values["code"], values["name"], self.year, units[values["unit"]]]
             stored += [values[name] for name in project_columns[5:15]] + [version_id]
             projects.write("\t".join(_copy_text(v) for v in stored) + "\n")
-            versions.write(f"{version_id}\t{project_id}\t1\t{goal}\t\t{now}\n")
+            versions.write(f"{version_id}\t{project_id}\t1\t{goal}\t\t{now}\t\n")
             for _row, item in items:
                 line = [version_id] + [item[name] for name in indicator_columns[1:]]
                 indicators.write("\t".join(_copy_text(v) for v in line) + "\n")
