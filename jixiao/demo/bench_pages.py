@@ -318,8 +318,8 @@ def exports(cycle: MonitoringCycle, write: Callable[[str], None]) -> None:
             targets.append(f"目标 ≤ {limit_s} 秒")
         if limit_mb:
             targets.append(f"≤ {limit_mb} MB")
+        projects = f"，{result['files']} 个项目" if kind == "monitoring.unit_zip" else ""
         write(
             f"{label}：{result['seconds']:.1f} 秒，峰值内存 {result['peak_mb']:.0f} MB，"
-            f"文件 {result['size_mb']:.1f} MB，{result['files']} 个项目"
-            + (f"（{'，'.join(targets)}）" if targets else "")
+            f"文件 {result['size_mb']:.1f} MB{projects}" + (f"（{'，'.join(targets)}）" if targets else "")
         )
