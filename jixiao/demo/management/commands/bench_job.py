@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from jixiao.core.memory import peak_rss_mb
+from jixiao.jobs.execution import job_run
 from jixiao.jobs.models import Job, JobState
 from jixiao.jobs.services import job_start
 from jixiao.monitoring.jobs import unit_zip_params
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with override_settings(JOBS_RUNNER="immediate"):
             job = job_start(kind=kind, params=job_parameters, acting_user=user)
+            job_run(job_id=job.pk)  # already run once committed; inside a caller's transaction, run here
         seconds = time.perf_counter() - started
         job.refresh_from_db()
         if job.state != JobState.DONE:
