@@ -723,9 +723,10 @@ class Command(BaseCommand):
                 rng=random.Random(seed),
                 started=started,
             )
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 # The rows the seeding wrote twice (inserted, then completed) are dead until vacuumed, and
-                # the planner reads through them until then; autovacuum may be off or far behind.
+                # the planner reads through them until then; autovacuum may be off or far behind. (VACUUM
+                # cannot run inside a caller's transaction, such as a test's.)
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
         self._print_accounts(self._ensure_accounts())
