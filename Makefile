@@ -64,10 +64,14 @@ fmt: $(VENV)/.synced
 # `make bench-loads` measures the loads alone, on a database of their own that needs no seeding.
 BENCH_DB ?= jixiao_bench
 PROJECTS ?= 100000
-BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) SECRET_KEY=bench-only-not-secret DEBUG=0
+# As in production, the cache (and with it the sessions) is Redis: database 14 of the local server.
+BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) REDIS_URL=redis://127.0.0.1:6379/14 \
+	SECRET_KEY=bench-only-not-secret DEBUG=0
 
 bench-db: $(VENV)/.synced var/.dirs
 	@pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 \
+		|| redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	@psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
 	$(BENCH_ENV) $(MANAGE) migrate --noinput -v0

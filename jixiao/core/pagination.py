@@ -6,12 +6,37 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[list], Iterable]) -> Page:
-    """A page of `queryset` whose OFFSET skips bare primary keys; only the page's own rows are then read
-    with their figures by `rows(ids)` (one query), so the last page costs what the first does.
+class _IdsFromNearerEnd:
+    """The ids of an ordered queryset for a Paginator: a slice past the middle is read from the end in the
+    reversed order (OFFSET counts from the nearer end, so the last page costs what the first does) and
+    turned back. The ordering must be total (end it with the primary key) for the two to agree."""
 
-    `queryset` is filtered and ordered; its annotations are left out of the id query unless filtered on."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    def __init__(self, queryset: QuerySet):
+        self._ids = queryset.values_list("pk", flat=True)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._ids.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, min(index.stop, self.count())
+        if start <= self.count() - stop:
+            return list(self._ids[start:stop])
+        return list(self._ids.reverse()[self.count() - stop : self.count() - start])[::-1]
+
+
+def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[list], Iterable]) -> Page:
+    """A page of `queryset` whose OFFSET skips bare primary keys, from the nearer end of the list; only
+    the page's own rows are then read with their figures by `rows(ids)` (one query).
+
+    `queryset` is filtered and totally ordered; its annotations are left out of the id query unless
+    filtered on."""
+    page = Paginator(_IdsFromNearerEnd(queryset), per_page).get_page(number)
     ids = list(page.object_list)
     by_pk = {row.pk: row for row in rows(ids)}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]

@@ -12,16 +12,18 @@ cached still holds; the figures themselves cost nothing until the next change.
 
 import hashlib
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import lru_cache, partial
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from jixiao.core.statements import column, columns, table
 from jixiao.dashboards.charts import chart_build
 from jixiao.dashboards.cockpit import Cockpit, CockpitFilters, cockpit_build
 from jixiao.dashboards.models import CockpitVersion
+from jixiao.monitoring.models import CycleKind, CycleStatus, MonitoringCycle
 from jixiao.organisations.selectors import memberships_of
 
 # A bump makes an entry unreachable at once; the timeout only gives the memory back.
@@ -30,6 +32,28 @@ CACHE_SECONDS = 60 * 60
 
 def cockpit_version(cycle_id: int) -> int:
     return CockpitVersion.objects.filter(cycle_id=cycle_id).values_list("number", flat=True).first() or 0
+
+
+@lru_cache
+def _cycle_sql(by_pk: bool) -> str:
+    cycle, version = MonitoringCycle, CockpitVersion
+    chosen = f"{column(cycle, 'id', 'c')} = %s" if by_pk else "1 = 1"
+    return (
+        f"SELECT {columns(cycle, 'c')}, COALESCE({column(version, 'number', 'v')}, 0) AS cockpit_number "
+        f"FROM {table(cycle)} c LEFT OUTER JOIN {table(version)} v "
+        f"ON {column(version, 'cycle', 'v')} = {column(cycle, 'id', 'c')} "
+        f"WHERE {column(cycle, 'kind', 'c')} = %s AND {chosen} "
+        f"ORDER BY CASE WHEN {column(cycle, 'status', 'c')} = %s THEN 0 ELSE 1 END, {column(cycle, 'year', 'c')} DESC "
+        f"LIMIT 1"
+    )
+
+
+def cockpit_cycle(pk: int | None = None) -> MonitoringCycle | None:
+    """The annual cycle `pk`, or else the current one (the open cycle of the latest year), or else the
+    latest; with its version number (`cockpit_number`) read in the same statement, written out
+    (`jixiao.core.statements`): the cockpit's pages pay one query to know whether what is cached holds."""
+    params = [CycleKind.ANNUAL, *([pk] if pk is not None else []), CycleStatus.OPEN]
+    return next(iter(MonitoringCycle.objects.raw(_cycle_sql(pk is not None), params)), None)
 
 
 def cockpit_version_bump(*, cycle_ids: Iterable[int]) -> None:
@@ -57,9 +81,10 @@ def _key(user, filters: CockpitFilters, name: str) -> str:
     viewer = sorted((m.role, m.organisation_id) for m in memberships_of(user) if m.organisation.is_active)
     scope = hashlib.sha256(repr((viewer, filters.query())).encode()).hexdigest()
     cycle_id = filters.cycle.pk
-    return (
-        f"jixiao:cockpit:{cycle_id}:{cockpit_version(cycle_id)}:{timezone.localdate():%Y%m%d}:{name}:{scope}"
-    )
+    version = getattr(filters.cycle, "cockpit_number", None)
+    if version is None:
+        version = cockpit_version(cycle_id)
+    return f"jixiao:cockpit:{cycle_id}:{version}:{timezone.localdate():%Y%m%d}:{name}:{scope}"
 
 
 def cockpit_value(name: str, *, user, filters: CockpitFilters, compute: Callable):

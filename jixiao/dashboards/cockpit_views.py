@@ -1,5 +1,7 @@
 """The cockpit pages: the page of a scope, its charts' data (JSON) and its tables as .xlsx."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -24,7 +27,7 @@ from jixiao.dashboards.cockpit import (
     cockpit_cycles,
     cockpit_scope,
 )
-from jixiao.dashboards.cockpit_cache import chart_cached, cockpit_cached, cockpit_value
+from jixiao.dashboards.cockpit_cache import chart_cached, cockpit_cached, cockpit_cycle, cockpit_value
 from jixiao.dashboards.cockpit_exports import chart_xlsx
 from jixiao.dashboards.district_report import CHART_IMAGE_MAX_BYTES, chart_image
 from jixiao.dashboards.models import DistrictReport, DistrictReportVersion
@@ -57,12 +60,9 @@ def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
         raise PermissionDenied
     form = CockpitFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cycles = cockpit_cycles(user=request.user)
-    cycle = cycles.filter(pk=data["cycle"]).first() if data.get("cycle") else cycle_current()
+    cycle = cockpit_cycle(data.get("cycle"))
     if data.get("cycle") and cycle is None:
         raise Http404
-    if cycle is None:
-        cycle = cycles.first()
     if cycle is None:
         return None, form
     section, unit, district = cockpit_scope(
@@ -86,35 +86,35 @@ def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
 
 def cockpit_page(request):
     filters, form = _filters(request)
-    if filters is None:
-        return render(request, "dashboards/cockpit.html", {"cockpit": None, "form": form})
 
-    def compute() -> dict:
-        cockpit = cockpit_cached(user=request.user, filters=filters)
-        figures = render_to_string(
-            "dashboards/_cockpit_figures.html",
+    def body() -> str:
+        cockpit = cockpit_cached(user=request.user, filters=filters) if filters else None
+        return render_to_string(
+            "dashboards/_cockpit_body.html",
             {
                 "cockpit": cockpit,
-                "cycle": filters.cycle,
+                "cycle": filters.cycle if filters else None,
+                "form": form,
+                "cycles": cockpit_cycles(user=request.user),
                 "charts": CHARTS,
-                "query": filters.query(),
-                "work": bureau_work(user=request.user, cycle=filters.cycle),
+                "query": filters.query() if filters else "",
+                "work": bureau_work(user=request.user, cycle=filters.cycle) if filters else None,
+                "can_report": can_view_district_report(request.user),
             },
         )
-        return {"cockpit": cockpit, "cycles": list(cockpit_cycles(user=request.user)), "figures": figures}
 
-    page = cockpit_value("page", user=request.user, filters=filters, compute=compute)
+    # The body is the same for everyone of the same scope asking the same: rendered once per change. A
+    # refused filter is shown with its message and its own values, so it is rendered as asked.
+    cached = filters is not None and not form.errors
+    page = cockpit_value("body", user=request.user, filters=filters, compute=body) if cached else body()
+    # The figures behind the body, read (from the cache) only by whoever asks: the template does not.
+    cockpit = (
+        SimpleLazyObject(partial(cockpit_cached, user=request.user, filters=filters)) if filters else None
+    )
     return render(
         request,
         "dashboards/cockpit.html",
-        {
-            "cockpit": page["cockpit"],
-            "cycle": filters.cycle,
-            "form": form,
-            "cycles": page["cycles"],
-            "figures": mark_safe(page["figures"]),  # rendered from the template above, escaped there
-            "can_report": can_view_district_report(request.user),
-        },
+        {"body": mark_safe(page), "cockpit": cockpit},  # the body was escaped when rendered
     )
 
 

@@ -103,7 +103,7 @@ def project_list(*, user, filters: ProjectFilters, up_to_month: int = 12) -> Que
         queryset = queryset.filter(Q(name__icontains=filters.text) | Q(code__icontains=filters.text))
     return queryset.annotate(
         budget_total=budget_expression(), paid_to_date=paid_to_date_subquery(up_to_month)
-    ).order_by("owner__code", "code")
+    ).order_by("owner__code", "code", "pk")
 
 
 def project_get(*, user, pk: int) -> Project:

@@ -1,7 +1,9 @@
 """The menu: one link per section the person's roles open (it reads roles, so it lives above organisations)."""
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from jixiao.dispositions.policy import BUREAU_ROLES as DISPOSITION_BUREAU_ROLES
 from jixiao.funding.policy import HOLD_LIST_ROLES
@@ -40,28 +42,35 @@ def _section_of(resolver_match) -> str:
 def nav_items(context) -> list[dict]:
     """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
     request = context["request"]
-    roles = roles_of(request.user)
+    user = request.user
+    roles = roles_of(user)
     items = [("home", "工作台", True)]
     items.append(("projects:project_list", "项目", bool(roles & BUSINESS_ROLES)))
     items.append(("organisations:unit_list", "单位", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("workflow:index", "报送与审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("review:index", "财政审核", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("rectification:index", "整改落实", bool(roles & UNIT_BROWSING_ROLES)))
-    items.append(("oversight:index", "监督检查", can_view_oversight(request.user)))
+    items.append(("oversight:index", "监督检查", can_view_oversight(user)))
     items.append(("funding:holds", "拨款控制", bool(roles & HOLD_LIST_ROLES)))
     items.append(("adjustments:index", "目标调整", bool(roles & BUREAU_DECIDING_ROLES)))
-    items.append(("practices:index", "可推广经验", can_view_practice_list(request.user)))
-    items.append(("violations:index", "违法违规问题", can_view_violations(request.user)))
-    items.append(("scores:index", "监控评分", can_view_breakdown(request.user)))
+    items.append(("practices:index", "可推广经验", can_view_practice_list(user)))
+    items.append(("violations:index", "违法违规问题", can_view_violations(user)))
+    items.append(("scores:index", "监控评分", can_view_breakdown(user)))
     items.append(("dispositions:index", "红色预警处置", bool(roles & UNIT_BROWSING_ROLES)))
     items.append(("funding_list:index", "资金处理建议", bool(roles & DISPOSITION_BUREAU_ROLES)))
     items.append(("monitoring:cycle_list", "监控周期", bool(roles - {Role.AUDITOR})))
     items.append(("loads:index", "数据加载", Role.DATA_MANAGER in roles))
     items.append(("audit:audit_list", "审计日志", Role.AUDITOR in roles))
-    items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and request.user.is_staff))
-    section = _section_of(request.resolver_match)
+    items.append(("admin:index", "系统管理", Role.SYSADMIN in roles and user.is_staff))
+    shown = tuple((name, label) for name, label, show in items if show)
+    return _links(shown, _section_of(request.resolver_match), get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _links(shown: tuple[tuple[str, str], ...], section: str, _prefix: str) -> list[dict]:
+    """The links of a menu, reversed once per process for each menu and page section (the script prefix
+    is in the key because every link carries it). Templates only read the list."""
     return [
         {"url": reverse(name), "label": label, "active": name.split(":")[0] == section}
-        for name, label, shown in items
-        if shown
+        for name, label in shown
     ]

@@ -20,9 +20,9 @@ from jixiao.dashboards.cockpit import CockpitFilters, cockpit_build
 from jixiao.dashboards.tests.conftest import PAYMENTS_HEADER, today
 from jixiao.loads.services import load_file
 from jixiao.loads.tests.conftest import csv_bytes
-from jixiao.monitoring.models import AnalysisReport, CycleRollup
+from jixiao.monitoring.models import AnalysisReport, CycleKind, CycleRollup, CycleStatus
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
-from jixiao.monitoring.services import report_save
+from jixiao.monitoring.services import cycle_open, report_save
 from jixiao.organisations.models import Role
 from jixiao.projects.models import ZERO, Comparator, Project, budget_of
 from jixiao.workflow.services import submission_for, submission_return
@@ -414,3 +414,21 @@ def test_the_funding_filter_keeps_or_leaves_out_the_projects_on_hold(client, rou
     assert stopped.totals.projects == 0
     scatter = client.get(reverse("cockpit:chart", args=["scatter"]), {"funding": "suspended"}).json()
     assert [row[0] for row in scatter["rows"]] == [round_.project_s2.code]
+
+
+def test_a_cycle_is_chosen_by_its_id_and_a_units_own_cycle_has_no_cockpit(client, round_):
+    earlier = cycle_open(
+        year=round_.cycle.year - 1, acting_user=None, settings={"status": CycleStatus.CLOSED}
+    )
+    own = cycle_open(
+        year=round_.cycle.year, acting_user=None, kind=CycleKind.SELF_INITIATED, organisation=round_.p1
+    )
+    client.force_login(round_.bureau_leader)
+
+    assert client.get(reverse("cockpit:index")).context["cockpit"].filters.cycle == round_.cycle
+    chosen = client.get(reverse("cockpit:index"), {"cycle": earlier.pk})
+    assert chosen.context["cockpit"].filters.cycle == earlier
+    assert f'<option value="{earlier.pk}" selected>' in chosen.content.decode()
+    assert client.get(reverse("cockpit:index"), {"cycle": own.pk}).status_code == 404
+    chart = client.get(reverse("cockpit:chart", args=["levels"]), {"cycle": earlier.pk})
+    assert chart.status_code == 200

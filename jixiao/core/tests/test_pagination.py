@@ -1,0 +1,45 @@
+"""Paging by ids from the nearer end of the list gives the pages that paging from the start gives."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jixiao.core.pagination import page_by_ids
+from jixiao.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def projects(district, make_project):
+    for n in range(23):
+        make_project(district.s1 if n % 3 else district.s2, code=f"P{(n * 7) % 23:03d}")
+    return Project.objects.order_by("owner__code", "code", "pk")
+
+
+def test_every_page_read_from_either_end_is_the_page_in_order(projects):
+    in_order = list(projects.values_list("pk", flat=True))
+    pages = -(-len(in_order) // 5)
+    assert pages >= 5
+    for number in range(1, pages + 1):
+        page = page_by_ids(projects, number, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+        assert [p.pk for p in page.object_list] == in_order[(number - 1) * 5 : number * 5]
+        assert page.paginator.num_pages == pages
+
+
+def test_a_page_past_the_middle_counts_its_offset_from_the_end(projects):
+    last = -(-projects.count() // 5)
+    with CaptureQueriesContext(connection) as queries:
+        page_by_ids(projects, last, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+    id_query = next(q["sql"] for q in queries if "LIMIT" in q["sql"] and "COUNT" not in q["sql"])
+    assert "DESC" in id_query
+    assert "OFFSET" not in id_query  # the last page is the first one from the end
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(projects):
+    count = projects.count()
+    page = page_by_ids(projects, 99, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+    assert page.number == -(-count // 5)
+    assert [p.pk for p in page.object_list] == list(projects.values_list("pk", flat=True))[
+        (page.number - 1) * 5 :
+    ]
