@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
+from jixiao.core.search import contains_q
 
 PAGE_SIZE = 50
 
@@ -19,7 +20,7 @@ def audit_record_list(
     if action:
         records = records.filter(action=action)
     if text:
-        records = records.filter(Q(object_repr__icontains=text) | Q(actor_name__icontains=text))
+        records = records.filter(contains_q(text, ["object_repr", "actor_name"]))
     if until:
         end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
         records = records.filter(occurred_at__lt=end)

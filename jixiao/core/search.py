@@ -9,10 +9,21 @@ from django.db.models.functions import Concat
 from django.db.models.lookups import IContains
 
 
+def contains_q(text: str, fields: list[str]) -> Q:
+    """Rows where any of `fields` contains `text`, whatever its case.
+
+    A term of one or two characters with no case (most Chinese searches: 教育, 道路) is compared as it is:
+    no trigram index can serve a term that short, so the database reads every row either way, and
+    skipping UPPER() of each one reads them several times faster. Any other term compares upper case,
+    the expression the trigram indexes cover (`core.db.trigram_indexes`)."""
+    lookup = "contains" if len(text) < 3 and text.upper() == text.lower() else "icontains"
+    return reduce(or_, (Q(**{f"{field}__{lookup}": text}) for field in fields))
+
+
 def text_search_q(text: str, fields: list[str], *, number: re.Pattern | None = None) -> Q:
-    """Rows where any of `fields` contains `text`; also the row whose id `number` reads from the text
-    (its group 1), so that a typed record number finds its record."""
-    condition = reduce(or_, (Q(**{f"{field}__icontains": text}) for field in fields))
+    """Rows where any of `fields` contains `text` (`contains_q`); also the row whose id `number` reads
+    from the text (its group 1), so that a typed record number finds its record."""
+    condition = contains_q(text, fields)
     if number and (match := number.fullmatch(text)):
         condition |= Q(pk=int(match.group(1)))
     return condition

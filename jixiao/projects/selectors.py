@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from jixiao.core.search import contains_q
 from jixiao.organisations.models import Organisation
 from jixiao.organisations.selectors import agency_ids_of, unit_scope_q
 from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, TargetVersion
@@ -100,7 +101,7 @@ def project_list(*, user, filters: ProjectFilters, up_to_month: int = 12) -> Que
     if filters.key_only:
         queryset = queryset.filter(is_key_project=True)
     if filters.text:
-        queryset = queryset.filter(Q(name__icontains=filters.text) | Q(code__icontains=filters.text))
+        queryset = queryset.filter(contains_q(filters.text, ["name", "code"]))
     return queryset.annotate(
         budget_total=budget_expression(), paid_to_date=paid_to_date_subquery(up_to_month)
     ).order_by("owner__code", "code", "pk")

@@ -166,10 +166,9 @@ def reached_bureau(projects: QuerySet[Project], cycle: MonitoringCycle) -> Query
         & Exists(sent.filter(organisation=OuterRef("parent")))
     )
     owners = Organisation.objects.filter(own_package | via_primary, is_classified=False)
+    # Joined to the project's one 附件1 of the cycle: a later annotation of `reports__…` reads that report.
     return projects.filter(
-        Exists(AnalysisReport.objects.filter(cycle=cycle, project=OuterRef("pk"))),
-        owner_id__in=list(owners.values_list("pk", flat=True)),
-        year=cycle.year,
+        reports__cycle=cycle, owner_id__in=list(owners.values_list("pk", flat=True)), year=cycle.year
     )
 
 
@@ -318,15 +317,14 @@ def project_ranking(
     the district; the two queries of `package_facts` give each package unit's lateness and returns."""
     facts = package_facts(cycle)
     projects = reviewed_projects(user=user, cycle=cycle).annotate(
-        cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)),
-        risk_level=F("cycle_report__level"),
+        risk_level=F("reports__level"),  # the cycle's report, joined by `reached_bureau`
         budget_total=budget_expression(),
         package_unit=_package_unit(),
     )
     if unit is not None:
         projects = projects.filter(owner__path__startswith=unit.path)
     if level:
-        projects = projects.filter(cycle_report__level=level)
+        projects = projects.filter(risk_level=level)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
     projects = projects.annotate(risk_total=_risk_total(facts)).order_by(
