@@ -6,8 +6,9 @@ same), the filters, the day (overdue items and late packages count from today) a
 (monitoring's `rollup_changed`), a package saved (sent, withdrawn, signed, returned, extended), a 附件2
 saved, a rectification item opened, answered or verified (the bureau's work counts overdue items of every
 cycle), a funding decision, a cycle or an organisation edited (their models' own signals, received in
-`apps.py`). A view reads that one row to know whether what is
-cached still holds; the figures themselves cost nothing until the next change.
+`apps.py`). A view reads that number with its cycle, in the same
+statement (`cockpit_cycle`), to know whether what is cached still holds; the figures themselves cost
+nothing until the next change.
 """
 
 import hashlib

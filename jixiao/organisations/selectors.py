@@ -68,7 +68,7 @@ def _memberships_read(user_id: int) -> list[Membership]:
         membership_id = organisation.__dict__.pop("membership_id")
         role = organisation.__dict__.pop("membership_role")
         membership = Membership.from_db(
-            "default",
+            organisation._state.db,
             ["id", "user_id", "organisation_id", "role"],
             [membership_id, user_id, organisation.pk, role],
         )

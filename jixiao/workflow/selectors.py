@@ -132,16 +132,21 @@ PACKAGE_FIGURES_SECONDS = 24 * 60 * 60
 
 
 def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
-    """A digest of everything the package's readiness and draft are computed from, in six small queries
+    """A digest of everything the package's readiness and draft are computed from, in seven queries
     whatever the size of the unit: its (and its subordinates') projects with their budget, name and funding
     status, each 附件1's revision and version, the warnings (rewritten with new rows by every recompute),
-    each project's payments up to the period, the subordinate units and their packages, the cycle's period
+    the payments up to the period (summed, and weighted by project and month), the subordinate units and their packages, the cycle's period
     and today (the time progress).
 
     A change to any of them gives another digest, so what was computed for the old data is never shown;
     nothing has to remember to clear it."""
-    projects = Project.objects.filter(owner__path__startswith=unit.path, year=cycle.year)
-    reports = AnalysisReport.objects.filter(cycle=cycle, project__in=projects.values("pk"))
+    # The unit and its subordinates by id (a dozen rows), so that each query below finds their projects
+    # through the owner index instead of reading every project of the year.
+    owners = list(Organisation.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    projects = Project.objects.filter(owner_id__in=owners, year=cycle.year)
+    reports = AnalysisReport.objects.filter(
+        cycle=cycle, project__owner_id__in=owners, project__year=cycle.year
+    )
     parts = [
         timezone.localdate().isoformat(),
         (unit.name, cycle.period_end_month, str(cycle.time_progress)),
@@ -154,15 +159,22 @@ def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
         list(
             reports.order_by("pk").values_list("pk", "project_id", "revision", "target_version_id", "level")
         ),
-        ReportWarning.objects.filter(report__in=reports.values("pk")).aggregate(
-            n=Count("pk"), last=Max("pk")
-        ),
-        list(
-            ProjectMonth.objects.filter(project__in=projects.values("pk"), month__lte=cycle.period_end_month)
-            .order_by("project_id")
-            .values("project_id")
-            .annotate(paid=Sum(F("paid_fiscal") + F("paid_other")))
-            .values_list("project_id", "paid")
+        ReportWarning.objects.filter(
+            report__cycle=cycle,
+            report__project__owner_id__in=owners,
+            report__project__year=cycle.year,
+        ).aggregate(n=Count("pk"), last=Max("pk")),
+        # Sums weighted by project and month: a payment moved from one project or month to another changes
+        # them, where a plain total would not.
+        ProjectMonth.objects.filter(
+            project__owner_id__in=owners,
+            project__year=cycle.year,
+            month__lte=cycle.period_end_month,
+        ).aggregate(
+            n=Count("pk"),
+            paid=Sum(F("paid_fiscal") + F("paid_other")),
+            by_project=Sum((F("paid_fiscal") + F("paid_other")) * F("project_id")),
+            by_month=Sum((F("paid_fiscal") * 13 + F("paid_other")) * F("month")),
         ),
         list(
             Organisation.objects.filter(parent=unit)
@@ -178,10 +190,13 @@ def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def computed_once_per_change(name: str, *, unit: Organisation, cycle: MonitoringCycle, compute: Callable):
-    """`compute()` for this state of the unit's data: worked out on the first view after a change, then
-    read back (a page view costs the fingerprint's queries, not the computation)."""
-    key = f"jixiao:package:{name}:{cycle.pk}:{unit.pk}:{package_fingerprint(unit=unit, cycle=cycle)}"
+def computed_once_per_change(
+    name: str, *, unit: Organisation, cycle: MonitoringCycle, fingerprint: str, compute: Callable
+):
+    """`compute()` for the state of the unit's data that `fingerprint` (`package_fingerprint`) digests:
+    worked out on the first view after a change, then read back. A page takes the fingerprint once and
+    reads everything it shows under it."""
+    key = f"jixiao:package:{name}:{cycle.pk}:{unit.pk}:{fingerprint}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -209,16 +224,17 @@ def _report_problems(submission: Submission) -> list[str]:
     return problems
 
 
-def submission_problems(submission: Submission, *, cached: bool = False) -> list[str]:
+def submission_problems(submission: Submission, *, fingerprint: str | None = None) -> list[str]:
     """Everything that must be put right before the package can be sent, all at once.
 
-    The page reads it `cached` (computed once per change of the unit's data); the submit service checks
-    the data as it stands."""
-    if cached:
+    The page reads them under the `fingerprint` of the unit's data (computed once per change); the submit
+    service checks the data as it stands."""
+    if fingerprint is not None:
         problems = computed_once_per_change(
             "readiness",
             unit=submission.organisation,
             cycle=submission.cycle,
+            fingerprint=fingerprint,
             compute=lambda: _report_problems(submission),
         )
     else:

@@ -22,6 +22,7 @@ from jixiao.workflow.selectors import (
     current_receipts,
     incoming_packages,
     latest_return,
+    package_fingerprint,
     package_unit_get,
     pending_subordinates,
     returned_project_reasons,
@@ -105,7 +106,10 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
     shown = list(page.object_list)
     reports = {r.project_id: r for r in AnalysisReport.objects.filter(cycle=cycle, project__in=shown)}
     returned = returned_project_reasons(cycle=cycle, projects=shown)
-    problems = submission_problems(submission, cached=True) if not submission.is_sent else []
+    drafting = not submission.overall_report and submission.step == Step.UNIT_TO_BUREAU
+    # One digest of the unit's data for everything the page reads from the cache.
+    fingerprint = package_fingerprint(unit=unit, cycle=cycle) if drafting or not submission.is_sent else None
+    problems = submission_problems(submission, fingerprint=fingerprint) if not submission.is_sent else []
     actions = package_actions(request.user, submission, None if submission.is_sent else problems)
     context = {
         "cycle": cycle,
@@ -124,14 +128,15 @@ def package_detail(request, cycle_pk: int, unit_pk: int):
         "receipts": current_receipts(submission),
         "timeline": submission_timeline(submission),
         "explanation": ExplanationForm(submission=submission),
-        "overall_report": submission.overall_report
-        or (
-            computed_once_per_change(
-                "draft", unit=unit, cycle=cycle, compute=lambda: overall_report_draft(unit=unit, cycle=cycle)
-            )
-            if submission.step == Step.UNIT_TO_BUREAU
-            else ""
-        ),
+        "overall_report": computed_once_per_change(
+            "draft",
+            unit=unit,
+            cycle=cycle,
+            fingerprint=fingerprint,
+            compute=lambda: overall_report_draft(unit=unit, cycle=cycle),
+        )
+        if drafting
+        else submission.overall_report,
         "extension": ExtensionForm(initial={"due_date": submission.due_date}),
         "decision": DecisionForm(),
         "actions": actions,

@@ -1,11 +1,17 @@
 """The package page at any size of the unit: readiness and the overall-report draft are computed once per
 change of the unit's data and read back on later views; the query count does not grow with the projects."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jixiao.dashboards.tests.conftest import PAYMENTS_HEADER
+from jixiao.loads.services import load_file
+from jixiao.loads.tests.conftest import csv_bytes
 from jixiao.organisations.models import Role
 from jixiao.workflow import selectors as workflow_selectors
 from jixiao.workflow import views
@@ -74,3 +80,28 @@ def _project_table(html: str) -> str:
     return html[
         html.index('id="package-projects"') : html.index("</table>", html.index('id="package-projects"'))
     ]
+
+
+def test_readiness_and_the_draft_follow_each_change_of_the_units_data(
+    client, district, make_user, make_project
+):
+    d = district
+    leader = make_user(d.p1, Role.UNIT_LEADER)
+    client.force_login(leader)
+    url = package_url(d, d.p1)
+    project = make_project(
+        d.p1, code="2026-P1-Z0001", name="跟随变化项目", initial_fiscal=Decimal("1000000.00")
+    )
+    missing = "项目“跟随变化项目”（2026-P1-Z0001）尚未填报监控分析表"
+    assert missing in client.get(url).content.decode()
+    assert missing in client.get(url).content.decode()  # read back
+
+    fill_ready_report(d, project, leader)
+    page = client.get(url).content.decode()
+    assert missing not in page
+    draft = re.search(r"执行 ([\d.,]+) 万元", page).group(1)
+
+    rows = [PAYMENTS_HEADER, [2026, "2026-P1-Z0001", 2, "300000", "0"]]
+    load_file(kind="payments", filename="treasury.csv", data=csv_bytes(rows))
+    paid = re.search(r"执行 ([\d.,]+) 万元", client.get(url).content.decode()).group(1)
+    assert paid != draft
