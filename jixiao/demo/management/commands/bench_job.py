@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 
 from jixiao.core.memory import peak_rss_mb
 from jixiao.jobs.execution import job_run
-from jixiao.jobs.models import Job, JobState
+from jixiao.jobs.models import ACTIVE_STATES, Job, JobState
 from jixiao.jobs.services import job_start
 from jixiao.monitoring.jobs import unit_zip_params
 from jixiao.monitoring.models import MonitoringCycle
@@ -59,6 +59,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, params, **options):
         user = bench_account()
+        # A bench stopped during an export leaves its job running; this account's jobs are the bench's own.
+        Job.objects.filter(owner=user, state__in=ACTIVE_STATES).delete()
         job_parameters = job_params(kind, json.loads(params))
         started = time.perf_counter()
         with override_settings(JOBS_RUNNER="immediate"):
