@@ -40,7 +40,7 @@ from jixiao.projects.models import ProjectType
 
 
 class CockpitFilterForm(forms.Form):
-    cycle = forms.IntegerField(required=False, label="监控周期")
+    cycle = forms.IntegerField(required=False, label="监控周期", min_value=1, max_value=2**63 - 1)
     section = forms.IntegerField(required=False)
     unit = forms.IntegerField(required=False)
     scope = forms.ChoiceField(required=False, choices=[("", "对口单位"), ("district", "全区")])
@@ -60,7 +60,7 @@ def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
         raise PermissionDenied
     form = CockpitFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cycle = cockpit_cycle(data.get("cycle"))
+    cycle = cockpit_cycle(data.get("cycle") or None)
     if data.get("cycle") and cycle is None:
         raise Http404
     if cycle is None:

@@ -132,10 +132,10 @@ PACKAGE_FIGURES_SECONDS = 24 * 60 * 60
 
 
 def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
-    """A digest of everything the package's readiness and draft are computed from, in seven queries
+    """A digest of everything the package's readiness and draft are computed from, in eight queries
     whatever the size of the unit: its (and its subordinates') projects with their budget, name and funding
     status, each 附件1's revision and version, the warnings (rewritten with new rows by every recompute),
-    the payments up to the period (summed, and weighted by project and month), the subordinate units and their packages, the cycle's period
+    each project's payments up to the period, the subordinate units and their packages, the cycle's period
     and today (the time progress).
 
     A change to any of them gives another digest, so what was computed for the old data is never shown;
@@ -164,17 +164,14 @@ def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
             report__project__owner_id__in=owners,
             report__project__year=cycle.year,
         ).aggregate(n=Count("pk"), last=Max("pk")),
-        # Sums weighted by project and month: a payment moved from one project or month to another changes
-        # them, where a plain total would not.
-        ProjectMonth.objects.filter(
-            project__owner_id__in=owners,
-            project__year=cycle.year,
-            month__lte=cycle.period_end_month,
-        ).aggregate(
-            n=Count("pk"),
-            paid=Sum(F("paid_fiscal") + F("paid_other")),
-            by_project=Sum((F("paid_fiscal") + F("paid_other")) * F("project_id")),
-            by_month=Sum((F("paid_fiscal") * 13 + F("paid_other")) * F("month")),
+        list(
+            ProjectMonth.objects.filter(
+                project__owner_id__in=owners, project__year=cycle.year, month__lte=cycle.period_end_month
+            )
+            .order_by("project_id")
+            .values("project_id")
+            .annotate(paid=Sum(F("paid_fiscal") + F("paid_other")))
+            .values_list("project_id", "paid")
         ),
         list(
             Organisation.objects.filter(parent=unit)

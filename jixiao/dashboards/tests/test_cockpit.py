@@ -432,3 +432,8 @@ def test_a_cycle_is_chosen_by_its_id_and_a_units_own_cycle_has_no_cockpit(client
     assert client.get(reverse("cockpit:index"), {"cycle": own.pk}).status_code == 404
     chart = client.get(reverse("cockpit:chart", args=["levels"]), {"cycle": earlier.pk})
     assert chart.status_code == 200
+    # A number no cycle could have is a refused filter: the current cycle, with the filter's message.
+    for refused in ("0", "99999999999999999999", "-3"):
+        page = client.get(reverse("cockpit:index"), {"cycle": refused})
+        assert page.status_code == 200 and page.context["cockpit"].filters.cycle == round_.cycle
+        assert "筛选条件有误" in page.content.decode()
