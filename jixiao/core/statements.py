@@ -4,11 +4,11 @@ the current cycle): compiling the equivalent queryset costs several times what r
 Each statement is built once per process from the models' own metadata, in SQL that SQLite and PostgreSQL
 read alike, and run through `Model.objects.raw()`, which converts the values as the ORM would."""
 
-from django.db import models
+from django.db import connection, models
 
 
 def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return connection.ops.quote_name(name)
 
 
 def table(model: type[models.Model]) -> str:
