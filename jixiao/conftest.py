@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 from jixiao.monitoring.models import MonitoringCycle
@@ -206,8 +206,9 @@ def _jobs_in_the_test(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (figures computed once per change, login throttling)."""
-    cache.clear()
+    """Each test starts with empty caches (figures computed once per change, login throttling)."""
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

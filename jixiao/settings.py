@@ -154,6 +154,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "jixiao.core.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own copies of what it read from the cache lately, for entries whose key names the state
+# they belong to (the cockpit's: a change gives them a new key), so they can never be stale.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "process",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 # With the shared cache, a session is read from it (written through to the database); without it (the
 # embedded demo, the tests) from the database alone, so that a sign-out holds in every process at once.
 SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"

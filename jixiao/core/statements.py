@@ -1,8 +1,12 @@
-"""Hand-written SQL for the few statements every request runs (the signed-in person, their memberships,
-the current cycle): compiling the equivalent queryset costs several times what running it does.
+"""Hand-written SQL for the few statements every request runs (the signed-in person with their
+memberships, the current cycle): compiling the equivalent queryset costs several times what running it
+does.
 
 Each statement is built once per process from the models' own metadata, in SQL that SQLite and PostgreSQL
-read alike, and run through `Model.objects.raw()`, which converts the values as the ORM would."""
+read alike. Its rows become model instances through `instance_from_row`, which converts the values as the
+ORM would (SQLite returns booleans and dates as numbers and text)."""
+
+from collections.abc import Sequence
 
 from django.db import connection, models
 
@@ -20,5 +24,24 @@ def column(model: type[models.Model], field: str, alias: str) -> str:
 
 
 def columns(model: type[models.Model], alias: str) -> str:
-    """Every concrete column of `model`, qualified by `alias`."""
+    """Every concrete column of `model`, qualified by `alias`, in the order `instance_from_row` reads."""
     return ", ".join(f"{alias}.{quoted(field.column)}" for field in model._meta.concrete_fields)
+
+
+def rows_of(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def instance_from_row(model: type[models.Model], row: Sequence, start: int = 0) -> models.Model:
+    """The `model` whose `columns(model, …)` begin at `row[start]`, as the ORM would have read it."""
+    fields = model._meta.concrete_fields
+    values = []
+    for field, value in zip(fields, row[start : start + len(fields)], strict=True):
+        if value is not None:
+            expression = field.get_col(model._meta.db_table)
+            for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
+                value = convert(value, expression, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)

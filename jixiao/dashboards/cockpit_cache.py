@@ -8,19 +8,21 @@ saved, a rectification item opened, answered or verified (the bureau's work coun
 cycle), a funding decision, a cycle or an organisation edited (their models' own signals, received in
 `apps.py`). A view reads that number with its cycle, in the same
 statement (`cockpit_cycle`), to know whether what is cached still holds; the figures themselves cost
-nothing until the next change.
+nothing until the next change. Each process also keeps its own copies of the entries it read lately (the
+"process" cache): a key names one state of the cycle, so a copy cannot outlive it, and a repeated view
+does not wait on the shared cache.
 """
 
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from jixiao.core.statements import column, columns, table
+from jixiao.core.statements import column, columns, instance_from_row, rows_of, table
 from jixiao.dashboards.charts import chart_build
 from jixiao.dashboards.cockpit import Cockpit, CockpitFilters, cockpit_build
 from jixiao.dashboards.models import CockpitVersion
@@ -54,7 +56,12 @@ def cockpit_cycle(pk: int | None = None) -> MonitoringCycle | None:
     latest; with its version number (`cockpit_number`) read in the same statement, written out
     (`jixiao.core.statements`): the cockpit's pages pay one query to know whether what is cached holds."""
     params = [CycleKind.ANNUAL, *([pk] if pk is not None else []), CycleStatus.OPEN]
-    return next(iter(MonitoringCycle.objects.raw(_cycle_sql(pk is not None), params)), None)
+    rows = rows_of(_cycle_sql(pk is not None), params)
+    if not rows:
+        return None
+    cycle = instance_from_row(MonitoringCycle, rows[0])
+    cycle.cockpit_number = rows[0][-1]
+    return cycle
 
 
 def cockpit_version_bump(*, cycle_ids: Iterable[int]) -> None:
@@ -91,10 +98,13 @@ def _key(user, filters: CockpitFilters, name: str) -> str:
 def cockpit_value(name: str, *, user, filters: CockpitFilters, compute: Callable):
     """`compute()` of the scope for the current state of the cycle: worked out once, then read back."""
     key = _key(user, filters, name)
-    value = cache.get(key)
+    value = caches["process"].get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, CACHE_SECONDS)
+        caches["process"].set(key, value, CACHE_SECONDS)
     return value
 
 

@@ -55,11 +55,12 @@ class CockpitFilterForm(forms.Form):
 
 
 def _filters(request) -> tuple[CockpitFilters | None, CockpitFilterForm]:
-    """The requested scope and filters; an id the person may not open answers 404."""
+    """The requested scope and filters; an id the person may not open answers 404. The plain address (a
+    leader's home) has nothing to validate: its form is the empty one."""
     if not can_view_cockpit(request.user):
         raise PermissionDenied
-    form = CockpitFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form = CockpitFilterForm(request.GET) if request.GET else CockpitFilterForm()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cycle = cockpit_cycle(data.get("cycle") or None)
     if data.get("cycle") and cycle is None:
         raise Http404

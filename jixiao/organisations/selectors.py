@@ -9,13 +9,14 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from jixiao.core.statements import column, columns, table
+from jixiao.core.statements import column, columns, instance_from_row, rows_of, table
 from jixiao.organisations.models import (
     BUDGET_UNIT_KINDS,
     Membership,
     Organisation,
     OrganisationKind,
     Role,
+    User,
 )
 
 UNIT_ROLES = {Role.FILLER, Role.UNIT_LEADER}
@@ -43,38 +44,54 @@ def memberships_of(user) -> list[Membership]:
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_jixiao_memberships", None)
-    if cached is None:
-        cached = _memberships_read(user.pk)
-        user._jixiao_memberships = cached
-    return cached
+    return _memberships_read(user) if cached is None else cached
+
+
+def memberships_joined(user_alias: str) -> tuple[str, str]:
+    """The select list and the joins that read a person's memberships with their organisations in the
+    person's own statement (`user_alias` names the person's table): one row per membership, or one row of
+    nulls for a person without any. `memberships_from_rows` reads them back from the same place."""
+    select = (
+        f"{column(Membership, 'id', 'm')}, {column(Membership, 'role', 'm')}, {columns(Organisation, 'o')}"
+    )
+    joins = (
+        f"LEFT OUTER JOIN {table(Membership)} m ON {column(Membership, 'user', 'm')} = {column(User, 'id', user_alias)} "
+        f"LEFT OUTER JOIN {table(Organisation)} o "
+        f"ON {column(Organisation, 'id', 'o')} = {column(Membership, 'organisation', 'm')}"
+    )
+    return select, joins
+
+
+def memberships_from_rows(user, rows: list[tuple], start: int) -> None:
+    """Keep on `user` the memberships read by `memberships_joined`'s columns, which begin at `start`."""
+    memberships = []
+    for row in rows:
+        membership_id, role = row[start], row[start + 1]
+        if membership_id is None:
+            continue
+        organisation = instance_from_row(Organisation, row, start + 2)
+        membership = Membership.from_db(
+            organisation._state.db,
+            ["id", "user_id", "organisation_id", "role"],
+            [membership_id, user.pk, organisation.pk, role],
+        )
+        membership.organisation = organisation
+        memberships.append(membership)
+    memberships.sort(key=lambda m: m.pk)
+    user._jixiao_memberships = memberships
 
 
 @cache
 def _memberships_sql() -> str:
-    return (
-        f"SELECT {columns(Organisation, 'o')}, {column(Membership, 'id', 'm')} AS membership_id, "
-        f"{column(Membership, 'role', 'm')} AS membership_role "
-        f"FROM {table(Membership)} m INNER JOIN {table(Organisation)} o "
-        f"ON {column(Organisation, 'id', 'o')} = {column(Membership, 'organisation', 'm')} "
-        f"WHERE {column(Membership, 'user', 'm')} = %s ORDER BY {column(Membership, 'id', 'm')}"
-    )
+    select, joins = memberships_joined("u")
+    return f"SELECT {select} FROM {table(User)} u {joins} WHERE {column(User, 'id', 'u')} = %s"
 
 
-def _memberships_read(user_id: int) -> list[Membership]:
-    """The memberships with their organisations in one statement, written out (`jixiao.core.statements`):
-    every request of a signed-in person reads them."""
-    memberships = []
-    for organisation in Organisation.objects.raw(_memberships_sql(), [user_id]):
-        membership_id = organisation.__dict__.pop("membership_id")
-        role = organisation.__dict__.pop("membership_role")
-        membership = Membership.from_db(
-            organisation._state.db,
-            ["id", "user_id", "organisation_id", "role"],
-            [membership_id, user_id, organisation.pk, role],
-        )
-        membership.organisation = organisation
-        memberships.append(membership)
-    return memberships
+def _memberships_read(user) -> list[Membership]:
+    """The memberships of a person read some other way than signing in (`SignedInBackend` reads them with
+    the person)."""
+    memberships_from_rows(user, rows_of(_memberships_sql(), [user.pk]), 0)
+    return user._jixiao_memberships
 
 
 def roles_of(user) -> set[str]:

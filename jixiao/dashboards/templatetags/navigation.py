@@ -4,6 +4,8 @@ from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.dispositions.policy import BUREAU_ROLES as DISPOSITION_BUREAU_ROLES
 from jixiao.funding.policy import HOLD_LIST_ROLES
@@ -15,6 +17,8 @@ from jixiao.scores.policy import can_view_breakdown
 from jixiao.violations.policy import can_view_violations
 
 register = template.Library()
+
+ACTIVE = mark_safe(' class="active" aria-current="page"')
 
 # The bureau's people who approve or follow goal adjustments (第十四条); a unit reaches its own from a project.
 BUREAU_DECIDING_ROLES = {Role.COUNTERPART_STAFF, Role.SUPERVISION_STAFF, Role.BUREAU_LEADER}
@@ -39,7 +43,7 @@ def _section_of(resolver_match) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_items(context) -> list[dict]:
+def nav_links(context) -> SafeString:
     """Navigation for the roles the person holds: nobody is shown a link that would refuse them."""
     request = context["request"]
     user = request.user
@@ -67,10 +71,11 @@ def nav_items(context) -> list[dict]:
 
 
 @lru_cache(maxsize=256)
-def _links(shown: tuple[tuple[str, str], ...], section: str, _prefix: str) -> list[dict]:
-    """The links of a menu, reversed once per process for each menu and page section (the script prefix
-    is in the key because every link carries it). Templates only read the list."""
-    return [
-        {"url": reverse(name), "label": label, "active": name.split(":")[0] == section}
-        for name, label in shown
-    ]
+def _links(shown: tuple[tuple[str, str], ...], section: str, _prefix: str) -> SafeString:
+    """The menu's links, drawn once per process for each menu and page section (the script prefix is in
+    the key because every link carries it): every page shows the menu."""
+    return format_html_join(
+        "",
+        '<a href="{}"{}>{}</a>',
+        ((reverse(name), ACTIVE if name.split(":")[0] == section else "", label) for name, label in shown),
+    )

@@ -6,8 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jixiao.notifications.auth import SignedInBackend
 from jixiao.notifications.models import Notification
 from jixiao.notifications.services import notify
+from jixiao.organisations.models import Membership, Organisation, Role
+from jixiao.organisations.selectors import memberships_of, roles_of
+from jixiao.organisations.services import membership_grant, user_create, user_deactivate
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +65,39 @@ def test_the_bell_counts_unread_notifications_in_the_statement_that_reads_the_pe
 
     client.post(reverse("notifications:mark_read"))
     assert 'class="badge"' not in client.get(reverse("notifications:index")).content.decode()
+
+
+def test_the_person_is_read_with_their_memberships_in_one_statement(district):
+    """`SignedInBackend` reads each request's person, bell and memberships in one statement; the menu and
+    every scope then read the memberships from the person."""
+    membership_grant(
+        user=district.s1_leader, organisation=district.p1, role=Role.FILLER, acting_user=district.sysadmin
+    )
+    expected = sorted(Membership.objects.filter(user=district.s1_leader).values_list("organisation", "role"))
+    assert len(expected) == 2
+
+    with CaptureQueriesContext(connection) as queries:
+        person = SignedInBackend().get_user(district.s1_leader.pk)
+        memberships = memberships_of(person)
+        roles = roles_of(person)
+    assert len(queries) == 1
+    assert person == district.s1_leader and person.unread_notification_count == 0
+    assert sorted((m.organisation_id, m.role) for m in memberships) == expected
+    assert roles == {role for _organisation, role in expected}
+    read = next(m.organisation for m in memberships if m.organisation_id == district.p1.pk)
+    stored = Organisation.objects.get(pk=district.p1.pk)
+    assert {f.attname: getattr(read, f.attname) for f in Organisation._meta.concrete_fields} == {
+        f.attname: getattr(stored, f.attname) for f in Organisation._meta.concrete_fields
+    }
+
+
+def test_a_person_without_posts_or_no_longer_active_or_unknown(district):
+    backend = SignedInBackend()
+    newcomer, _password = user_create(username="newcomer", acting_user=district.sysadmin)
+    person = backend.get_user(newcomer.pk)
+    assert person == newcomer and memberships_of(person) == [] and roles_of(person) == set()
+
+    user_deactivate(user=newcomer, acting_user=district.sysadmin)
+    assert backend.get_user(newcomer.pk) is None
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("不是编号") is None
