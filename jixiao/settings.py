@@ -155,11 +155,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copies of what it read from the cache lately, for entries whose key names the state
-# they belong to (the cockpit's: a change gives them a new key), so they can never be stale.
+# they belong to (the cockpit's: a change gives them a new key, see dashboards/cockpit_cache.py).
 CACHES["process"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "process",
-    "OPTIONS": {"MAX_ENTRIES": 500},
+    "OPTIONS": {"MAX_ENTRIES": 100},  # a cockpit entry is 10–100 KB
 }
 # With the shared cache, a session is read from it (written through to the database); without it (the
 # embedded demo, the tests) from the database alone, so that a sign-out holds in every process at once.

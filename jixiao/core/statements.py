@@ -7,6 +7,7 @@ read alike. Its rows become model instances through `instance_from_row`, which c
 ORM would (SQLite returns booleans and dates as numbers and text)."""
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from django.db import connection, models
 
@@ -34,14 +35,26 @@ def rows_of(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
+@lru_cache
+def _readers(model: type[models.Model], _alias: str, _vendor: str) -> tuple[list[str], list[tuple]]:
+    """The attribute names of `model`'s columns and, per column, its expression with the converters the
+    ORM's compiler applies to it (the backend's, then the field's): found once per process, as they depend
+    only on the backend and the settings."""
+    names, readers = [], []
+    for field in model._meta.concrete_fields:
+        expression = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        names.append(field.attname)
+        readers.append((expression, converters))
+    return names, readers
+
+
 def instance_from_row(model: type[models.Model], row: Sequence, start: int = 0) -> models.Model:
     """The `model` whose `columns(model, …)` begin at `row[start]`, as the ORM would have read it."""
-    fields = model._meta.concrete_fields
+    names, readers = _readers(model, connection.alias, connection.vendor)
     values = []
-    for field, value in zip(fields, row[start : start + len(fields)], strict=True):
-        if value is not None:
-            expression = field.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-                value = convert(value, expression, connection)
+    for (expression, converters), value in zip(readers, row[start : start + len(names)], strict=True):
+        for convert in converters:
+            value = convert(value, expression, connection)
         values.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    return model.from_db(connection.alias, names, values)

@@ -9,8 +9,10 @@ cycle), a funding decision, a cycle or an organisation edited (their models' own
 `apps.py`). A view reads that number with its cycle, in the same
 statement (`cockpit_cycle`), to know whether what is cached still holds; the figures themselves cost
 nothing until the next change. Each process also keeps its own copies of the entries it read lately (the
-"process" cache): a key names one state of the cycle, so a copy cannot outlive it, and a repeated view
-does not wait on the shared cache.
+"process" cache), so that a repeated view does not wait on the shared cache: a key names one state of the
+cycle, so a copy cannot outlive it while versions only go up. A database restored from a backup can
+bring an old version number back: restart the workers after a restore (emptying the shared cache does not
+reach their copies).
 """
 
 import hashlib

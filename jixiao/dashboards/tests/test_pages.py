@@ -159,9 +159,8 @@ def test_project_list_htmx_request_returns_only_the_table(client, district):
 
 
 def _count_queries(client, url):
-    for (
-        each
-    ) in caches.all():  # each count works the page out (the cockpit, a leader's home, reads its figures back)
+    # each count works the page out (the cockpit, a leader's home, reads its figures back)
+    for each in caches.all():
         each.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

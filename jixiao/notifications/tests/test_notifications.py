@@ -9,9 +9,9 @@ from django.urls import reverse
 from jixiao.notifications.auth import SignedInBackend
 from jixiao.notifications.models import Notification
 from jixiao.notifications.services import notify
-from jixiao.organisations.models import Membership, Organisation, Role
+from jixiao.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from jixiao.organisations.selectors import memberships_of, roles_of
-from jixiao.organisations.services import membership_grant, user_create, user_deactivate
+from jixiao.organisations.services import membership_grant, organisation_save, user_create, user_deactivate
 
 pytestmark = pytest.mark.django_db
 
@@ -67,28 +67,47 @@ def test_the_bell_counts_unread_notifications_in_the_statement_that_reads_the_pe
     assert 'class="badge"' not in client.get(reverse("notifications:index")).content.decode()
 
 
+def _fields(instance) -> dict:
+    """Each column's value with its type (1 == True: a missed conversion would compare equal)."""
+    return {
+        f.attname: (getattr(instance, f.attname), type(getattr(instance, f.attname)))
+        for f in instance._meta.concrete_fields
+    }
+
+
 def test_the_person_is_read_with_their_memberships_in_one_statement(district):
     """`SignedInBackend` reads each request's person, bell and memberships in one statement; the menu and
-    every scope then read the memberships from the person."""
-    membership_grant(
-        user=district.s1_leader, organisation=district.p1, role=Role.FILLER, acting_user=district.sysadmin
+    every scope then read the memberships from the person, in the order they were granted."""
+    closed = organisation_save(
+        organisation=Organisation(
+            name="已撤并单位",
+            code="closed",
+            kind=OrganisationKind.PRIMARY_UNIT,
+            counterpart_section=district.p1.counterpart_section,
+            is_active=False,
+        ),
+        acting_user=district.sysadmin,
     )
-    expected = sorted(Membership.objects.filter(user=district.s1_leader).values_list("organisation", "role"))
-    assert len(expected) == 2
+    for organisation, role in ((district.p1, Role.UNIT_LEADER), (closed, Role.FILLER)):
+        membership_grant(
+            user=district.s1_leader, organisation=organisation, role=role, acting_user=district.sysadmin
+        )
+    granted = list(Membership.objects.filter(user=district.s1_leader).order_by("pk"))
+    assert len(granted) == 3
 
     with CaptureQueriesContext(connection) as queries:
-        person = SignedInBackend().get_user(district.s1_leader.pk)
+        person = SignedInBackend().get_user(str(district.s1_leader.pk))  # as the session keeps it
         memberships = memberships_of(person)
         roles = roles_of(person)
     assert len(queries) == 1
     assert person == district.s1_leader and person.unread_notification_count == 0
-    assert sorted((m.organisation_id, m.role) for m in memberships) == expected
-    assert roles == {role for _organisation, role in expected}
-    read = next(m.organisation for m in memberships if m.organisation_id == district.p1.pk)
-    stored = Organisation.objects.get(pk=district.p1.pk)
-    assert {f.attname: getattr(read, f.attname) for f in Organisation._meta.concrete_fields} == {
-        f.attname: getattr(stored, f.attname) for f in Organisation._meta.concrete_fields
-    }
+    assert _fields(person) == _fields(User.objects.get(pk=district.s1_leader.pk))
+    assert [(m.pk, m.organisation_id, m.role) for m in memberships] == [
+        (m.pk, m.organisation_id, m.role) for m in granted
+    ]
+    assert roles == {Role.UNIT_LEADER}  # the closed unit's post (a filler's) counts for nothing
+    for read in memberships:
+        assert _fields(read.organisation) == _fields(Organisation.objects.get(pk=read.organisation_id))
 
 
 def test_a_person_without_posts_or_no_longer_active_or_unknown(district):
