@@ -11,8 +11,8 @@ statement (`cockpit_cycle`), to know whether what is cached still holds; the fig
 nothing until the next change. Each process also keeps its own copies of the entries it read lately (the
 "process" cache), so that a repeated view does not wait on the shared cache: a key names one state of the
 cycle, so a copy cannot outlive it while versions only go up. A database restored from a backup can
-bring an old version number back: restart the workers after a restore (emptying the shared cache does not
-reach their copies).
+bring an old version number back: after a restore, empty the shared cache and restart the workers
+(emptying the shared cache does not reach their copies).
 """
 
 import hashlib
