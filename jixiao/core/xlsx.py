@@ -15,7 +15,6 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
@@ -146,11 +145,13 @@ class FormSheet:
         """`ws.merge_cells` for a span not yet styled: openpyxl's own compares the span with every span
         already merged and restyles each covered cell (borders, protection), half of a form's time; the
         spans of a form never overlap and are merged before any cell is styled."""
-        span = CellRange(min_col=first_column, min_row=first_row, max_col=last_column, max_row=last_row)
-        self.ws.merged_cells.ranges.add(MergedCellRange(self.ws, span.coord))
-        for row, column in span.cells:
-            if (row, column) != (first_row, first_column):
-                self.ws._cells[row, column] = MergedCell(self.ws, row, column)
+        coord = f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+        self.ws.merged_cells.ranges.add(MergedCellRange(self.ws, coord))
+        cells = self.ws._cells
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                if row != first_row or column != first_column:
+                    cells[row, column] = MergedCell(self.ws, row, column)
 
     def styled(self, cell: Cell, **attributes) -> Cell:
         """Give `cell` these style attributes (font, fill, alignment, border, number_format)."""
