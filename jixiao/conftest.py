@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 
 from jixiao.monitoring.models import MonitoringCycle
@@ -48,7 +47,7 @@ from jixiao.projects.models import (
     ValueType,
 )
 from jixiao.projects.services import IndicatorSpec, target_version_create
-from jixiao.testing import create_user, unique
+from jixiao.testing import caches_emptied, create_user, unique
 
 YEAR = 2026
 
@@ -206,9 +205,8 @@ def _jobs_in_the_test(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with empty caches (figures computed once per change, login throttling)."""
-    for each in caches.all():
-        each.clear()
+    """Each test starts with empty caches."""
+    caches_emptied()
 
 
 @pytest.fixture

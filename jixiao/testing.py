@@ -14,6 +14,7 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import TestCase
 from django.utils import timezone
@@ -335,3 +336,10 @@ def exported(client, url: str):
         content_type=download["Content-Type"],
         headers={"Content-Disposition": download["Content-Disposition"]},
     )
+
+
+def caches_emptied() -> None:
+    """Every cache emptied: what a page costs before anything was kept (figures computed once per change,
+    login throttling)."""
+    for each in caches.all():
+        each.clear()

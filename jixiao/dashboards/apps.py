@@ -6,16 +6,17 @@ class DashboardsConfig(AppConfig):
     verbose_name = "工作台"
 
     def ready(self):
-        """The cockpit's cached figures follow every change they show, once it is committed. The apps below
-        import nothing from here: monitoring sends `rollup_changed` after a roll-up write, and packages,
-        附件2, rectification items, funding holds, cycles and organisations are followed through their
-        models' own signals."""
+        """Each cycle's data version (`jixiao.monitoring.versions`), on which the cockpit and the key-item
+        ranking key what they cache, follows every change they show, once it is committed. It is wired
+        here, where every such model is in reach; the apps below import nothing from here: monitoring
+        sends `rollup_changed` after a roll-up write, and packages, 附件2, rectification items, funding
+        holds, cycles and organisations are followed through their models' own signals."""
         from django.db.models.signals import post_delete, post_save
 
-        from jixiao.dashboards.cockpit_cache import bump_after_commit, cockpit_version_bump
         from jixiao.funding.models import FundingStatus
         from jixiao.monitoring.models import CycleKind, MonitoringCycle
         from jixiao.monitoring.signals import rollup_changed
+        from jixiao.monitoring.versions import bump_after_commit, cycle_version_bump
         from jixiao.organisations.models import Organisation
         from jixiao.projects.models import Project
         from jixiao.rectification.models import RectificationItem
@@ -25,7 +26,7 @@ class DashboardsConfig(AppConfig):
         annual = MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL).values_list("pk", flat=True)
 
         def rollup(sender, *, cycle_id, **kwargs):
-            cockpit_version_bump(cycle_ids=[cycle_id])
+            cycle_version_bump(cycle_ids=[cycle_id])
 
         def of_cycle(sender, *, instance, **kwargs):
             bump_after_commit([instance.cycle_id])
@@ -38,7 +39,7 @@ class DashboardsConfig(AppConfig):
         def every_cycle(sender, **kwargs):
             bump_after_commit(annual.all())
 
-        rollup_changed.connect(rollup, weak=False, dispatch_uid="dashboards.cockpit.rollup")
+        rollup_changed.connect(rollup, weak=False, dispatch_uid="dashboards.versions.rollup")
         receivers = [
             (Submission, of_cycle),
             (Feedback, of_cycle),
@@ -51,5 +52,5 @@ class DashboardsConfig(AppConfig):
         for model, receiver in receivers:
             for signal in (post_save, post_delete):
                 signal.connect(
-                    receiver, sender=model, weak=False, dispatch_uid=f"dashboards.cockpit.{model.__name__}"
+                    receiver, sender=model, weak=False, dispatch_uid=f"dashboards.versions.{model.__name__}"
                 )

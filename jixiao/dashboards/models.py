@@ -57,21 +57,3 @@ class DistrictReportTransition(Transition):
     class Meta(Transition.Meta):
         verbose_name = _("报告办理记录")
         verbose_name_plural = _("报告办理记录")
-
-
-class CockpitVersion(models.Model):
-    """How many times what the cockpit shows of one cycle has changed: its roll-up, packages, rectification
-    items, funding holds, the cycle or the organisations. Cached figures are keyed on this number, so a
-    page view reads this one row to know whether they still hold (`jixiao.dashboards.cockpit_cache`)."""
-
-    cycle = models.OneToOneField(
-        "monitoring.MonitoringCycle", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    number = models.PositiveBigIntegerField(_("版本号"), default=0)
-
-    class Meta:
-        verbose_name = _("驾驶舱数据版本")
-        verbose_name_plural = _("驾驶舱数据版本")
-
-    def __str__(self):
-        return f"{self.cycle_id}:{self.number}"

@@ -25,6 +25,7 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
 )
 from jixiao.monitoring.signals import rollup_changed
+from jixiao.monitoring.versions import unit_versions_bump_after_commit
 from jixiao.organisations.models import BUDGET_UNIT_KINDS, Organisation
 from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth, ValueType
 
@@ -321,7 +322,9 @@ def project_owners_by_year(project_ids: Iterable[int]) -> dict[int, set[int]]:
 
 @transaction.atomic
 def rollup_refresh_owners(*, owners_by_year: dict[int, set[int]]) -> None:
-    """Recount these units in every annual cycle of the given years (a load changed their projects)."""
+    """Recount these units in every annual cycle of the given years (a load changed their projects), and
+    outdate what was worked out from their data."""
+    unit_versions_bump_after_commit(set().union(*owners_by_year.values()))
     for cycle in MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL, year__in=owners_by_year):
         _replace(cycle, sorted(owners_by_year[cycle.year]))
 

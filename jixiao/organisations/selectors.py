@@ -47,6 +47,12 @@ def memberships_of(user) -> list[Membership]:
     return _memberships_read(user) if cached is None else cached
 
 
+def viewer_scope(user) -> list[tuple[str, int]]:
+    """The person's roles and organisations (active ones), sorted: people with the same see the same, so
+    a figure cached for what a person may see can be keyed on this."""
+    return sorted((m.role, m.organisation_id) for m in memberships_of(user) if m.organisation.is_active)
+
+
 def memberships_joined(user_alias: str) -> tuple[str, str]:
     """The select list and the joins that read a person's memberships with their organisations in the
     person's own statement (`user_alias` names the person's table): one row per membership, or one row of

@@ -21,6 +21,7 @@ from jixiao.projects.models import (
     TargetVersion,
     ValueType,
 )
+from jixiao.projects.signals import project_details_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +288,8 @@ def project_details_update(*, project: Project, values: dict, agencies, acting_u
     }
     if before_agencies != after_agencies:
         changes["agencies"] = [before_agencies, after_agencies]
+    if changes:
+        project_details_changed.send(sender=Project, project=project)
     audit_record(
         actor=acting_user,
         action="project.change",

@@ -8,6 +8,7 @@ is submitted or accepted. Projects still with their unit, or of classified units
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,10 +32,12 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from jixiao.core.caching import computed_once
 from jixiao.core.formatting import wan
 from jixiao.monitoring.models import AnalysisReport, CycleKind, MonitoringCycle, WarningLevel
 from jixiao.monitoring.rules import LEVEL_LABELS
 from jixiao.monitoring.selectors import attach_warning_messages
+from jixiao.monitoring.versions import cycle_version
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import (
     DISTRICT_WIDE_ROLES,
@@ -42,6 +45,7 @@ from jixiao.organisations.selectors import (
     memberships_of,
     organisation_list,
     roles_of,
+    viewer_scope,
 )
 from jixiao.projects.models import Project
 from jixiao.projects.selectors import (
@@ -265,18 +269,32 @@ def _risk_total(facts: PackageFacts):
     return ExpressionWrapper(level + budget + _package_points(facts) + key, output_field=IntegerField())
 
 
+# How long a counted or read page of the ranking is kept; a change to its inputs makes a new key at once.
+RANKING_CACHE_SECONDS = 60 * 60
+
+
 class Ranking:
     """The ranking as the database orders it: counted and sliced there (a page turn reads one page), and
-    only the rows read are explained, by `risk_score` with the same inputs."""
+    only the rows read are explained, by `risk_score` with the same inputs.
+
+    With a `cache_key` (naming the cycle's data version and what the person may see), the count and each
+    page read are kept until the inputs change: their levels, budgets and key flags come from the roll-up's
+    writes and their lateness and returns from the packages, all of which bump the version."""
 
     FIELDS = ("pk", "is_key_project", "risk_level", "budget_total", "package_unit")
 
-    def __init__(self, projects: QuerySet[Project], facts: PackageFacts):
-        self._projects = projects
-        self._facts = facts
+    def __init__(self, projects: QuerySet[Project], cycle: MonitoringCycle, cache_key: str = ""):
+        self._projects = projects  # not yet scored: the score's SQL needs the package facts
+        self._cycle = cycle
+        self._cache_key = cache_key
+
+    def _kept(self, name: str, compute: Callable):
+        if not self._cache_key:
+            return compute()
+        return computed_once(f"{self._cache_key}:{name}", compute, seconds=RANKING_CACHE_SECONDS)
 
     def count(self) -> int:
-        return self._projects.count()
+        return self._kept("count", self._projects.count)
 
     def __len__(self) -> int:
         return self.count()
@@ -287,20 +305,33 @@ class Ranking:
             if not rows:
                 raise IndexError(index)
             return rows[0]
-        return [self._ranked(*row) for row in self._projects[index].values_list(*self.FIELDS)]
+        return self._kept(f"rows:{index.start}:{index.stop}", lambda: self._read(index))
 
     def __iter__(self):
         return iter(self[:])
 
-    def _ranked(self, pk, is_key, level, budget, package_unit) -> RankedProject:
+    def _read(self, index: slice) -> list[RankedProject]:
+        facts = package_facts(self._cycle)
+        ordered = self._projects.annotate(risk_total=_risk_total(facts)).order_by(
+            "-risk_total", "-budget_total", "code", "pk"
+        )
+        return [self._ranked(facts, *row) for row in ordered[index].values_list(*self.FIELDS)]
+
+    @staticmethod
+    def _ranked(facts: PackageFacts, pk, is_key, level, budget, package_unit) -> RankedProject:
         score = risk_score(
             level=level,
             budget=budget,
-            late_days=self._facts.late_days.get(package_unit, 0),
-            returns=self._facts.returns.get(package_unit, 0),
+            late_days=facts.late_days.get(package_unit, 0),
+            returns=facts.returns.get(package_unit, 0),
             is_key=is_key,
         )
         return RankedProject(pk, level, budget, score)
+
+
+def _ranking_key(*, user, cycle: MonitoringCycle, unit: Organisation | None, level: str) -> str:
+    scope = hashlib.sha256(repr((viewer_scope(user), unit.pk if unit else None, level)).encode()).hexdigest()
+    return f"jixiao:ranking:{cycle.pk}:{cycle_version(cycle.pk)}:{scope}"
 
 
 def project_ranking(
@@ -314,8 +345,9 @@ def project_ranking(
     """Every reviewed project the person may see, riskiest first (ties: larger budget, then code).
 
     The score is computed and sorted in one SQL statement (with the page's LIMIT), whatever the size of
-    the district; the two queries of `package_facts` give each package unit's lateness and returns."""
-    facts = package_facts(cycle)
+    the district; the two queries of `package_facts` give each package unit's lateness and returns. The
+    whole ranking's count and pages are kept per state of the cycle's data (`Ranking`); the risk of given
+    projects (`project_ids`) is worked out as asked."""
     projects = reviewed_projects(user=user, cycle=cycle).annotate(
         risk_level=F("reports__level"),  # the cycle's report, joined by `reached_bureau`
         budget_total=budget_expression(),
@@ -327,10 +359,8 @@ def project_ranking(
         projects = projects.filter(risk_level=level)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
-    projects = projects.annotate(risk_total=_risk_total(facts)).order_by(
-        "-risk_total", "-budget_total", "code", "pk"
-    )
-    return Ranking(projects, facts)
+    key = "" if project_ids is not None else _ranking_key(user=user, cycle=cycle, unit=unit, level=level)
+    return Ranking(projects, cycle, key)
 
 
 @dataclass(frozen=True)

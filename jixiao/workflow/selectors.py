@@ -2,24 +2,22 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from jixiao.funding.selectors import with_funding_state
+from jixiao.core.caching import computed_once
 from jixiao.monitoring.models import (
     NARRATIVE_FIELDS,
     AnalysisReport,
     CycleKind,
     MonitoringCycle,
-    ReportWarning,
 )
 from jixiao.monitoring.selectors import report_readiness
+from jixiao.monitoring.versions import unit_versions
 from jixiao.organisations.models import Organisation, OrganisationKind, Role
 from jixiao.organisations.selectors import UNIT_ROLES, memberships_of, organisation_list
-from jixiao.projects.models import Project, ProjectMonth
-from jixiao.projects.selectors import budget_expression
+from jixiao.projects.models import Project
 from jixiao.workflow.models import (
     ReturnedProject,
     Step,
@@ -132,47 +130,17 @@ PACKAGE_FIGURES_SECONDS = 24 * 60 * 60
 
 
 def package_fingerprint(*, unit: Organisation, cycle: MonitoringCycle) -> str:
-    """A digest of everything the package's readiness and draft are computed from, in eight queries
-    whatever the size of the unit: its (and its subordinates') projects with their budget, name and funding
-    status, each 附件1's revision and version, the warnings (rewritten with new rows by every recompute),
-    each project's payments up to the period, the subordinate units and their packages, the cycle's period
-    and today (the time progress).
+    """A digest of the state of everything the package's readiness and draft are computed from, in four
+    small queries whatever the size of the unit: the data versions of the unit and its subordinates (their
+    projects, budgets, targets, payments, 附件1, warnings and funding holds: `jixiao.monitoring.versions`),
+    the subordinate units and their packages, the cycle's period and today (the time progress).
 
-    A change to any of them gives another digest, so what was computed for the old data is never shown;
-    nothing has to remember to clear it."""
-    # The unit and its subordinates by id (a dozen rows), so that each query below finds their projects
-    # through the owner index instead of reading every project of the year.
+    A change to any of them gives another digest, so what was computed for the old data is never shown."""
     owners = list(Organisation.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-    projects = Project.objects.filter(owner_id__in=owners, year=cycle.year)
-    reports = AnalysisReport.objects.filter(
-        cycle=cycle, project__owner_id__in=owners, project__year=cycle.year
-    )
     parts = [
         timezone.localdate().isoformat(),
         (unit.name, cycle.period_end_month, str(cycle.time_progress)),
-        list(
-            with_funding_state(projects)
-            .annotate(budget_total=budget_expression())
-            .order_by("pk")
-            .values_list("pk", "owner_id", "code", "name", "budget_total", "funding_state")
-        ),
-        list(
-            reports.order_by("pk").values_list("pk", "project_id", "revision", "target_version_id", "level")
-        ),
-        ReportWarning.objects.filter(
-            report__cycle=cycle,
-            report__project__owner_id__in=owners,
-            report__project__year=cycle.year,
-        ).aggregate(n=Count("pk"), last=Max("pk")),
-        list(
-            ProjectMonth.objects.filter(
-                project__owner_id__in=owners, project__year=cycle.year, month__lte=cycle.period_end_month
-            )
-            .order_by("project_id")
-            .values("project_id")
-            .annotate(paid=Sum(F("paid_fiscal") + F("paid_other")))
-            .values_list("project_id", "paid")
-        ),
+        unit_versions(owners),
         list(
             Organisation.objects.filter(parent=unit)
             .order_by("pk")
@@ -194,11 +162,7 @@ def computed_once_per_change(
     worked out on the first view after a change, then read back. A page takes the fingerprint once and
     reads everything it shows under it."""
     key = f"jixiao:package:{name}:{cycle.pk}:{unit.pk}:{fingerprint}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PACKAGE_FIGURES_SECONDS)
-    return value
+    return computed_once(key, compute, seconds=PACKAGE_FIGURES_SECONDS)
 
 
 def _report_problems(submission: Submission) -> list[str]:

@@ -15,7 +15,11 @@ from jixiao.monitoring.models import AnalysisReport, CycleRollup
 from jixiao.monitoring.recompute import cycle_recompute_warnings
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
 from jixiao.monitoring.services import cycle_open, cycle_update, report_save
+from jixiao.monitoring.versions import cycle_version
+from jixiao.organisations.models import Role
 from jixiao.projects.models import Project
+from jixiao.projects.services import project_details_update
+from jixiao.testing import create_user
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +234,23 @@ def test_a_save_over_rows_out_of_line_recounts_its_unit(district):
     assert of_unit(cycle, district.s1)["levels"] == {"red": 1}
     kept, recount = recounted(cycle)
     assert kept == recount
+
+
+def test_a_key_flag_set_by_hand_is_recounted_and_outdates_what_is_cached(
+    district, django_capture_on_commit_callbacks
+):
+    data_manager = create_user(district.bureau, Role.DATA_MANAGER, username="data_manager")
+    cycle = district.cycle
+    cycle_rollup_rebuild(cycle=cycle)  # the fixture wrote its projects straight to the table
+    project = district.project_s1
+    assert not project.is_key_project
+    version = cycle_version(cycle.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        project_details_update(
+            project=project, values={"is_key_project": True}, agencies=[], acting_user=data_manager
+        )
+    keys = CycleRollup.objects.filter(cycle=cycle, organisation=district.s1, is_key_project=True)
+    assert sum(r.projects for r in keys) == 1
+    kept, recount = recounted(cycle)
+    assert kept == recount
+    assert cycle_version(cycle.pk) > version

@@ -13,7 +13,7 @@ from jixiao.monitoring.models import WarningLevel
 from jixiao.projects.models import Project
 from jixiao.review.selectors import project_ranking
 from jixiao.review.tests.test_supervision import reviewed, reviewed_round  # noqa: F401 (the fixtures)
-from jixiao.testing import package_returned, package_submitted, report_filed
+from jixiao.testing import caches_emptied, package_returned, package_submitted, report_filed
 from jixiao.workflow.models import Step, Submission
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,8 @@ def _bureau_package(district, unit):
 
 
 def _page_queries(client, district, page: int) -> int:
+    """What the page costs when nothing of the ranking is kept yet."""
+    caches_emptied()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("review:supervision", args=[district.cycle.pk]), {"page": page})
     assert response.status_code == 200
@@ -69,3 +71,38 @@ def test_a_page_turn_costs_the_same_queries_for_10_and_200_projects(client, revi
     add_projects(d, make_project, 190, start=10)
     assert _page_queries(client, d, 1) == small
     assert _page_queries(client, d, 3) == small
+
+
+def test_a_kept_page_is_read_back_until_a_committed_change(
+    client,
+    reviewed,  # noqa: F811
+    make_project,
+    django_capture_on_commit_callbacks,
+):
+    d = reviewed
+    client.force_login(d.supervision_staff)
+    add_projects(d, make_project, 12)
+    cold = _page_queries(client, d, 1)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(reverse("review:supervision", args=[d.cycle.pk]), {"page": 1})
+    assert len(warm) <= cold - 2  # the count and the page's rows are read back
+
+    before = {r.project_id: r.score for r in project_ranking(user=d.supervision_staff, cycle=d.cycle)}
+    with django_capture_on_commit_callbacks(execute=True):  # the bureau returns p1's package; it comes back
+        package_returned(_bureau_package(d, d.p1))
+        package_submitted(d, d.p1)
+    after = {r.project_id: r.score for r in project_ranking(user=d.supervision_staff, cycle=d.cycle)}
+    of_p1 = [pk for pk in before if Project.objects.get(pk=pk).owner.is_within(d.p1)]
+    assert of_p1
+    assert all(after[pk].total == before[pk].total + 5 for pk in of_p1)
+    assert all("退回 1 次 +5" in after[pk].explanation for pk in of_p1)
+
+
+def test_what_one_person_may_see_is_kept_apart_from_another(reviewed, make_project):  # noqa: F811
+    d = reviewed
+    add_projects(d, make_project, 12)
+    everyone = list(project_ranking(user=d.supervision_staff, cycle=d.cycle))
+    assigned = list(project_ranking(user=d.counterpart_b, cycle=d.cycle))
+    assert len(assigned) < len(everyone)
+    assert project_ranking(user=d.counterpart_b, cycle=d.cycle).count() == len(assigned)
+    assert project_ranking(user=d.supervision_staff, cycle=d.cycle).count() == len(everyone)

@@ -72,8 +72,11 @@ def test_mark_stores_the_score_and_its_reasons(district):
     assert list(key_item_list(user=d.counterpart_b, cycle=d.cycle)) == []
 
 
-def test_a_return_through_the_workflow_counts_in_the_risk_score(district, make_user):
-    """The score counts returns from the package's own transition rows, as the return service writes them."""
+def test_a_return_through_the_workflow_counts_in_the_risk_score(
+    district, make_user, django_capture_on_commit_callbacks
+):
+    """The score counts returns from the package's own transition rows, as the return service writes them,
+    once they are committed (the ranking read before is kept until then)."""
     package = sent_step_two(district, make_user)
 
     def returns_reason() -> str:
@@ -84,10 +87,11 @@ def test_a_return_through_the_workflow_counts_in_the_risk_score(district, make_u
         return scores[district.project_p1.pk].explanation
 
     assert "退回" not in returns_reason()
-    returned = submission_return(
-        submission=package, comment="请补充整体报告", acting_user=district.counterpart_a
-    )
-    submission_submit(submission=returned, acting_user=district.p1_leader, confirmed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = submission_return(
+            submission=package, comment="请补充整体报告", acting_user=district.counterpart_a
+        )
+        submission_submit(submission=returned, acting_user=district.p1_leader, confirmed=True)
 
     assert "退回 1 次 +5" in returns_reason()
     assert returned.returns.get().transition == returned.transitions.get(action="submission.return")

@@ -35,7 +35,7 @@ from jixiao.review.services import (
     opinion_delete,
     opinions_send,
 )
-from jixiao.testing import bureau_round, package_returned, report_filed
+from jixiao.testing import bureau_round, caches_emptied, package_returned, report_filed
 from jixiao.workflow.services import submission_for
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,7 @@ def test_classified_units_never_appear(reviewed, make_organisation, make_project
 
 def _ranking_queries(district, user) -> int:
     memberships_of(user)  # loaded once per request
+    caches_emptied()  # the cost before anything of the ranking is kept
     with CaptureQueriesContext(connection) as queries:
         ranking = project_ranking(user=user, cycle=district.cycle)
         page = Paginator(ranking, 50).get_page(1)

@@ -83,8 +83,9 @@ def _project_table(html: str) -> str:
 
 
 def test_readiness_and_the_draft_follow_each_change_of_the_units_data(
-    client, district, make_user, make_project
+    client, district, make_user, make_project, django_capture_on_commit_callbacks
 ):
+    """Each change is committed (what was kept is outdated once it is)."""
     d = district
     leader = make_user(d.p1, Role.UNIT_LEADER)
     client.force_login(leader)
@@ -96,12 +97,35 @@ def test_readiness_and_the_draft_follow_each_change_of_the_units_data(
     assert missing in client.get(url).content.decode()
     assert missing in client.get(url).content.decode()  # read back
 
-    fill_ready_report(d, project, leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_ready_report(d, project, leader)
     page = client.get(url).content.decode()
     assert missing not in page
     draft = re.search(r"执行 ([\d.,]+) 万元", page).group(1)
 
     rows = [PAYMENTS_HEADER, [2026, "2026-P1-Z0001", 2, "300000", "0"]]
-    load_file(kind="payments", filename="treasury.csv", data=csv_bytes(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        load_file(kind="payments", filename="treasury.csv", data=csv_bytes(rows))
     paid = re.search(r"执行 ([\d.,]+) 万元", client.get(url).content.decode()).group(1)
     assert paid != draft
+
+
+def test_another_units_save_leaves_what_was_worked_out_for_this_one(
+    client, district, make_user, make_project, django_capture_on_commit_callbacks
+):
+    d = district
+    leader = make_user(d.p1, Role.UNIT_LEADER)
+    client.force_login(leader)
+    url = package_url(d, d.p1)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_projects(d, make_project, leader, 3)
+    cold = _view(client, url)
+    warm = _view(client, url)
+    assert warm < cold
+    other = make_user(d.town, Role.FILLER)
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_ready_report(d, make_project(d.town, code="2026-TW-X0001"), other)
+    assert _view(client, url) == warm
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_ready_report(d, make_project(d.s1, code="2026-S1-X0001"), make_user(d.s1, Role.FILLER))
+    assert _view(client, url) == cold  # a subordinate's data is the package's too
