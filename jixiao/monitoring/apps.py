@@ -13,7 +13,7 @@ class MonitoringConfig(AppConfig):
 
         from jixiao.funding.models import FundingStatus
         from jixiao.monitoring.rollup import rollup_refresh_projects
-        from jixiao.monitoring.versions import unit_versions_bump_after_commit
+        from jixiao.monitoring.versions import unit_versions_bump
         from jixiao.projects.models import Project
         from jixiao.projects.signals import project_details_changed
 
@@ -21,7 +21,7 @@ class MonitoringConfig(AppConfig):
             rollup_refresh_projects(project_ids=[project.pk])
 
         def funding_changed(sender, *, instance, **kwargs):
-            unit_versions_bump_after_commit(
+            unit_versions_bump(
                 Project.objects.filter(pk=instance.project_id).values_list("owner_id", flat=True)
             )
 

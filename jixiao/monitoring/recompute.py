@@ -18,7 +18,7 @@ from jixiao.monitoring import rules
 from jixiao.monitoring.evaluation import record_red_since
 from jixiao.monitoring.models import AnalysisReport, IndicatorEntry, MonitoringCycle, ReportWarning
 from jixiao.monitoring.rollup import cycle_rollup_rebuild
-from jixiao.monitoring.versions import unit_versions_bump_after_commit
+from jixiao.monitoring.versions import unit_versions_bump
 from jixiao.projects.models import ZERO, Indicator, Project, ProjectMonth, budget_of
 
 FETCH_SIZE = 10_000
@@ -260,5 +260,5 @@ def cycle_recompute_warnings(
         progress(stats.reports, max(total, stats.reports), step="重算汇总数")
     cycle_rollup_rebuild(cycle=cycle)
     if stats.changed:
-        unit_versions_bump_after_commit(None)
+        unit_versions_bump(None)
     return stats

@@ -25,7 +25,7 @@ from jixiao.monitoring.models import (
     MonitoringCycle,
 )
 from jixiao.monitoring.signals import rollup_changed
-from jixiao.monitoring.versions import unit_versions_bump_after_commit
+from jixiao.monitoring.versions import unit_versions_bump
 from jixiao.organisations.models import BUDGET_UNIT_KINDS, Organisation
 from jixiao.projects.models import ZERO, Comparator, Indicator, Project, ProjectMonth, ValueType
 
@@ -324,9 +324,9 @@ def project_owners_by_year(project_ids: Iterable[int]) -> dict[int, set[int]]:
 def rollup_refresh_owners(*, owners_by_year: dict[int, set[int]]) -> None:
     """Recount these units in every annual cycle of the given years (a load changed their projects), and
     outdate what was worked out from their data."""
-    unit_versions_bump_after_commit(set().union(*owners_by_year.values()))
     for cycle in MonitoringCycle.objects.filter(kind=CycleKind.ANNUAL, year__in=owners_by_year):
         _replace(cycle, sorted(owners_by_year[cycle.year]))
+    unit_versions_bump(set().union(*owners_by_year.values()))
 
 
 def rollup_refresh_projects(*, project_ids: Iterable[int]) -> None:

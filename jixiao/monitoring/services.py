@@ -31,7 +31,7 @@ from jixiao.monitoring.rollup import (
 )
 from jixiao.monitoring.selectors import report_evaluation
 from jixiao.monitoring.signals import cycle_closed
-from jixiao.monitoring.versions import unit_versions_bump_after_commit
+from jixiao.monitoring.versions import unit_versions_bump
 from jixiao.projects.models import Project
 
 
@@ -304,7 +304,7 @@ def report_recompute(report: AnalysisReport, *, counted_before: list | None = No
         rollup_refresh_units(cycle=report.cycle, owner_ids=[report.project.owner_id])
     else:
         rollup_move_project(cycle=report.cycle, project=report.project, counted_before=counted_before)
-    unit_versions_bump_after_commit([report.project.owner_id])
+    unit_versions_bump([report.project.owner_id])
     return warnings
 
 

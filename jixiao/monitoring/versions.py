@@ -5,7 +5,8 @@ The number goes up once a change to what such pages show is committed. Monitorin
 announce themselves (`rollup_changed`); the apps above follow their models' signals and call
 `bump_after_commit` (they are connected where every such model is in reach, `jixiao.dashboards.apps`).
 A unit's number goes up with
-each change to its own data, from the services that make it (`unit_versions_bump_after_commit`). A key
+each change to its own data, in the transaction of the service that makes it (`unit_versions_bump`), so
+that the number and the data it stands for are always read together. A key
 names one number, so a cached figure cannot outlive the state it was computed from while numbers
 only go up. A database restored from a backup can bring an old number back: after a restore, empty the
 shared cache and restart the workers.
@@ -55,11 +56,16 @@ def unit_versions(unit_ids: Iterable[int]) -> list[tuple[int, int]]:
     )
 
 
-def _unit_versions_bump(unit_ids: list[int] | None) -> None:
-    """One statement: each unit's number up by one, its row made at 1 where it had none; in id order, so
-    that two bumps of overlapping units take their rows in the same order."""
+def unit_versions_bump(unit_ids: Iterable[int] | None) -> None:
+    """Each unit's number up by one (None: every unit's), in the caller's transaction: the change and its
+    number commit together, so a reader never pairs new data with an old number or the reverse. One
+    statement, its row made at 1 where it had none, in id order (two bumps of overlapping units take their
+    rows in the same order). The services call it after their roll-up writes, which lock the units'
+    organisation rows first: saves of one unit already wait for each other there, and nothing waits here
+    that did not wait before."""
     chosen, params = "1 = 1", []
     if unit_ids is not None:
+        unit_ids = sorted(set(unit_ids))
         if not unit_ids:
             return
         chosen = f"o.{quoted(Organisation._meta.pk.column)} IN ({', '.join(['%s'] * len(unit_ids))})"
@@ -72,9 +78,3 @@ def _unit_versions_bump(unit_ids: list[int] | None) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def unit_versions_bump_after_commit(unit_ids: Iterable[int] | None) -> None:
-    """Bump these units (None: every unit) once the current transaction commits."""
-    ids = None if unit_ids is None else sorted(set(unit_ids))
-    transaction.on_commit(lambda: _unit_versions_bump(ids))

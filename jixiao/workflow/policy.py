@@ -35,8 +35,8 @@ def can_prepare(user, submission: Submission) -> Verdict:
 def can_submit(user, submission: Submission, problems: list[str] | None = None) -> Verdict:
     """单位负责人 signs off and sends, once every problem of the readiness check is put right.
 
-    `problems`: the readiness check the page already has (computed once per change of the data); the
-    service passes none and checks the data as it stands.
+    `problems`: the readiness check as the page or the service has it (computed once per state of the
+    unit's data, `submission_problems`); without, the data is checked as it stands.
     """
     if not holds(user, submission.organisation_id, {Role.UNIT_LEADER}):
         return forbid("只有本单位负责人可以报送。")

@@ -188,8 +188,9 @@ def _report_problems(submission: Submission) -> list[str]:
 def submission_problems(submission: Submission, *, fingerprint: str | None = None) -> list[str]:
     """Everything that must be put right before the package can be sent, all at once.
 
-    The page reads them under the `fingerprint` of the unit's data (computed once per change); the submit
-    service checks the data as it stands."""
+    Read under the `fingerprint` of the unit's data (computed once per state of it) by the page and by the
+    submit service, which takes the fingerprint under the lock of the unit's reports; without one, the
+    data is checked as it stands."""
     if fingerprint is not None:
         problems = computed_once_per_change(
             "readiness",

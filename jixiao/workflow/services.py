@@ -37,7 +37,7 @@ from jixiao.workflow.policy import (
     can_withdraw,
     signing_organisation,
 )
-from jixiao.workflow.selectors import pending_subordinates
+from jixiao.workflow.selectors import package_fingerprint, pending_subordinates, submission_problems
 
 
 def step_of(organisation: Organisation) -> int:
@@ -186,7 +186,11 @@ def submission_submit(*, submission: Submission, acting_user, confirmed: bool = 
         .filter(cycle=submission.cycle, project__owner=submission.organisation)
         .values_list("pk", flat=True)
     )
-    can_submit(acting_user, submission).enforce()
+    # Under the reports' lock the unit's data versions are those of the data as it stands (a unit's number
+    # commits with its change), so the readiness kept for them is the check of that data.
+    fingerprint = package_fingerprint(unit=submission.organisation, cycle=submission.cycle)
+    problems = submission_problems(submission, fingerprint=fingerprint)
+    can_submit(acting_user, submission, problems).enforce()
     pending = pending_subordinates(submission)
     if pending and not confirmed:
         raise ValidationError(pending_subordinates_message(pending))

@@ -9,13 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from jixiao.audit.models import AuditRecord
+from jixiao.loads.services import load_file
+from jixiao.loads.tests.conftest import csv_bytes
 from jixiao.monitoring.models import AnalysisReport
 from jixiao.monitoring.services import report_save
+from jixiao.monitoring.tests.test_rollup import PROJECTS_HEADER
 from jixiao.notifications.models import Notification
 from jixiao.organisations.models import Role
 from jixiao.testing import EXPLANATION, fill_ready_report
 from jixiao.workflow.models import Step, SubmissionState
 from jixiao.workflow.policy import can_sign, can_withdraw
+from jixiao.workflow.selectors import package_fingerprint, submission_problems
 from jixiao.workflow.services import (
     receiver_of,
     submission_accept,
@@ -270,3 +274,19 @@ def test_two_simultaneous_submits_give_one_transition(district, s1_leader_packag
         thread.join()
     assert sorted(results) == ["ok", "refused"]
     assert AuditRecord.objects.filter(action="submission.submit").count() == 1
+
+
+def test_submit_checks_the_data_as_it_stands_after_the_page_kept_its_readiness(district, s1_leader_package):
+    """The page worked the readiness out (nothing missing); a load then brings the unit a project with no
+    附件1: the submit reads a new state of the unit's data and refuses."""
+    d = district
+    kept = package_fingerprint(unit=d.s1, cycle=d.cycle)
+    assert submission_problems(s1_leader_package, fingerprint=kept) == []
+    row = [2026, "2026-S1-09", "新增实训设备", "S1", "部门预算专项", "否", "300000"]
+    load_file(kind="projects", filename="projects.csv", data=csv_bytes([PROJECTS_HEADER, row]))
+    assert package_fingerprint(unit=d.s1, cycle=d.cycle) != kept
+    with pytest.raises(ValidationError) as refused:
+        submission_submit(submission=s1_leader_package, acting_user=d.s1_leader)
+    assert any("新增实训设备" in m and "尚未填报监控分析表" in m for m in refused.value.messages)
+    s1_leader_package.refresh_from_db()
+    assert s1_leader_package.state == SubmissionState.DRAFT
