@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 
 class _IdsFromNearerEnd:
@@ -30,14 +30,38 @@ class _IdsFromNearerEnd:
         return list(self._ids.reverse()[self.count() - stop : self.count() - start])[::-1]
 
 
+def _first_page_with_total(queryset: QuerySet, per_page: int) -> tuple[list, int]:
+    """The first page's ids and the number of rows, in one statement (the count as a window over the
+    same rows): the database reads the matches once, not once to count them and again for the page."""
+    rows = list(
+        queryset.values_list("pk").annotate(_rows=Window(Count("pk"))).values_list("pk", "_rows")[:per_page]
+    )
+    return [pk for pk, _rows in rows], rows[0][1] if rows else 0
+
+
+def _is_first(number) -> bool:
+    """Whether `Paginator.get_page(number)` gives the first page whatever the number of rows."""
+    try:
+        return int(number) <= 1
+    except (TypeError, ValueError):
+        return True
+
+
 def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[list], Iterable]) -> Page:
     """A page of `queryset` whose OFFSET skips bare primary keys, from the nearer end of the list; only
-    the page's own rows are then read with their figures by `rows(ids)` (one query).
+    the page's own rows are then read with their figures by `rows(ids)` (one query). The first page (the
+    one most views and every search open) is read with its count.
 
     `queryset` is filtered and totally ordered; its annotations are left out of the id query unless
     filtered on."""
-    page = Paginator(_IdsFromNearerEnd(queryset), per_page).get_page(number)
-    ids = list(page.object_list)
+    source = _IdsFromNearerEnd(queryset)
+    if _is_first(number):
+        ids, source._count = _first_page_with_total(queryset, per_page)
+        paginator = Paginator(source, per_page)
+        page = Page(ids, 1, paginator)
+    else:
+        page = Paginator(source, per_page).get_page(number)
+        ids = list(page.object_list)
     by_pk = {row.pk: row for row in rows(ids)}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page

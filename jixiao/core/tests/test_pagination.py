@@ -43,3 +43,21 @@ def test_a_page_number_out_of_range_shows_the_last_page(projects):
     assert [p.pk for p in page.object_list] == list(projects.values_list("pk", flat=True))[
         (page.number - 1) * 5 :
     ]
+
+
+@pytest.mark.parametrize("number", [None, "", "1", 1, "0", "-3", "第一页"])
+def test_the_first_page_is_read_with_its_count_in_one_statement(projects, number):
+    in_order = list(projects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        page = page_by_ids(projects, number, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+        assert page.paginator.count == len(in_order) and page.paginator.num_pages == -(-len(in_order) // 5)
+    assert page.number == 1 and [p.pk for p in page.object_list] == in_order[:5]
+    assert len(queries) == 2  # the ids with their count, then the page's rows
+
+
+def test_a_first_page_of_nothing_counts_nothing(projects):
+    page = page_by_ids(projects.none(), 1, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+    assert page.paginator.count == 0 and list(page.object_list) == []
+    empty = projects.filter(code="无此项目")
+    page = page_by_ids(empty, 1, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+    assert page.paginator.count == 0 and page.number == 1 and not page.has_next()

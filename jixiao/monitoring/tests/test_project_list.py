@@ -25,12 +25,13 @@ def test_a_late_page_reads_payments_for_its_own_rows_only(client, district, make
     url = reverse("projects:project_list")
     first, first_sql = _queries(client, url)
     last, last_sql = _queries(client, f"{url}?page=2")
-    assert len(first_sql) == len(last_sql)
+    assert len(first_sql) == len(last_sql) - 1  # the first page's count comes with its ids
     assert len(first.context["page"].object_list) == 50
     assert first.context["page"].paginator.count == len(last.context["page"].object_list) + 50
     # The page's ids are read alone (the later page from the end of the list), the payments after.
-    id_queries = [sql for sql in last_sql if sql.startswith('SELECT "projects_project"."id" AS "pk" FROM')]
-    assert id_queries and all("projects_projectmonth" not in sql for sql in id_queries)
+    for sql_of_page in (first_sql, last_sql):
+        id_queries = [sql for sql in sql_of_page if sql.startswith('SELECT "projects_project"."id" AS "pk"')]
+        assert id_queries and all("projects_projectmonth" not in sql for sql in id_queries)
     paid = [p.paid_to_date for p in last.context["page"].object_list if p.owner_id == district.s2.pk]
     assert paid and all(amount == Decimal("100.00") for amount in paid)
 
