@@ -713,23 +713,24 @@ def feedback_rows(feedback: Feedback) -> list[FeedbackRow]:
         .order_by("position")
     )
     ids = {item.project_id for item in items if item.project_id}
-    figures = (
-        Project.objects.filter(pk__in=ids)
+    figures = {
+        pk: (budget, paid)
+        for pk, budget, paid in Project.objects.filter(pk__in=ids)
         .annotate(budget_total=budget_expression(), paid=paid_to_date_subquery(cycle.period_end_month))
-        .in_bulk()
-    )
+        .values_list("pk", "budget_total", "paid")
+    }
     levels = dict(
         AnalysisReport.objects.filter(cycle=cycle, project_id__in=ids).values_list("project_id", "level")
     )
     rows = []
     for item in items:
-        project = figures.get(item.project_id)
+        budget, paid = figures.get(item.project_id, (None, None))
         answer = getattr(item, "rectification", None)
         rows.append(
             FeedbackRow(
                 item=item,
-                budget=project.budget_total if project else None,
-                paid=project.paid if project else None,
+                budget=budget,
+                paid=paid,
                 level=levels.get(item.project_id, ""),
                 **(
                     {
