@@ -40,9 +40,10 @@ def _first_page_with_total(queryset: QuerySet, per_page: int) -> tuple[list, int
 
 
 def _is_first(number) -> bool:
-    """Whether `Paginator.get_page(number)` gives the first page whatever the number of rows."""
+    """Whether `Paginator.get_page(number)` gives the first page whatever the number of rows: page 1, or
+    no page number at all (one below 1 gives the last page, as a number past the end does)."""
     try:
-        return int(number) <= 1
+        return int(number) == 1
     except (TypeError, ValueError):
         return True
 
@@ -50,12 +51,13 @@ def _is_first(number) -> bool:
 def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[list], Iterable]) -> Page:
     """A page of `queryset` whose OFFSET skips bare primary keys, from the nearer end of the list; only
     the page's own rows are then read with their figures by `rows(ids)` (one query). The first page (the
-    one most views and every search open) is read with its count.
+    one most views and every search open) is read with its count, unless the rows are made distinct: the
+    window would count them before DISTINCT removes the repeats.
 
     `queryset` is filtered and totally ordered; its annotations are left out of the id query unless
     filtered on."""
     source = _IdsFromNearerEnd(queryset)
-    if _is_first(number):
+    if _is_first(number) and not queryset.query.distinct:
         ids, source._count = _first_page_with_total(queryset, per_page)
         paginator = Paginator(source, per_page)
         page = Page(ids, 1, paginator)

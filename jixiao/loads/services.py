@@ -352,7 +352,7 @@ def _recompute(from_month: dict[int, int]) -> int:
                 reports.append(report)
     if len(reports) > PER_REPORT_RECOMPUTE_LIMIT:
         for cycle in MonitoringCycle.objects.filter(pk__in={r.cycle_id for r in reports}):
-            cycle_recompute_warnings(cycle)
+            cycle_recompute_warnings(cycle, bump_units=False)  # the roll-up refresh after bumps the units
     else:
         for report in reports:
             report_recompute(report)

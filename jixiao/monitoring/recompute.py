@@ -222,11 +222,13 @@ def _one_at_a_time(cycle_id: int) -> None:
 
 @transaction.atomic
 def cycle_recompute_warnings(
-    cycle: MonitoringCycle, *, progress: Callable[..., None] | None = None
+    cycle: MonitoringCycle, *, progress: Callable[..., None] | None = None, bump_units: bool = True
 ) -> RecomputeStats:
     """Bring every stored warning and level of the cycle's reports in line with its thresholds as stored.
 
     `progress(done, total, step=…)` is told every PROGRESS_EVERY reports (a background job's progress bar).
+    When anything changed, every unit's data version goes up as the last statement (nothing is locked
+    after it); a load passes `bump_units=False` and bumps the units it changed at its own end.
     """
     _one_at_a_time(cycle.pk)
     cycle = MonitoringCycle.objects.get(pk=cycle.pk)
@@ -239,6 +241,7 @@ def cycle_recompute_warnings(
     stored = _ByReport(_stream(WARNINGS_SQL, [cycle.pk]))
     writer = _Writer()
     stats = RecomputeStats()
+    touched = False
     figures_of = _typed_figures if connection.vendor == "postgresql" else _figures
     for report in _stream(REPORTS_SQL, [month, cycle.pk]):
         report_id, level = report[0], report[1]
@@ -253,12 +256,13 @@ def cycle_recompute_warnings(
         stats.reports += 1
         stats.warnings += len(rows)
         stats.changed += rows != before
+        touched = touched or rows != before or new_level != level
         if progress and stats.reports % PROGRESS_EVERY == 0:
             progress(stats.reports, total)
     writer.flush()
     if progress:
         progress(stats.reports, max(total, stats.reports), step="重算汇总数")
     cycle_rollup_rebuild(cycle=cycle)
-    if stats.changed:
+    if touched and bump_units:
         unit_versions_bump(None)
     return stats

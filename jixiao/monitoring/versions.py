@@ -56,18 +56,24 @@ def unit_versions(unit_ids: Iterable[int]) -> list[tuple[int, int]]:
     )
 
 
+@transaction.atomic
 def unit_versions_bump(unit_ids: Iterable[int] | None) -> None:
     """Each unit's number up by one (None: every unit's), in the caller's transaction: the change and its
-    number commit together, so a reader never pairs new data with an old number or the reverse. One
-    statement, its row made at 1 where it had none, in id order (two bumps of overlapping units take their
-    rows in the same order). The services call it after their roll-up writes, which lock the units'
-    organisation rows first: saves of one unit already wait for each other there, and nothing waits here
-    that did not wait before."""
-    chosen, params = "1 = 1", []
+    number commit together, so a reader never pairs new data with an old number or the reverse.
+
+    The units' organisation rows are locked first, in id order, then their numbers written in one
+    statement (a row made at 1 where it had none): every transaction takes a unit's organisation row
+    before its number, as the roll-up's writes already lock it, so two of them never wait for each other
+    in opposite orders. Saves of one unit already wait for each other at that row."""
+    units = Organisation.objects.order_by("pk")
     if unit_ids is not None:
         unit_ids = sorted(set(unit_ids))
         if not unit_ids:
             return
+        units = units.filter(pk__in=unit_ids)
+    list(units.select_for_update().values_list("pk", flat=True))
+    chosen, params = "1 = 1", []
+    if unit_ids is not None:
         chosen = f"o.{quoted(Organisation._meta.pk.column)} IN ({', '.join(['%s'] * len(unit_ids))})"
         params = unit_ids
     versions, unit, number = table(UnitVersion), quoted(UnitVersion._meta.pk.column), quoted("number")

@@ -2,9 +2,12 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from jixiao.conftest import create_organisation
 from jixiao.core.pagination import page_by_ids
+from jixiao.organisations.models import OrganisationKind
 from jixiao.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +48,7 @@ def test_a_page_number_out_of_range_shows_the_last_page(projects):
     ]
 
 
-@pytest.mark.parametrize("number", [None, "", "1", 1, "0", "-3", "第一页"])
+@pytest.mark.parametrize("number", [None, "", "1", 1, "第一页"])
 def test_the_first_page_is_read_with_its_count_in_one_statement(projects, number):
     in_order = list(projects.values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as queries:
@@ -61,3 +64,23 @@ def test_a_first_page_of_nothing_counts_nothing(projects):
     empty = projects.filter(code="无此项目")
     page = page_by_ids(empty, 1, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
     assert page.paginator.count == 0 and page.number == 1 and not page.has_next()
+
+
+def test_a_number_below_one_shows_the_last_page_as_before(projects):
+    last = -(-projects.count() // 5)
+    for number in ("0", "-3"):
+        page = page_by_ids(projects, number, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+        assert page.number == last
+
+
+def test_distinct_rows_are_counted_after_their_repeats_are_removed(district, projects):
+    """A join that repeats a row (a project entrusted to two agencies) is made distinct by the caller."""
+    first = projects.first()
+    agencies = [create_organisation(OrganisationKind.AGENCY, f"第三方机构{n}", code=f"AG{n}") for n in (1, 2)]
+    first.agencies.set(agencies)
+    joined = projects.filter(Q(agencies__in=agencies) | Q(agencies__isnull=True))
+    distinct = set(joined.values_list("pk", flat=True))
+    assert joined.count() == len(distinct) + 1  # the first project comes twice
+    page = page_by_ids(joined.distinct(), 1, 5, rows=lambda ids: Project.objects.filter(pk__in=ids))
+    assert page.paginator.count == len(distinct)
+    assert len({p.pk for p in page.object_list}) == len(page.object_list) == 5

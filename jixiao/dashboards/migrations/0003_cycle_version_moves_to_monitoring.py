@@ -2,11 +2,20 @@ from django.db import migrations
 
 
 def carry_numbers(apps, schema_editor):
-    """Keep each cycle's number: a key cached under an old number must not be read as current."""
+    """Each cycle's number, one up: what was cached under the old number (or bumped by a process still
+    running the old code during the deploy) is never read as current."""
     old = apps.get_model("dashboards", "CockpitVersion")
     new = apps.get_model("monitoring", "CycleVersion")
     new.objects.bulk_create(
-        [new(cycle_id=cycle_id, number=number) for cycle_id, number in old.objects.values_list("cycle_id", "number")]
+        [new(cycle_id=cycle_id, number=number + 1) for cycle_id, number in old.objects.values_list("cycle_id", "number")]
+    )
+
+
+def carry_numbers_back(apps, schema_editor):
+    old = apps.get_model("dashboards", "CockpitVersion")
+    new = apps.get_model("monitoring", "CycleVersion")
+    old.objects.bulk_create(
+        [old(cycle_id=cycle_id, number=number + 1) for cycle_id, number in new.objects.values_list("cycle_id", "number")]
     )
 
 
@@ -17,6 +26,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(carry_numbers, migrations.RunPython.noop),
+        migrations.RunPython(carry_numbers, carry_numbers_back),
         migrations.DeleteModel(name="CockpitVersion"),
     ]
