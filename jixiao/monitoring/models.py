@@ -156,7 +156,19 @@ class MonitoringCycle(models.Model):
             raise ValidationError(errors)
 
 
-class CycleVersion(models.Model):
+class DataVersion(models.Model):
+    """A number that goes up with each change to what it stands for (`jixiao.monitoring.versions`)."""
+
+    number = models.PositiveBigIntegerField(_("版本号"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.pk} 第{self.number}版"
+
+
+class CycleVersion(DataVersion):
     """How many times what the bureau's pages compute from one cycle has changed: its roll-up (every 附件1
     save, recompute and load), its packages, 附件2, rectification items, funding holds, the cycle or the
     organisations. Figures cached from a cycle (the cockpit, the key-item ranking) are keyed on this
@@ -165,17 +177,13 @@ class CycleVersion(models.Model):
     cycle = models.OneToOneField(
         MonitoringCycle, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    number = models.PositiveBigIntegerField(_("版本号"), default=0)
 
     class Meta:
         verbose_name = _("监控周期数据版本")
         verbose_name_plural = _("监控周期数据版本")
 
-    def __str__(self) -> str:
-        return f"{self.cycle_id} 第{self.number}版"
 
-
-class UnitVersion(models.Model):
+class UnitVersion(DataVersion):
     """How many times a unit's own monitoring data has changed: its projects, budgets, targets and
     payments (loads, edits), its 附件1 and their warnings (saves, recomputes), its projects' funding holds.
     What a page works out from a unit's data (a package's readiness and draft) is keyed on the numbers of
@@ -184,14 +192,10 @@ class UnitVersion(models.Model):
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    number = models.PositiveBigIntegerField(_("版本号"), default=0)
 
     class Meta:
         verbose_name = _("单位数据版本")
         verbose_name_plural = _("单位数据版本")
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} 第{self.number}版"
 
 
 class Likelihood(models.TextChoices):
