@@ -171,7 +171,10 @@ class PageBench:
         if feedback is not None:
             items = feedback.items.count()
             url = reverse("review:feedback", args=[feedback.pk])
-            self.measure(f"附件2 编辑页（{items} 项）", lambda: self._get_ms(supervisor, url), limit_ms=1000)
+            # The district's largest 附件2 as the supervision section reads it (its counterpart section
+            # edits it while it is a draft; both pages draw the problem table the same way).
+            label = f"附件2（{items} 项，{feedback.get_state_display()}，监督股查看）"
+            self.measure(label, lambda: self._get_ms(supervisor, url), limit_ms=1000)
 
         ranking = reverse("review:supervision", args=[cycle.pk])
         self.measure("重点审核排名（首页）", lambda: self._get_ms(supervisor, ranking))
