@@ -6,11 +6,12 @@ class DashboardsConfig(AppConfig):
     verbose_name = "工作台"
 
     def ready(self):
-        """Each cycle's data version (`jixiao.monitoring.versions`), on which the cockpit and the key-item
-        ranking key what they cache, follows every change they show, once it is committed. It is wired
-        here, where every such model is in reach; the apps below import nothing from here: monitoring
-        sends `rollup_changed` after a roll-up write, and packages, 附件2, rectification items, funding
-        holds, cycles and organisations are followed through their models' own signals."""
+        """Each cycle's data version (`jixiao.monitoring.versions`), on which the cockpit, the key-item
+        ranking and the final 附件2's rows key what they cache, follows every change they show, once it
+        is committed. It is wired here, where every such model is in reach; the apps below import nothing
+        from here: monitoring sends `rollup_changed` after a roll-up write, and packages, 附件2,
+        rectification items, their evidence, funding holds, cycles and organisations are followed through
+        their models' own signals."""
         from django.db.models.signals import post_delete, post_save
 
         from jixiao.funding.models import FundingStatus
@@ -19,7 +20,7 @@ class DashboardsConfig(AppConfig):
         from jixiao.monitoring.versions import bump_after_commit, cycle_version_bump
         from jixiao.organisations.models import Organisation
         from jixiao.projects.models import Project
-        from jixiao.rectification.models import RectificationItem
+        from jixiao.rectification.models import Evidence, RectificationItem
         from jixiao.review.models import Feedback
         from jixiao.workflow.models import Submission
 
@@ -46,6 +47,8 @@ class DashboardsConfig(AppConfig):
             (FundingStatus, of_year),
             # Overdue items of any cycle count in the bureau's work; every cycle's page lists the cycles.
             (RectificationItem, every_cycle),
+            # The issued 附件2 shows each answer's evidence (its read rows are kept, `feedback_read_table`).
+            (Evidence, every_cycle),
             (MonitoringCycle, every_cycle),
             (Organisation, every_cycle),
         ]

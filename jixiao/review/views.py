@@ -280,17 +280,17 @@ def feedback_detail(request, pk: int):
         response, bound = _feedback_act(request, feedback)
         if response is not None:
             return response
-    rows = feedback_rows(feedback)
     actions = feedback_actions(request.user, feedback)
+    today = timezone.localdate()
     context = {
         "feedback": feedback,
         "cycle": feedback.cycle,
         "header": feedback_header(feedback),
-        "rows": rows,
+        "item_count": feedback.items.count(),
         "timeline": feedback_timeline(feedback),
         "actions": actions,
-        "today": timezone.localdate(),
-        "past_due": [row.item for row in rows if row.item.due_date <= timezone.localdate()],
+        "today": today,
+        "past_due": list(feedback.items.filter(due_date__lte=today).order_by("position")),
         "crumbs": _crumbs(
             *(
                 [("综合意见反馈表", reverse("review:counterpart", args=[feedback.cycle_id]))]
@@ -301,7 +301,8 @@ def feedback_detail(request, pk: int):
         ),
     }
     if not actions["edit"]:
-        return render(request, "review/feedback_detail.html", context)
+        return render(request, "review/feedback_detail.html", context)  # its rows: `feedback_read_table`
+    rows = feedback_rows(feedback)
     kinds = _item_form_kinds(feedback)
     context |= {
         "search_url": kinds["search_url"],

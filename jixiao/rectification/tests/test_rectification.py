@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -409,7 +411,8 @@ def test_removing_evidence_deletes_the_file_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         evidence_remove(evidence=evidence, acting_user=district.town_filler)
     assert not Evidence.objects.exists() and len(stored_files(media_root)) == 1
-    callbacks[0]()
+    for callback in callbacks:  # the commit
+        callback()
     assert stored_files(media_root) == []
     assert AuditRecord.objects.get(action="evidence.remove").comment == "错传.pdf"
 
@@ -657,3 +660,39 @@ def test_the_overview_counts_units_and_shows_the_round_closing(client, district,
 def test_the_unit_overview_has_no_round_status(client, district, town_feedback):
     text = page(client, district.town_filler, "rectification:overview").content.decode()
     assert "东镇" in text and "本轮整改" not in text
+
+
+def _read_page(client, feedback):
+    """The page's problem table, and the queries the page made."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:feedback", args=[feedback.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('id="feedback-items"')
+    return page[start : page.index("</table>", start)], len(queries)
+
+
+def test_the_issued_forms_rows_are_kept_until_an_answer_or_its_evidence_is_committed(
+    client, district, town_feedback, item, django_capture_on_commit_callbacks
+):
+    """The issued 附件2's read page draws its rows once per state of what they show."""
+    client.force_login(district.town_filler)
+    first, cold = _read_page(client, town_feedback)
+    again, warm = _read_page(client, town_feedback)
+    assert again == first and warm < cold
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_add(item=item, upload=upload("拨付凭证.pdf", pdf_bytes()), acting_user=district.town_filler)
+    page, _ = _read_page(client, town_feedback)
+    assert "拨付凭证.pdf" in page and "拨付凭证.pdf" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        rectification_respond(
+            item=item,
+            response="已完成资金拨付并公示。",
+            completed_on=today(),
+            acting_user=district.town_filler,
+        )
+    page, _ = _read_page(client, town_feedback)
+    assert "已完成资金拨付并公示。" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_remove(evidence=Evidence.objects.get(item=item), acting_user=district.town_filler)
+    assert "拨付凭证.pdf" not in _read_page(client, town_feedback)[0]

@@ -8,7 +8,11 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from jixiao.core.caching import computed_once
 from jixiao.core.formatting import pct, wan
+from jixiao.monitoring.versions import cycle_version
+from jixiao.review.models import FeedbackState
+from jixiao.review.selectors import feedback_rows
 
 register = template.Library()
 
@@ -140,3 +144,21 @@ def _read_row(row) -> SafeString:
 def feedback_read_rows(rows) -> SafeString:
     """`{% feedback_read_rows rows %}`: the issued or read-only form's rows, with the unit's answers."""
     return mark_safe("".join(_read_row(row) for row in rows))
+
+
+# How long a drawn table is kept; a change to what it shows makes a new key at once.
+READ_TABLE_SECONDS = 60 * 60
+# States in which the problem list is final (审定后不能再修改): only the figures and answers move.
+FINAL_STATES = (FeedbackState.APPROVED, FeedbackState.ISSUED)
+
+
+@register.simple_tag
+def feedback_read_table(feedback) -> SafeString:
+    """`{% feedback_read_table feedback %}`: the read page's rows. Once the list is final, the drawn rows
+    are kept under the cycle's data version, which every change they show bumps once committed: the
+    projects' figures and levels (roll-up writes), the unit's answers, evidence and the verification
+    (rectification items and their evidence), the form itself."""
+    if feedback.state not in FINAL_STATES:
+        return feedback_read_rows(feedback_rows(feedback))
+    key = f"jixiao:feedback-rows:{feedback.pk}:{feedback.state}:{cycle_version(feedback.cycle_id)}"
+    return computed_once(key, lambda: feedback_read_rows(feedback_rows(feedback)), seconds=READ_TABLE_SECONDS)
