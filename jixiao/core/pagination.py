@@ -11,9 +11,9 @@ class _IdsFromNearerEnd:
     reversed order (OFFSET counts from the nearer end, so the last page costs what the first does) and
     turned back. The ordering must be total (end it with the primary key) for the two to agree."""
 
-    def __init__(self, queryset: QuerySet):
+    def __init__(self, queryset: QuerySet, count: int | None = None):
         self._ids = queryset.values_list("pk", flat=True)
-        self._count: int | None = None
+        self._count = count
 
     def count(self) -> int:
         if self._count is None:
@@ -56,13 +56,11 @@ def page_by_ids(queryset: QuerySet, number, per_page: int, *, rows: Callable[[li
 
     `queryset` is filtered and totally ordered; its annotations are left out of the id query unless
     filtered on."""
-    source = _IdsFromNearerEnd(queryset)
     if _is_first(number) and not queryset.query.distinct:
-        ids, source._count = _first_page_with_total(queryset, per_page)
-        paginator = Paginator(source, per_page)
-        page = Page(ids, 1, paginator)
+        ids, count = _first_page_with_total(queryset, per_page)
+        page = Page(ids, 1, Paginator(_IdsFromNearerEnd(queryset, count), per_page))
     else:
-        page = Paginator(source, per_page).get_page(number)
+        page = Paginator(_IdsFromNearerEnd(queryset), per_page).get_page(number)
         ids = list(page.object_list)
     by_pk = {row.pk: row for row in rows(ids)}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]

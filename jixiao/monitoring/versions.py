@@ -4,10 +4,9 @@ cycle, or from a unit's data, is keyed on them.
 The number goes up once a change to what such pages show is committed. Monitoring's own roll-up writes
 announce themselves (`rollup_changed`); the apps above follow their models' signals and call
 `bump_after_commit` (they are connected where every such model is in reach, `jixiao.dashboards.apps`).
-A unit's number goes up with
-each change to its own data, in the transaction of the service that makes it (`unit_versions_bump`), so
-that the number and the data it stands for are always read together. A key
-names one number, so a cached figure cannot outlive the state it was computed from while numbers
+A unit's number goes up with each change to its own data, in the transaction of the service that makes
+it (`unit_versions_bump`), so that the number and the data it stands for are always read together. A
+key names one number, so a cached figure cannot outlive the state it was computed from while numbers
 only go up. A database restored from a backup can bring an old number back: after a restore, empty the
 shared cache and restart the workers.
 """
@@ -65,17 +64,14 @@ def unit_versions_bump(unit_ids: Iterable[int] | None) -> None:
     statement (a row made at 1 where it had none): every transaction takes a unit's organisation row
     before its number, as the roll-up's writes already lock it, so two of them never wait for each other
     in opposite orders. Saves of one unit already wait for each other at that row."""
-    units = Organisation.objects.order_by("pk")
+    units, chosen, params = Organisation.objects.order_by("pk"), "1 = 1", []
     if unit_ids is not None:
-        unit_ids = sorted(set(unit_ids))
-        if not unit_ids:
+        params = sorted(set(unit_ids))
+        if not params:
             return
-        units = units.filter(pk__in=unit_ids)
+        units = units.filter(pk__in=params)
+        chosen = f"o.{quoted(Organisation._meta.pk.column)} IN ({', '.join(['%s'] * len(params))})"
     list(units.select_for_update().values_list("pk", flat=True))
-    chosen, params = "1 = 1", []
-    if unit_ids is not None:
-        chosen = f"o.{quoted(Organisation._meta.pk.column)} IN ({', '.join(['%s'] * len(unit_ids))})"
-        params = unit_ids
     versions, unit, number = table(UnitVersion), quoted(UnitVersion._meta.pk.column), quoted("number")
     sql = (
         f"INSERT INTO {versions} ({unit}, {number}) "
